@@ -1,0 +1,17 @@
+//! hoptac's domain core: organisations, places before and after the 2025 reform,
+//! history with two clocks, validation and the message catalogue. No I/O here.
+
+pub mod history;
+pub mod i18n;
+pub mod list;
+pub mod org;
+pub mod place;
+pub mod text;
+pub mod validate;
+
+pub use history::{Change, ChangeBody, OrgState};
+pub use i18n::Lang;
+pub use org::{
+    Link, LinkKind, OrgFields, OrgId, OrgKind, ProductClass, Sector, Status, StatusChange,
+};
+pub use place::{Gazetteer, PlaceRef, Scheme};

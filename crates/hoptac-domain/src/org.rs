@@ -1,0 +1,214 @@
+//! Collective economic organisations (*tổ chức kinh tế tập thể*): their kinds, statuses,
+//! sectors and attributes (spec §2).
+
+use crate::place::PlaceRef;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Stable internal id of an organisation; never reused.
+pub type OrgId = i64;
+
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $vi:literal, $en:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $($(#[$vm])* #[serde(rename = $code)] $var,)*
+        }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),*];
+            /// The code used in the API, files and database.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$var => $code,)* }
+            }
+            /// Vietnamese label.
+            pub fn label_vi(self) -> &'static str {
+                match self { $($name::$var => $vi,)* }
+            }
+            /// English label.
+            pub fn label_en(self) -> &'static str {
+                match self { $($name::$var => $en,)* }
+            }
+            /// Parses a code or a Vietnamese or English label, with or without diacritics.
+            pub fn parse(s: &str) -> Option<Self> {
+                let k = crate::text::search_key(s);
+                Self::ALL.iter().copied().find(|v| {
+                    k == crate::text::search_key(v.code())
+                        || k == crate::text::search_key(v.label_vi())
+                        || k == crate::text::search_key(v.label_en())
+                })
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+code_enum! {
+    /// Kind of organisation (*loại hình*).
+    OrgKind {
+        /// Cooperative (*hợp tác xã*).
+        Cooperative = "HTX", "Hợp tác xã", "Cooperative";
+        /// Cooperative union (*liên hiệp hợp tác xã*).
+        Union = "LHHTX", "Liên hiệp hợp tác xã", "Cooperative union";
+        /// Cooperative group (*tổ hợp tác*).
+        CooperativeGroup = "THT", "Tổ hợp tác", "Cooperative group";
+    }
+}
+
+code_enum! {
+    /// Legal status (*tình trạng hoạt động*), spec §2.1.
+    Status {
+        /// *đang hoạt động*
+        Active = "active", "Đang hoạt động", "Active";
+        /// *tạm ngừng kinh doanh*, registered stoppage with an end date.
+        Suspended = "suspended", "Tạm ngừng kinh doanh", "Suspended";
+        /// *ngừng hoạt động không đăng ký*
+        Inactive = "inactive", "Ngừng hoạt động không đăng ký", "Inactive (unregistered stop)";
+        /// *đang giải thể*
+        Dissolving = "dissolving", "Đang giải thể", "Dissolving";
+        /// *đã giải thể*
+        Dissolved = "dissolved", "Đã giải thể", "Dissolved";
+        /// *phá sản*
+        Bankrupt = "bankrupt", "Phá sản", "Bankrupt";
+        /// *bị thu hồi giấy chứng nhận*
+        Revoked = "revoked", "Bị thu hồi giấy chứng nhận", "Certificate revoked";
+        /// THT converted into an HTX (*đã chuyển đổi thành HTX*).
+        Converted = "converted", "Đã chuyển đổi thành HTX", "Converted into a cooperative";
+    }
+}
+
+code_enum! {
+    /// Sector category used in provincial reports (*lĩnh vực*), each in one Decree
+    /// 113/2024 group.
+    Sector {
+        Agriculture = "nong_nghiep", "Nông nghiệp", "Agriculture";
+        Industry = "cong_nghiep_ttcn", "Công nghiệp - tiểu thủ công nghiệp", "Industry and handicrafts";
+        Construction = "xay_dung", "Xây dựng", "Construction";
+        TradeServices = "thuong_mai_dich_vu", "Thương mại - dịch vụ", "Trade and services";
+        Transport = "van_tai", "Vận tải", "Transport";
+        /// People's credit fund (*quỹ tín dụng nhân dân*): registered, not scored here.
+        CreditFund = "quy_tin_dung", "Quỹ tín dụng nhân dân", "People's credit fund";
+        Environment = "moi_truong", "Môi trường", "Environment";
+        CleanWater = "nuoc_sach", "Nước sạch", "Clean water";
+        Other = "khac", "Khác", "Other";
+    }
+}
+
+code_enum! {
+    /// Sector group of Decree 113/2024/NĐ-CP, on which scale classes depend.
+    SectorGroup {
+        Agriculture = "agriculture", "Nông, lâm, ngư nghiệp, diêm nghiệp", "Agriculture";
+        IndustryConstruction = "industry_construction", "Công nghiệp - xây dựng", "Industry and construction";
+        TradeServices = "trade_services", "Thương mại, dịch vụ và lĩnh vực khác", "Trade, services and other";
+    }
+}
+
+impl Sector {
+    pub fn group(self) -> SectorGroup {
+        match self {
+            Sector::Agriculture => SectorGroup::Agriculture,
+            Sector::Industry | Sector::Construction | Sector::Environment | Sector::CleanWater => {
+                SectorGroup::IndustryConstruction
+            }
+            Sector::TradeServices | Sector::Transport | Sector::CreditFund | Sector::Other => {
+                SectorGroup::TradeServices
+            }
+        }
+    }
+}
+
+code_enum! {
+    /// HTX product-type class (*phân loại theo sản phẩm*).
+    ProductClass {
+        Production = "san_xuat", "Sản xuất", "Production";
+        Consumption = "tieu_dung", "Tiêu dùng", "Consumption";
+        Employment = "tao_viec_lam", "Tạo việc làm", "Job creation";
+        Mixed = "hon_hop", "Hỗn hợp", "Mixed";
+    }
+}
+
+code_enum! {
+    /// Kind of link between organisations.
+    LinkKind {
+        /// This HTX was converted from the THT named (*chuyển đổi từ THT*).
+        ConvertedFrom = "converted_from", "Chuyển đổi từ THT", "Converted from group";
+        /// This HTX is a member of the LHHTX named (*thành viên LHHTX*).
+        MemberOf = "member_of", "Thành viên của LHHTX", "Member of union";
+        /// Successor by consolidation (*hợp nhất*).
+        ConsolidatedFrom = "consolidated_from", "Hợp nhất từ", "Consolidated from";
+        /// Successor by merger (*sáp nhập*): this organisation absorbed the one named.
+        MergedFrom = "merged_from", "Sáp nhập từ", "Merged from";
+        /// Successor by division (*chia*).
+        DividedFrom = "divided_from", "Chia từ", "Divided from";
+        /// Successor by separation (*tách*).
+        SeparatedFrom = "separated_from", "Tách từ", "Separated from";
+    }
+}
+
+/// The attributes of an organisation that change over time and keep history. Every
+/// field is optional so a change can carry just what changed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrgFields {
+    /// Registered name (*tên*), NFC-normalised, spelling kept.
+    pub name: Option<String>,
+    pub short_name: Option<String>,
+    /// Registration number (*số đăng ký*): free text, old certificates carry district numbers.
+    pub registration_number: Option<String>,
+    /// Tax code (*mã số thuế*): 10 digits or 10-3 with a branch suffix.
+    pub tax_code: Option<String>,
+    /// Registration date (*ngày cấp đăng ký*).
+    pub registration_date: Option<NaiveDate>,
+    /// Registering body (*cơ quan đăng ký*).
+    pub registering_body: Option<String>,
+    pub address: Option<String>,
+    /// Commune-level place (*địa bàn xã*).
+    pub place: Option<PlaceRef>,
+    /// For a record placed in a 2025 commune: its legacy commune code, when known.
+    pub legacy_commune: Option<String>,
+    pub sector: Option<Sector>,
+    /// Legal representative (*người đại diện theo pháp luật*).
+    pub legal_representative: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Charter capital in VND (*vốn điều lệ*).
+    pub charter_capital: Option<i64>,
+    /// Number of (official) members (*số thành viên*).
+    pub members: Option<i64>,
+    /// Founding date (*ngày thành lập*).
+    pub founding_date: Option<NaiveDate>,
+    pub notes: Option<String>,
+    /// HTX only.
+    pub product_class: Option<ProductClass>,
+}
+
+/// A status change (*thay đổi tình trạng*) with what decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StatusChange {
+    pub status: Status,
+    /// For `suspended`: the last day of the registered stoppage.
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The deciding document (*văn bản, quyết định*).
+    #[serde(default)]
+    pub document: Option<String>,
+}
+
+/// A link to another organisation, as recorded on its subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Link {
+    pub id: i64,
+    pub kind: LinkKind,
+    /// The other organisation.
+    pub target: OrgId,
+    /// False once the link has ended (e.g. an HTX left its union).
+    pub active: bool,
+    #[serde(default)]
+    pub document: Option<String>,
+}

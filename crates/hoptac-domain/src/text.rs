@@ -1,0 +1,192 @@
+//! Vietnamese text: NFC normalisation, diacritic-free search keys and a sort key in
+//! Vietnamese alphabetical order. Databases only know ASCII case folding, so both keys
+//! are computed here and stored beside the text.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normalises to NFC and trims; what every stored name goes through at the edge.
+pub fn nfc(s: &str) -> String {
+    s.trim().nfc().collect()
+}
+
+/// Folds to lowercase without diacritics (`đ` → `d`), with runs of white space made one
+/// space: `"Hợp  tác xã Đồng"` → `"hop tac xa dong"`.
+pub fn search_key(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// The words of a search query, each already a search key. A record matches when its
+/// search key contains every word, so `hop tac nong nghiep` finds
+/// `Hợp tác xã Nông nghiệp`.
+pub fn search_terms(query: &str) -> Vec<String> {
+    search_key(query)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn is_combining_mark(c: char) -> bool {
+    ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
+/// Letters in Vietnamese alphabetical order; the Latin letters Vietnamese does not use
+/// (f, j, w, z) sit where the Latin alphabet puts them.
+const ALPHABET: [&str; 33] = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+    "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+];
+
+/// Tone marks in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
+fn tone_rank(c: char) -> Option<u8> {
+    match c {
+        '\u{0300}' => Some(1),
+        '\u{0309}' => Some(2),
+        '\u{0303}' => Some(3),
+        '\u{0301}' => Some(4),
+        '\u{0323}' => Some(5),
+        _ => None,
+    }
+}
+
+/// An ASCII key whose byte order is Vietnamese alphabetical order: letters by the
+/// alphabet above (so `Đ` follows all `D`), then tones as a tie-break, case ignored.
+/// Compare it bytewise (`COLLATE "C"` on PostgreSQL).
+pub fn sort_key(s: &str) -> String {
+    let mut primary = String::with_capacity(s.len());
+    let mut tones = String::new();
+    let lower: String = nfc(s).to_lowercase();
+    for ch in lower.chars() {
+        let mut base = String::new();
+        let mut tone = 0u8;
+        for d in ch.to_string().nfd() {
+            match tone_rank(d) {
+                Some(t) => tone = t,
+                None => base.push(d),
+            }
+        }
+        let base: String = base.nfc().collect();
+        if let Some(rank) = ALPHABET.iter().position(|l| *l == base) {
+            primary.push((b'A' + rank as u8) as char);
+            tones.push((b'0' + tone) as char);
+        } else if ch.is_ascii_digit() {
+            primary.push((b'0' + (ch as u8 - b'0')) as char);
+        } else if ch.is_whitespace() {
+            primary.push('!');
+        } else if ch.is_ascii() && !ch.is_ascii_control() {
+            // Punctuation sorts before digits and letters, keeping its ASCII order.
+            primary.push('"');
+            primary.push(ch);
+        } else {
+            primary.push('~');
+        }
+    }
+    primary.push(' ');
+    primary.push_str(&tones);
+    primary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_normalization::UnicodeNormalization;
+
+    #[test]
+    fn search_key_folds_diacritics_and_d_with_stroke() {
+        assert_eq!(
+            search_key("Hợp tác xã Nông nghiệp"),
+            "hop tac xa nong nghiep"
+        );
+        assert_eq!(search_key("ĐỒNG  Đăng "), "dong dang");
+        assert_eq!(search_terms(" hop  TAC "), vec!["hop", "tac"]);
+    }
+
+    #[test]
+    fn nfd_input_equals_its_nfc_twin() {
+        let nfc_name = "Hợp tác xã Đồng Tiến";
+        let nfd_name: String = nfc_name.nfd().collect();
+        assert_ne!(nfc_name, nfd_name);
+        assert_eq!(nfc(&nfd_name), nfc_name);
+        assert_eq!(search_key(&nfd_name), search_key(nfc_name));
+        assert_eq!(sort_key(&nfd_name), sort_key(nfc_name));
+    }
+
+    #[test]
+    fn sort_key_follows_vietnamese_alphabet() {
+        let mut names = vec![
+            "Đông Hưng",
+            "Dương Xá",
+            "Ấm Hạ",
+            "An Bình",
+            "Ăn Lành",
+            "Bắc Sơn",
+            "Ơn Thủy",
+            "Ông Ích",
+            "Ở Tốt",
+            "Như Thụy",
+            "Ưng Hòa",
+            "Út Tịch",
+        ];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(
+            names,
+            vec![
+                "An Bình",
+                "Ăn Lành",
+                "Ấm Hạ",
+                "Bắc Sơn",
+                "Dương Xá",
+                "Đông Hưng",
+                "Như Thụy",
+                "Ông Ích",
+                "Ở Tốt",
+                "Ơn Thủy",
+                "Út Tịch",
+                "Ưng Hòa",
+            ]
+        );
+    }
+
+    #[test]
+    fn tones_break_ties_in_dictionary_order() {
+        let mut v = vec!["má", "mạ", "mà", "ma", "mã", "mả"];
+        v.sort_by_key(|n| sort_key(n));
+        assert_eq!(v, vec!["ma", "mà", "mả", "mã", "má", "mạ"]);
+    }
+
+    #[test]
+    fn sort_key_is_ascii_and_ignores_case() {
+        let k = sort_key("Hợp Tác xã Số 1");
+        assert!(k.is_ascii());
+        assert_eq!(k, sort_key("hợp tác XÃ số 1"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn search_key_never_has_diacritics(s in "\\PC{0,40}") {
+            let k = search_key(&s);
+            proptest::prop_assert!(!k.nfd().any(is_combining_mark));
+            proptest::prop_assert!(!k.contains('đ'));
+        }
+    }
+}

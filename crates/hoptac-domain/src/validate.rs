@@ -1,0 +1,396 @@
+//! Validation of organisation data (spec §2): parse, don't validate — the values that
+//! pass are the ones stored.
+
+use crate::i18n::Lang;
+use crate::org::{OrgFields, OrgKind};
+use crate::place::{Gazetteer, PlaceError, PlaceRef};
+use chrono::{FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Vietnam's time zone (UTC+7, no daylight saving): "today" for dates not in the future.
+pub fn today_in_vietnam() -> NaiveDate {
+    let tz = FixedOffset::east_opt(7 * 3600).expect("valid offset");
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
+/// A tax code (*mã số thuế*): 10 digits, or 13 written `0123456789-001` for a branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxCode(String);
+
+impl TaxCode {
+    /// Accepts spaces, dots and a missing dash before the branch suffix.
+    pub fn parse(s: &str) -> Option<TaxCode> {
+        let digits: String = s
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let dashes = s.chars().filter(|c| *c == '-').count();
+        match digits.len() {
+            10 if dashes == 0 => Some(TaxCode(digits)),
+            13 if dashes <= 1 => Some(TaxCode(format!("{}-{}", &digits[..10], &digits[10..]))),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One minimum-members rule: from a date, under a law.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MinMembersRule {
+    pub kind: OrgKind,
+    pub from: NaiveDate,
+    pub minimum: i64,
+    pub law: String,
+    /// Not confirmed from the official text (spec §9).
+    pub provisional: bool,
+}
+
+/// Legal minima, as data: the founding date decides which law applies.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LawRules {
+    pub min_members: Vec<MinMembersRule>,
+}
+
+impl Default for LawRules {
+    fn default() -> Self {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("constant date");
+        let r = |kind, from, minimum, law: &str, provisional| MinMembersRule {
+            kind,
+            from,
+            minimum,
+            law: law.into(),
+            provisional,
+        };
+        let old = d(1900, 1, 1);
+        let new = d(2024, 7, 1);
+        LawRules {
+            min_members: vec![
+                r(
+                    OrgKind::Cooperative,
+                    old,
+                    7,
+                    "Luật Hợp tác xã 23/2012/QH13",
+                    false,
+                ),
+                r(
+                    OrgKind::Cooperative,
+                    new,
+                    5,
+                    "Luật Hợp tác xã 17/2023/QH15",
+                    false,
+                ),
+                r(
+                    OrgKind::Union,
+                    old,
+                    4,
+                    "Luật Hợp tác xã 23/2012/QH13",
+                    false,
+                ),
+                r(OrgKind::Union, new, 3, "Luật Hợp tác xã 17/2023/QH15", true),
+                r(
+                    OrgKind::CooperativeGroup,
+                    old,
+                    2,
+                    "Bộ luật Dân sự 2015",
+                    false,
+                ),
+                r(
+                    OrgKind::CooperativeGroup,
+                    new,
+                    2,
+                    "Nghị định 92/2024/NĐ-CP",
+                    false,
+                ),
+            ],
+        }
+    }
+}
+
+impl LawRules {
+    /// The rule in force on a founding date.
+    pub fn min_members(&self, kind: OrgKind, founded: NaiveDate) -> Option<&MinMembersRule> {
+        self.min_members
+            .iter()
+            .filter(|r| r.kind == kind && r.from <= founded)
+            .max_by_key(|r| r.from)
+    }
+}
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FieldProblem {
+    #[error("required")]
+    Required,
+    #[error("date in the future")]
+    FutureDate(NaiveDate),
+    #[error("bad tax code")]
+    BadTaxCode(String),
+    #[error("tax code already used")]
+    DuplicateTaxCode { other_id: i64, other_name: String },
+    #[error("negative")]
+    Negative(i64),
+    #[error("below minimum members")]
+    BelowMinimumMembers { minimum: i64, law: String },
+    #[error("place")]
+    Place(PlaceError),
+    #[error("not for this kind")]
+    NotForKind(OrgKind),
+    #[error("bad email")]
+    BadEmail(String),
+    #[error("bad date")]
+    BadDate(String),
+    #[error("bad number")]
+    BadNumber(String),
+    #[error("unknown value")]
+    UnknownValue { value: String, allowed: Vec<String> },
+    #[error("too long")]
+    TooLong { max: usize },
+}
+
+/// A problem with a named field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    /// The attribute's API name (`tax_code`, `place`, …).
+    pub field: String,
+    pub problem: FieldProblem,
+}
+
+impl FieldError {
+    pub fn new(field: &str, problem: FieldProblem) -> Self {
+        FieldError {
+            field: field.into(),
+            problem,
+        }
+    }
+    /// "Mã số thuế: …" in the chosen language.
+    pub fn message(&self, lang: Lang) -> String {
+        format!(
+            "{}: {}",
+            crate::i18n::field_label(&self.field, lang),
+            crate::i18n::problem_message(&self.problem, lang)
+        )
+    }
+}
+
+/// The context validation needs: no I/O, so "today" and the places come in.
+pub struct Validator<'a> {
+    pub today: NaiveDate,
+    pub places: &'a Gazetteer,
+    pub law: &'a LawRules,
+}
+
+impl Validator<'_> {
+    /// Normalises a patch in place (NFC text, canonical tax code) and returns every
+    /// problem. `creating` requires the founding attributes and checks the minimum
+    /// number of members by the law in force on the founding date.
+    pub fn check(&self, kind: OrgKind, f: &mut OrgFields, creating: bool) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        for (name, slot) in [
+            ("name", &mut f.name),
+            ("short_name", &mut f.short_name),
+            ("registration_number", &mut f.registration_number),
+            ("registering_body", &mut f.registering_body),
+            ("address", &mut f.address),
+            ("legal_representative", &mut f.legal_representative),
+            ("phone", &mut f.phone),
+            ("email", &mut f.email),
+            ("notes", &mut f.notes),
+            ("legacy_commune", &mut f.legacy_commune),
+        ] {
+            if let Some(v) = slot.as_mut() {
+                *v = crate::text::nfc(v);
+                let max = if name == "notes" { 10_000 } else { 500 };
+                if v.chars().count() > max {
+                    errs.push(FieldError::new(name, FieldProblem::TooLong { max }));
+                }
+            }
+        }
+        if creating {
+            if f.name.as_deref().is_none_or(str::is_empty) {
+                errs.push(FieldError::new("name", FieldProblem::Required));
+            }
+            if f.founding_date.is_none() {
+                errs.push(FieldError::new("founding_date", FieldProblem::Required));
+            }
+            if f.place.is_none() {
+                errs.push(FieldError::new("place", FieldProblem::Required));
+            }
+        } else if f.name.as_deref() == Some("") {
+            errs.push(FieldError::new("name", FieldProblem::Required));
+        }
+        if let Some(t) = f.tax_code.as_mut().filter(|t| !t.is_empty()) {
+            match TaxCode::parse(t) {
+                Some(tc) => *t = tc.0,
+                None => errs.push(FieldError::new(
+                    "tax_code",
+                    FieldProblem::BadTaxCode(t.clone()),
+                )),
+            }
+        }
+        for (name, date) in [
+            ("founding_date", f.founding_date),
+            ("registration_date", f.registration_date),
+        ] {
+            if let Some(d) = date.filter(|d| *d > self.today) {
+                errs.push(FieldError::new(name, FieldProblem::FutureDate(d)));
+            }
+        }
+        for (name, v) in [
+            ("charter_capital", f.charter_capital),
+            ("members", f.members),
+        ] {
+            if let Some(v) = v.filter(|v| *v < 0) {
+                errs.push(FieldError::new(name, FieldProblem::Negative(v)));
+            }
+        }
+        if let Some(e) = f.email.as_ref().filter(|e| !e.is_empty()) {
+            let ok = e
+                .split_once('@')
+                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !e.contains(' '));
+            if !ok {
+                errs.push(FieldError::new("email", FieldProblem::BadEmail(e.clone())));
+            }
+        }
+        if f.product_class.is_some() && kind != OrgKind::Cooperative {
+            errs.push(FieldError::new(
+                "product_class",
+                FieldProblem::NotForKind(kind),
+            ));
+        }
+        if let Some(p) = &f.place {
+            if let Err(e) = self.places.check(p) {
+                errs.push(FieldError::new("place", FieldProblem::Place(e)));
+            }
+        }
+        if let Some(l) = f.legacy_commune.as_ref().filter(|l| !l.is_empty()) {
+            let lp = PlaceRef::new(crate::place::Scheme::Legacy, l.clone());
+            if let Err(e) = self.places.check(&lp) {
+                errs.push(FieldError::new("legacy_commune", FieldProblem::Place(e)));
+            }
+        }
+        if creating {
+            if let (Some(m), Some(founded)) = (f.members, f.founding_date) {
+                if let Some(rule) = self.law.min_members(kind, founded) {
+                    if m < rule.minimum {
+                        errs.push(FieldError::new(
+                            "members",
+                            FieldProblem::BelowMinimumMembers {
+                                minimum: rule.minimum,
+                                law: rule.law.clone(),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        errs
+    }
+
+    /// An effective date may be in the past (a late registration) but not the future.
+    pub fn check_effective(&self, d: NaiveDate) -> Option<FieldError> {
+        (d > self.today).then(|| FieldError::new("effective", FieldProblem::FutureDate(d)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::place::Scheme;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn tax_codes() {
+        assert_eq!(
+            TaxCode::parse("4900123456").map(|t| t.0),
+            Some("4900123456".into())
+        );
+        assert_eq!(
+            TaxCode::parse("4900123456001").map(|t| t.0),
+            Some("4900123456-001".into())
+        );
+        assert_eq!(
+            TaxCode::parse("4900 123 456-001").map(|t| t.0),
+            Some("4900123456-001".into())
+        );
+        assert!(TaxCode::parse("49001234").is_none());
+        assert!(TaxCode::parse("49001234AB").is_none());
+        assert!(TaxCode::parse("49001-23456").is_none());
+    }
+
+    #[test]
+    fn minimum_members_follow_the_law_at_founding() {
+        let law = LawRules::default();
+        assert_eq!(
+            law.min_members(OrgKind::Cooperative, d(2020, 1, 1))
+                .map(|r| r.minimum),
+            Some(7)
+        );
+        assert_eq!(
+            law.min_members(OrgKind::Cooperative, d(2024, 7, 1))
+                .map(|r| r.minimum),
+            Some(5)
+        );
+        let places = Gazetteer::new(Some("20".into()));
+        let v = Validator {
+            today: d(2026, 1, 1),
+            places: &places,
+            law: &law,
+        };
+        let mut f = OrgFields {
+            name: Some("HTX A".into()),
+            founding_date: Some(d(2020, 1, 1)),
+            place: Some(PlaceRef::new(Scheme::Legacy, "06205")),
+            members: Some(6),
+            ..Default::default()
+        };
+        let errs = v.check(OrgKind::Cooperative, &mut f, true);
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "members");
+        f.founding_date = Some(d(2024, 8, 1));
+        assert!(v.check(OrgKind::Cooperative, &mut f, true).is_empty());
+    }
+
+    #[test]
+    fn future_dates_unknown_places_and_bad_values_are_named() {
+        let law = LawRules::default();
+        let places = Gazetteer::new(Some("20".into()));
+        let v = Validator {
+            today: d(2026, 1, 1),
+            places: &places,
+            law: &law,
+        };
+        let mut f = OrgFields {
+            name: Some("HTX A".into()),
+            founding_date: Some(d(2026, 1, 2)),
+            place: Some(PlaceRef::new(Scheme::Y2025, "99999")),
+            tax_code: Some("12".into()),
+            charter_capital: Some(-5),
+            email: Some("not-an-email".into()),
+            ..Default::default()
+        };
+        let mut fields: Vec<String> = v
+            .check(OrgKind::CooperativeGroup, &mut f, true)
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        fields.sort();
+        assert_eq!(
+            fields,
+            vec![
+                "charter_capital",
+                "email",
+                "founding_date",
+                "place",
+                "tax_code"
+            ]
+        );
+    }
+}
