@@ -1,1 +1,12 @@
-//! placeholder
+//! hoptac storage: SQLite (embedded default) and PostgreSQL, one schema, migrations for
+//! both, and the repositories. Every write goes through [`Db::write`] (all or nothing).
+
+pub mod backup;
+pub mod db;
+pub mod migrate;
+pub mod orgs;
+pub mod overlays;
+
+pub use db::{AsStoreError, Backend, Conn, Db, Row, StoreError, Val};
+#[cfg(test)]
+mod tests;
