@@ -12,7 +12,10 @@ pub fn backup_sqlite(db: &Db, dest: &Path) -> Result<()> {
         ));
     }
     if dest.exists() {
-        return Err(StoreError::Open(format!("{} already exists", dest.display())));
+        return Err(StoreError::Open(format!(
+            "{} already exists",
+            dest.display()
+        )));
     }
     let dest = dest.to_string_lossy().into_owned();
     // VACUUM cannot run inside a transaction, so this one uses a plain connection.

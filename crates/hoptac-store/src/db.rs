@@ -184,7 +184,9 @@ impl Row {
             Val::Null => Ok(None),
             Val::I64(v) => Ok(Some(*v)),
             Val::Bool(b) => Ok(Some(i64::from(*b))),
-            v => Err(StoreError::Corrupt(format!("column {i}: expected integer, got {v:?}"))),
+            v => Err(StoreError::Corrupt(format!(
+                "column {i}: expected integer, got {v:?}"
+            ))),
         }
     }
     pub fn i64(&self, i: usize) -> Result<i64> {
@@ -195,7 +197,9 @@ impl Row {
         match self.get(i)? {
             Val::Null => Ok(None),
             Val::Text(s) => Ok(Some(s.clone())),
-            v => Err(StoreError::Corrupt(format!("column {i}: expected text, got {v:?}"))),
+            v => Err(StoreError::Corrupt(format!(
+                "column {i}: expected text, got {v:?}"
+            ))),
         }
     }
     pub fn text(&self, i: usize) -> Result<String> {
@@ -209,7 +213,9 @@ impl Row {
             Val::Text(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Some)
                 .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}"))),
-            v => Err(StoreError::Corrupt(format!("column {i}: expected date, got {v:?}"))),
+            v => Err(StoreError::Corrupt(format!(
+                "column {i}: expected date, got {v:?}"
+            ))),
         }
     }
     pub fn date(&self, i: usize) -> Result<NaiveDate> {
@@ -222,7 +228,9 @@ impl Row {
             Val::Text(s) => DateTime::parse_from_rfc3339(s)
                 .map(|t| t.with_timezone(&Utc))
                 .map_err(|e| StoreError::Corrupt(format!("column {i}: {e}"))),
-            v => Err(StoreError::Corrupt(format!("column {i}: expected time, got {v:?}"))),
+            v => Err(StoreError::Corrupt(format!(
+                "column {i}: expected time, got {v:?}"
+            ))),
         }
     }
 }
@@ -473,7 +481,9 @@ impl Db {
             attempt += 1;
             let r = self.write_once(&mut f);
             match r {
-                Err(e) if attempt < ATTEMPTS && e.store_error().is_some_and(|s| s.is_retryable()) => {
+                Err(e)
+                    if attempt < ATTEMPTS && e.store_error().is_some_and(|s| s.is_retryable()) =>
+                {
                     std::thread::sleep(Duration::from_millis(10 * attempt as u64));
                 }
                 r => return r,
@@ -538,7 +548,13 @@ mod tests {
 
     #[test]
     fn unknown_schemes_are_refused() {
-        assert!(matches!(Db::open("mysql://x"), Err(StoreError::UnknownScheme(_))));
-        assert!(matches!(Db::open("./file.db"), Err(StoreError::UnknownScheme(_))));
+        assert!(matches!(
+            Db::open("mysql://x"),
+            Err(StoreError::UnknownScheme(_))
+        ));
+        assert!(matches!(
+            Db::open("./file.db"),
+            Err(StoreError::UnknownScheme(_))
+        ));
     }
 }

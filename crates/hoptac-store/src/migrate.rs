@@ -23,10 +23,13 @@ pub fn latest_version() -> i64 {
 }
 
 fn applied(c: &mut dyn Conn) -> Result<Vec<i64>> {
-    c.query("SELECT version FROM schema_migrations ORDER BY version", &[])?
-        .iter()
-        .map(|r| r.i64(0))
-        .collect()
+    c.query(
+        "SELECT version FROM schema_migrations ORDER BY version",
+        &[],
+    )?
+    .iter()
+    .map(|r| r.i64(0))
+    .collect()
 }
 
 /// Applies the migrations not yet applied; returns the versions it applied. Several

@@ -75,7 +75,12 @@ fn snapshot_params(view: &OrgView, state: &OrgState) -> Result<Vec<Val>> {
 }
 
 /// Inserts a new organisation's current state at version 1.
-pub fn insert(c: &mut dyn Conn, view: &OrgView, state: &OrgState, now: DateTime<Utc>) -> Result<()> {
+pub fn insert(
+    c: &mut dyn Conn,
+    view: &OrgView,
+    state: &OrgState,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut p = vec![state.id.into(), state.kind.code().into()];
     p.extend(snapshot_params(view, state)?);
     p.push(now.into());
@@ -102,7 +107,12 @@ pub fn claim_version(c: &mut dyn Conn, id: OrgId, expected: i64) -> Result<bool>
 }
 
 /// Rewrites the current state after a claimed write.
-pub fn save_state(c: &mut dyn Conn, view: &OrgView, state: &OrgState, now: DateTime<Utc>) -> Result<()> {
+pub fn save_state(
+    c: &mut dyn Conn,
+    view: &OrgView,
+    state: &OrgState,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut p = snapshot_params(view, state)?;
     p.push(now.into());
     p.push(state.id.into());
@@ -185,23 +195,32 @@ fn stored_from_row(r: &Row) -> Result<StoredOrg> {
 
 /// The current state of one organisation.
 pub fn get(c: &mut dyn Conn, id: OrgId) -> Result<Option<StoredOrg>> {
-    c.query_one(&format!("SELECT {ORG_COLS} FROM organisations WHERE id = ?"), &[id.into()])?
-        .map(|r| stored_from_row(&r))
-        .transpose()
+    c.query_one(
+        &format!("SELECT {ORG_COLS} FROM organisations WHERE id = ?"),
+        &[id.into()],
+    )?
+    .map(|r| stored_from_row(&r))
+    .transpose()
 }
 
 /// The kind and version of one organisation.
 pub fn kind_and_version(c: &mut dyn Conn, id: OrgId) -> Result<Option<(OrgKind, i64)>> {
-    c.query_one("SELECT kind, version FROM organisations WHERE id = ?", &[id.into()])?
-        .map(|r| Ok((parse_kind(&r.text(0)?)?, r.i64(1)?)))
-        .transpose()
+    c.query_one(
+        "SELECT kind, version FROM organisations WHERE id = ?",
+        &[id.into()],
+    )?
+    .map(|r| Ok((parse_kind(&r.text(0)?)?, r.i64(1)?)))
+    .transpose()
 }
 
 /// Who holds a tax code now: (id, name).
 pub fn by_tax_code(c: &mut dyn Conn, tax_code: &str) -> Result<Option<(OrgId, String)>> {
-    c.query_one("SELECT id, name FROM organisations WHERE tax_code = ?", &[tax_code.into()])?
-        .map(|r| Ok((r.i64(0)?, r.text(1)?)))
-        .transpose()
+    c.query_one(
+        "SELECT id, name FROM organisations WHERE tax_code = ?",
+        &[tax_code.into()],
+    )?
+    .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+    .transpose()
 }
 
 /// Organisations with a registration number from a registering body (compared
@@ -222,14 +241,19 @@ pub fn by_registration(c: &mut dyn Conn, number: &str, body: Option<&str>) -> Re
 
 /// Organisations with a match key (kind, unaccented name, place).
 pub fn by_match_key(c: &mut dyn Conn, key: &str) -> Result<Vec<OrgId>> {
-    c.query("SELECT id FROM organisations WHERE match_key = ? ORDER BY id", &[key.into()])?
-        .iter()
-        .map(|r| r.i64(0))
-        .collect()
+    c.query(
+        "SELECT id FROM organisations WHERE match_key = ? ORDER BY id",
+        &[key.into()],
+    )?
+    .iter()
+    .map(|r| r.i64(0))
+    .collect()
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn in_list(n: usize) -> String {
@@ -338,7 +362,10 @@ pub fn list_current(
 
 /// Every organisation's kind, current version and the changes effective on or before
 /// a date: the input of an as-of fold.
-pub fn histories_until(c: &mut dyn Conn, date: NaiveDate) -> Result<Vec<(OrgId, OrgKind, i64, Vec<Change>)>> {
+pub fn histories_until(
+    c: &mut dyn Conn,
+    date: NaiveDate,
+) -> Result<Vec<(OrgId, OrgKind, i64, Vec<Change>)>> {
     let rows = c.query(
         &format!(
             "SELECT o.kind, o.version, {} FROM org_changes c JOIN organisations o ON o.id = c.org_id \

@@ -10,7 +10,13 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-pub fn add_correction(c: &mut dyn Conn, id: i64, corr: &MappingCorrection, author: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn add_correction(
+    c: &mut dyn Conn,
+    id: i64,
+    corr: &MappingCorrection,
+    author: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     c.execute(
         "INSERT INTO place_overlays (id, kind, legacy_code, body, source, recorded_at, author) VALUES (?, 'correction', ?, ?, ?, ?, ?)",
         &[
@@ -25,7 +31,13 @@ pub fn add_correction(c: &mut dyn Conn, id: i64, corr: &MappingCorrection, autho
     Ok(())
 }
 
-pub fn add_alias(c: &mut dyn Conn, id: i64, alias: &PlaceAlias, author: &str, now: DateTime<Utc>) -> Result<()> {
+pub fn add_alias(
+    c: &mut dyn Conn,
+    id: i64,
+    alias: &PlaceAlias,
+    author: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     c.execute(
         "INSERT INTO place_overlays (id, kind, legacy_code, body, source, recorded_at, author) VALUES (?, 'alias', ?, ?, ?, ?, ?)",
         &[
@@ -58,7 +70,11 @@ pub fn load(c: &mut dyn Conn) -> Result<(Vec<MappingCorrection>, Vec<PlaceAlias>
                 source,
             });
         } else {
-            aliases.push(PlaceAlias { name: body, legacy_code, source });
+            aliases.push(PlaceAlias {
+                name: body,
+                legacy_code,
+                source,
+            });
         }
     }
     Ok((corrections, aliases))

@@ -64,7 +64,9 @@ hoptac_testkit::both_backends! {
 
 #[test]
 fn both_backends_have_the_same_tables_and_columns() {
-    let Some(pg) = hoptac_testkit::postgres() else { return };
+    let Some(pg) = hoptac_testkit::postgres() else {
+        return;
+    };
     let lite = hoptac_testkit::sqlite();
     let a = describe_schema(&open(&lite)).expect("sqlite schema");
     let b = describe_schema(&open(&pg)).expect("postgres schema");

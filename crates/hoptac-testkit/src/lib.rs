@@ -36,7 +36,10 @@ pub fn sqlite() -> TestDb {
         .tempdir()
         .expect("a temporary directory");
     let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    TestDb { url, _dir: Some(dir) }
+    TestDb {
+        url,
+        _dir: Some(dir),
+    }
 }
 
 fn in_ci() -> bool {
@@ -170,7 +173,10 @@ fn start_cluster() -> Result<String, String> {
         }
     }
     if is_root() {
-        let _ = Command::new("chown").args(["postgres:postgres"]).arg(&dir).status();
+        let _ = Command::new("chown")
+            .args(["postgres:postgres"])
+            .arg(&dir)
+            .status();
         let _ = Command::new("chmod").args(["755"]).arg(&dir).status();
     }
     let data_s = data.to_string_lossy().into_owned();
@@ -178,12 +184,35 @@ fn start_cluster() -> Result<String, String> {
         let _ = std::fs::remove_dir_all(&data);
         run_pg(
             &initdb,
-            &["-D", &data_s, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+            &[
+                "-D",
+                &data_s,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
         )
         .or_else(|_| {
             // Older clusters may lack the C.UTF-8 locale.
             let _ = std::fs::remove_dir_all(&data);
-            run_pg(&initdb, &["-D", &data_s, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+            run_pg(
+                &initdb,
+                &[
+                    "-D",
+                    &data_s,
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ],
+            )
         })?;
     }
     let port = free_port();
@@ -194,13 +223,21 @@ fn start_cluster() -> Result<String, String> {
     let log = dir.join("server.log").to_string_lossy().into_owned();
     // A stale server from an earlier run may hold the data folder.
     let _ = run_pg(&pg_ctl, &["-D", &data_s, "-m", "immediate", "stop"]);
-    run_pg(&pg_ctl, &["-D", &data_s, "-l", &log, "-o", &opts, "-w", "-t", "60", "start"])?;
+    run_pg(
+        &pg_ctl,
+        &[
+            "-D", &data_s, "-l", &log, "-o", &opts, "-w", "-t", "60", "start",
+        ],
+    )?;
     std::fs::write(&port_file, port.to_string()).map_err(|e| e.to_string())?;
     let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
     if try_connect(&url) {
         Ok(url)
     } else {
-        Err(format!("the cluster in {} did not accept connections", dir.display()))
+        Err(format!(
+            "the cluster in {} did not accept connections",
+            dir.display()
+        ))
     }
 }
 
@@ -240,7 +277,11 @@ pub fn postgres() -> Option<TestDb> {
             .unwrap_or_else(|e| panic!("create test database: {e}"));
     }
     if let Some(log) = std::env::var_os("HOPTAC_PG_TEST_LOG") {
-        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(log) {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
             let _ = writeln!(f, "{name}");
         }
     }
