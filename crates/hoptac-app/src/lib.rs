@@ -1,1 +1,15 @@
-//! placeholder
+//! hoptac's use cases: the registry (create, update, status, links, conversion, lists
+//! and as-of reads), import and export of spreadsheets, and the demo province.
+
+pub mod columns;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod registry;
+
+pub use error::{AppError, Result};
+pub use registry::{Actor, NewOrg, Registry};
+
+#[cfg(test)]
+mod registry_tests;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub type OrgId = i64;
 
 macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $vi:literal, $en:literal;)* }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $vi:literal, $en:literal $([$($alias:literal),*])?;)* }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
         pub enum $name {
@@ -29,13 +29,19 @@ macro_rules! code_enum {
             pub fn label_en(self) -> &'static str {
                 match self { $($name::$var => $en,)* }
             }
-            /// Parses a code or a Vietnamese or English label, with or without diacritics.
+            /// Other names people write, as loose keys.
+            pub fn aliases(self) -> &'static [&'static str] {
+                match self { $($name::$var => &[$($($alias),*)?],)* }
+            }
+            /// Parses a code, a Vietnamese or English label or a usual alias, ignoring
+            /// case, diacritics and punctuation.
             pub fn parse(s: &str) -> Option<Self> {
-                let k = crate::text::search_key(s);
+                let k = crate::text::loose_key(s);
                 Self::ALL.iter().copied().find(|v| {
-                    k == crate::text::search_key(v.code())
-                        || k == crate::text::search_key(v.label_vi())
-                        || k == crate::text::search_key(v.label_en())
+                    k == crate::text::loose_key(v.code())
+                        || k == crate::text::loose_key(v.label_vi())
+                        || k == crate::text::loose_key(v.label_en())
+                        || v.aliases().contains(&k.as_str())
                 })
             }
         }
@@ -51,11 +57,11 @@ code_enum! {
     /// Kind of organisation (*loại hình*).
     OrgKind {
         /// Cooperative (*hợp tác xã*).
-        Cooperative = "HTX", "Hợp tác xã", "Cooperative";
+        Cooperative = "HTX", "Hợp tác xã", "Cooperative" ["htx", "hop tac xa"];
         /// Cooperative union (*liên hiệp hợp tác xã*).
-        Union = "LHHTX", "Liên hiệp hợp tác xã", "Cooperative union";
+        Union = "LHHTX", "Liên hiệp hợp tác xã", "Cooperative union" ["lien hiep htx", "union"];
         /// Cooperative group (*tổ hợp tác*).
-        CooperativeGroup = "THT", "Tổ hợp tác", "Cooperative group";
+        CooperativeGroup = "THT", "Tổ hợp tác", "Cooperative group" ["to hop tac", "group"];
     }
 }
 
@@ -63,21 +69,21 @@ code_enum! {
     /// Legal status (*tình trạng hoạt động*), spec §2.1.
     Status {
         /// *đang hoạt động*
-        Active = "active", "Đang hoạt động", "Active";
+        Active = "active", "Đang hoạt động", "Active" ["hoat dong", "dang hd", "binh thuong"];
         /// *tạm ngừng kinh doanh*, registered stoppage with an end date.
-        Suspended = "suspended", "Tạm ngừng kinh doanh", "Suspended";
+        Suspended = "suspended", "Tạm ngừng kinh doanh", "Suspended" ["tam ngung", "tam ngung hoat dong", "tam dung hoat dong", "tam ngung kd"];
         /// *ngừng hoạt động không đăng ký*
-        Inactive = "inactive", "Ngừng hoạt động không đăng ký", "Inactive (unregistered stop)";
+        Inactive = "inactive", "Ngừng hoạt động không đăng ký", "Inactive (unregistered stop)" ["ngung hoat dong", "khong hoat dong", "inactive"];
         /// *đang giải thể*
-        Dissolving = "dissolving", "Đang giải thể", "Dissolving";
+        Dissolving = "dissolving", "Đang giải thể", "Dissolving" ["dang lam thu tuc giai the"];
         /// *đã giải thể*
-        Dissolved = "dissolved", "Đã giải thể", "Dissolved";
+        Dissolved = "dissolved", "Đã giải thể", "Dissolved" ["giai the"];
         /// *phá sản*
-        Bankrupt = "bankrupt", "Phá sản", "Bankrupt";
+        Bankrupt = "bankrupt", "Phá sản", "Bankrupt" ["da pha san"];
         /// *bị thu hồi giấy chứng nhận*
-        Revoked = "revoked", "Bị thu hồi giấy chứng nhận", "Certificate revoked";
+        Revoked = "revoked", "Bị thu hồi giấy chứng nhận", "Certificate revoked" ["thu hoi", "bi thu hoi", "thu hoi gcn", "thu hoi giay chung nhan"];
         /// THT converted into an HTX (*đã chuyển đổi thành HTX*).
-        Converted = "converted", "Đã chuyển đổi thành HTX", "Converted into a cooperative";
+        Converted = "converted", "Đã chuyển đổi thành HTX", "Converted into a cooperative" ["chuyen doi", "da chuyen doi", "chuyen thanh htx"];
     }
 }
 
@@ -85,16 +91,16 @@ code_enum! {
     /// Sector category used in provincial reports (*lĩnh vực*), each in one Decree
     /// 113/2024 group.
     Sector {
-        Agriculture = "nong_nghiep", "Nông nghiệp", "Agriculture";
-        Industry = "cong_nghiep_ttcn", "Công nghiệp - tiểu thủ công nghiệp", "Industry and handicrafts";
-        Construction = "xay_dung", "Xây dựng", "Construction";
-        TradeServices = "thuong_mai_dich_vu", "Thương mại - dịch vụ", "Trade and services";
-        Transport = "van_tai", "Vận tải", "Transport";
+        Agriculture = "nong_nghiep", "Nông nghiệp", "Agriculture" ["nong lam nghiep", "nong lam ngu nghiep", "nong nghiep nong thon", "lam nghiep", "thuy san", "chan nuoi", "trong trot"];
+        Industry = "cong_nghiep_ttcn", "Công nghiệp - tiểu thủ công nghiệp", "Industry and handicrafts" ["cong nghiep", "cn ttcn", "cong nghiep ttcn", "tieu thu cong nghiep", "tieu thu cong nghiep cong nghiep", "industry"];
+        Construction = "xay_dung", "Xây dựng", "Construction" ["xd"];
+        TradeServices = "thuong_mai_dich_vu", "Thương mại - dịch vụ", "Trade and services" ["thuong mai", "dich vu", "tm dv", "tmdv", "thuong mai va dich vu", "trade", "services"];
+        Transport = "van_tai", "Vận tải", "Transport" ["giao thong van tai", "van tai hanh khach", "van tai hang hoa"];
         /// People's credit fund (*quỹ tín dụng nhân dân*): registered, not scored here.
-        CreditFund = "quy_tin_dung", "Quỹ tín dụng nhân dân", "People's credit fund";
-        Environment = "moi_truong", "Môi trường", "Environment";
-        CleanWater = "nuoc_sach", "Nước sạch", "Clean water";
-        Other = "khac", "Khác", "Other";
+        CreditFund = "quy_tin_dung", "Quỹ tín dụng nhân dân", "People's credit fund" ["quy tin dung", "qtdnd", "tin dung", "credit fund"];
+        Environment = "moi_truong", "Môi trường", "Environment" ["ve sinh moi truong", "thu gom rac"];
+        CleanWater = "nuoc_sach", "Nước sạch", "Clean water" ["cap nuoc", "nuoc sinh hoat"];
+        Other = "khac", "Khác", "Other" ["linh vuc khac"];
     }
 }
 

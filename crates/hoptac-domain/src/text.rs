@@ -46,6 +46,18 @@ pub fn search_terms(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// A search key with punctuation made space: `"CN-TTCN"` → `"cn ttcn"`, for matching
+/// labels people write in many ways.
+pub fn loose_key(s: &str) -> String {
+    search_key(s)
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn is_combining_mark(c: char) -> bool {
     ('\u{0300}'..='\u{036F}').contains(&c)
 }

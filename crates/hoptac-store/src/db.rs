@@ -446,24 +446,28 @@ impl Db {
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot).
-    pub fn read<T>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T>) -> Result<T> {
+    pub fn read<T, E>(&self, f: impl FnOnce(&mut dyn Conn) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
         match &self.pools {
             Pools::Sqlite(p) => {
-                let mut c = p.get()?;
-                let tx = c.transaction()?;
-                let r = f(&mut SqliteConn(&tx)).map_err(StoreError::classify)?;
-                tx.commit()?;
+                let mut c = p.get().map_err(StoreError::from)?;
+                let tx = c.transaction().map_err(StoreError::from)?;
+                let r = f(&mut SqliteConn(&tx))?;
+                tx.commit().map_err(StoreError::from)?;
                 Ok(r)
             }
             Pools::Postgres(p) => {
-                let mut c = p.get()?;
+                let mut c = p.get().map_err(StoreError::from)?;
                 let mut tx = c
                     .build_transaction()
                     .isolation_level(postgres::IsolationLevel::RepeatableRead)
                     .read_only(true)
-                    .start()?;
-                let r = f(&mut PgConn(&mut tx)).map_err(StoreError::classify)?;
-                tx.commit()?;
+                    .start()
+                    .map_err(StoreError::from)?;
+                let r = f(&mut PgConn(&mut tx))?;
+                tx.commit().map_err(StoreError::from)?;
                 Ok(r)
             }
         }

@@ -1,0 +1,120 @@
+//! The application's one error type. Each variant has a stable machine code and a
+//! message in Vietnamese or English; storage details are logged, never shown.
+
+use crate::import::ImportReport;
+use hoptac_domain::i18n::Lang;
+use hoptac_domain::list::OrgView;
+use hoptac_domain::validate::FieldError;
+use hoptac_store::{AsStoreError, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("not found")]
+    NotFound { what: &'static str, id: String },
+    /// Someone else wrote the record since it was read.
+    #[error("edit conflict")]
+    Conflict {
+        current: Box<OrgView>,
+        your_version: i64,
+    },
+    /// An import found errors; nothing was written.
+    #[error("import rejected")]
+    ImportRejected(Box<ImportReport>),
+    /// A request that cannot be done as asked, with the reason in both languages.
+    #[error("{en}")]
+    Refused {
+        code: &'static str,
+        vi: String,
+        en: String,
+    },
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+impl AsStoreError for AppError {
+    fn store_error(&self) -> Option<&StoreError> {
+        match self {
+            AppError::Store(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl AppError {
+    pub fn refused(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        AppError::Refused {
+            code,
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn invalid(e: FieldError) -> Self {
+        AppError::Invalid(vec![e])
+    }
+
+    /// A stable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid(_) => "invalid",
+            AppError::NotFound { .. } => "not_found",
+            AppError::Conflict { .. } => "conflict",
+            AppError::ImportRejected(_) => "import_rejected",
+            AppError::Refused { code, .. } => code,
+            AppError::Store(StoreError::UnknownScheme(_)) => "bad_database_url",
+            AppError::Store(_) => "internal",
+        }
+    }
+
+    /// The message a person reads.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Invalid(errs) => {
+                let list: Vec<String> = errs.iter().map(|e| e.message(lang)).collect();
+                format!("{} {}", lang.t("Dữ liệu không hợp lệ:", "Invalid data:"), list.join("; "))
+            }
+            AppError::NotFound { what, id } => match lang {
+                Lang::Vi => format!("Không tìm thấy {} {}", what_vi(what), id),
+                Lang::En => format!("No {what} {id}"),
+            },
+            AppError::Conflict { current, your_version } => match lang {
+                Lang::Vi => format!(
+                    "Hồ sơ đã được người khác sửa: bạn sửa từ phiên bản {your_version}, hiện tại là phiên bản {}. Hãy xem bản hiện tại rồi sửa lại.",
+                    current.version
+                ),
+                Lang::En => format!(
+                    "Someone else changed this record: you edited version {your_version}, it is now version {}. Review the current version and edit again.",
+                    current.version
+                ),
+            },
+            AppError::ImportRejected(r) => r.summary(lang),
+            AppError::Refused { vi, en, .. } => lang.t(vi, en).to_owned(),
+            AppError::Store(StoreError::UnknownScheme(u)) => match lang {
+                Lang::Vi => format!("Địa chỉ cơ sở dữ liệu không hỗ trợ: {u} (dùng sqlite://ĐƯỜNG_DẪN hoặc postgres://…)"),
+                Lang::En => format!("Unsupported database URL: {u} (use sqlite://PATH or postgres://…)"),
+            },
+            AppError::Store(StoreError::Open(m)) => {
+                format!("{} {m}", lang.t("Không mở được cơ sở dữ liệu:", "Cannot open the database:"))
+            }
+            AppError::Store(_) => lang
+                .t(
+                    "Lỗi hệ thống khi truy cập dữ liệu; thao tác chưa được thực hiện. Hãy thử lại hoặc báo quản trị viên.",
+                    "A storage error occurred; nothing was changed. Try again or tell the administrator.",
+                )
+                .to_owned(),
+        }
+    }
+}
+
+fn what_vi(what: &str) -> &str {
+    match what {
+        "organisation" => "tổ chức",
+        "link" => "liên kết",
+        "commune" => "xã/phường",
+        _ => what,
+    }
+}

@@ -1,0 +1,904 @@
+//! Importing organisations from .xlsx/.csv (spec §8). The whole file is read and
+//! checked first; if any row is wrong nothing is written and every error is reported
+//! with its row, column and reason. Rows are matched to existing records (record id,
+//! tax code, registration number within its registering body, then kind + unaccented
+//! name + place), and only what differs is written, so importing a file twice changes
+//! nothing the second time.
+
+use crate::columns::REGISTRY_COLUMNS;
+use crate::error::{AppError, Result};
+use crate::registry::{Actor, NewOrg, Registry};
+use chrono::{NaiveDate, Utc};
+use hoptac_domain::history::ChangeBody;
+use hoptac_domain::i18n::{field_label, place_message, problem_message, Lang};
+use hoptac_domain::list::OrgView;
+use hoptac_domain::org::{OrgFields, OrgId, OrgKind, ProductClass, Sector, Status, StatusChange};
+use hoptac_domain::place::{Gazetteer, PlaceError, PlaceRef, Scheme};
+use hoptac_domain::text::search_key;
+use hoptac_domain::validate::{FieldError, FieldProblem};
+use hoptac_io::grid::read_file;
+use hoptac_io::parse::{self, CellError};
+use hoptac_io::table::{column_letter, extract, DataRow, Note, Table, TableError};
+use hoptac_store::{orgs, Conn};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// How to import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The kind of every row when the file has no kind column.
+    pub kind: Option<OrgKind>,
+    /// Check and report, write nothing.
+    pub dry_run: bool,
+    pub lang: Lang,
+}
+
+/// One problem, where it is.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    /// Spreadsheet row number as Excel shows it (0: the file as a whole).
+    pub row: usize,
+    /// Column letter, when the problem is in one cell.
+    pub column: Option<String>,
+    /// The header of that column as written in the file.
+    pub header: Option<String>,
+    pub field: String,
+    pub message: String,
+}
+
+/// What happened to one row.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowOutcome {
+    pub row: usize,
+    /// `create`, `update` or `unchanged`.
+    pub action: String,
+    /// The record (for `create`: once written).
+    pub id: Option<OrgId>,
+    pub name: String,
+    /// The attributes that change, for updates.
+    pub changed: Vec<String>,
+}
+
+/// The result of an import or a dry run.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub file: String,
+    pub sheet: String,
+    /// First and last header rows.
+    pub header_rows: (usize, usize),
+    /// (column letter, header in the file, field).
+    pub columns: Vec<(String, String, String)>,
+    pub rows_read: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub errors: Vec<RowError>,
+    /// What was left out and why (hidden columns, totals row, signature block…).
+    pub notes: Vec<String>,
+    pub outcomes: Vec<RowOutcome>,
+    pub dry_run: bool,
+    pub written: bool,
+    #[serde(skip)]
+    pub lang: Lang,
+}
+
+impl ImportReport {
+    pub fn summary(&self, lang: Lang) -> String {
+        if !self.errors.is_empty() {
+            return match lang {
+                Lang::Vi => format!(
+                    "Tệp {} có {} lỗi; không ghi dữ liệu nào. Sửa các lỗi rồi nhập lại.",
+                    self.file,
+                    self.errors.len()
+                ),
+                Lang::En => format!(
+                    "{} has {} errors; nothing was written. Fix them and import again.",
+                    self.file,
+                    self.errors.len()
+                ),
+            };
+        }
+        let verb = match (self.dry_run, lang) {
+            (true, Lang::Vi) => "Kiểm tra thử (chưa ghi)",
+            (false, Lang::Vi) => "Đã nhập",
+            (true, Lang::En) => "Dry run (nothing written)",
+            (false, Lang::En) => "Imported",
+        };
+        match lang {
+            Lang::Vi => format!(
+                "{verb}: {} dòng, {} thêm mới, {} cập nhật, {} không đổi.",
+                self.rows_read, self.created, self.updated, self.unchanged
+            ),
+            Lang::En => format!(
+                "{verb}: {} rows, {} new, {} updated, {} unchanged.",
+                self.rows_read, self.created, self.updated, self.unchanged
+            ),
+        }
+    }
+}
+
+/// Progress of a long import, for a progress line or bar.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    Checking { done: usize, total: usize },
+    Writing { done: usize, total: usize },
+}
+
+enum Plan {
+    Create {
+        kind: OrgKind,
+        fields: OrgFields,
+        status: StatusChange,
+    },
+    Update {
+        id: OrgId,
+        version: i64,
+        bodies: Vec<(NaiveDate, ChangeBody)>,
+    },
+    Unchanged,
+}
+
+struct Ctx<'a> {
+    reg: &'a Registry,
+    places: Gazetteer,
+    table: &'a Table,
+    lang: Lang,
+    errors: Vec<RowError>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, row: usize, field: &str, message: String) {
+        let col = self.table.column(field);
+        self.errors.push(RowError {
+            row,
+            column: col.map(|c| column_letter(c.col)),
+            header: col.map(|c| c.header.clone()),
+            field: field.to_owned(),
+            message: format!("{}: {message}", field_label(field, self.lang)),
+        });
+    }
+
+    fn field_error(&mut self, row: usize, e: &FieldError) {
+        let m = problem_message(&e.problem, self.lang);
+        self.err(row, &e.field, m);
+    }
+
+    fn cell_error(&mut self, row: usize, field: &str, e: CellError) {
+        let p = match e {
+            CellError::NotAWholeNumber(v) => FieldProblem::BadNumber(v),
+            CellError::NotADate(v) => FieldProblem::BadDate(v),
+        };
+        self.field_error(row, &FieldError::new(field, p));
+    }
+
+    fn text(&self, r: &DataRow, f: &str) -> Option<String> {
+        parse::text(r.get(f))
+    }
+
+    fn date(&mut self, r: &DataRow, f: &str) -> Option<NaiveDate> {
+        match parse::date(r.get(f)) {
+            Ok(d) => d,
+            Err(e) => {
+                self.cell_error(r.number, f, e);
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, r: &DataRow, f: &str) -> Option<i64> {
+        let mult = self.table.column(f).map_or(1, |c| c.multiplier);
+        match parse::whole_number(r.get(f), mult) {
+            Ok(v) => v,
+            Err(e) => {
+                self.cell_error(r.number, f, e);
+                None
+            }
+        }
+    }
+
+    fn choice<T: Copy>(
+        &mut self,
+        r: &DataRow,
+        f: &str,
+        parse: fn(&str) -> Option<T>,
+        all: &[T],
+        label: fn(T) -> &'static str,
+    ) -> Option<T> {
+        let t = self.text(r, f)?;
+        match parse(&t) {
+            Some(v) => Some(v),
+            None => {
+                let allowed = all.iter().map(|v| label(*v).to_owned()).collect();
+                self.field_error(
+                    r.number,
+                    &FieldError::new(f, FieldProblem::UnknownValue { value: t, allowed }),
+                );
+                None
+            }
+        }
+    }
+
+    /// The row's place: a code (with the scheme column or the scheme in force on
+    /// `date`), else a commune name (and district, for the legacy scheme).
+    fn place(&mut self, r: &DataRow, date: NaiveDate) -> Option<PlaceRef> {
+        let scheme = match self.text(r, "scheme") {
+            Some(s) => match Scheme::parse(&s) {
+                Some(s) => Some(s),
+                None => {
+                    self.field_error(
+                        r.number,
+                        &FieldError::new(
+                            "scheme",
+                            FieldProblem::UnknownValue {
+                                value: s,
+                                allowed: vec!["legacy".into(), "2025".into()],
+                            },
+                        ),
+                    );
+                    return None;
+                }
+            },
+            None => None,
+        };
+        let in_force = scheme.unwrap_or_else(|| Scheme::in_force_on(date));
+        if let Some(code) = parse::identifier(r.get("commune_code"), 5) {
+            let code = if code.len() < 5 && code.chars().all(|c| c.is_ascii_digit()) {
+                format!("{code:0>5}")
+            } else {
+                code
+            };
+            let p = PlaceRef::new(in_force, code);
+            return match self.places.check(&p) {
+                Ok(_) => Some(p),
+                Err(e) => {
+                    let m = place_message(&e, self.lang);
+                    self.err(r.number, "commune_code", m);
+                    None
+                }
+            };
+        }
+        let name = self.text(r, "commune")?;
+        let district = self.text(r, "district");
+        match self
+            .places
+            .find_commune(in_force, &name, district.as_deref())
+        {
+            Ok(c) => Some(PlaceRef::new(in_force, c.code.clone())),
+            Err(e) => {
+                let mut m = place_message(&e, self.lang);
+                if scheme.is_none() {
+                    if let (PlaceError::UnknownName { .. }, Some(other)) =
+                        (&e, other_scheme(in_force))
+                    {
+                        if let Ok(c) = self.places.find_commune(other, &name, district.as_deref()) {
+                            m.push_str(&match self.lang {
+                                Lang::Vi => format!(
+                                    " — \"{name}\" là {} theo hệ {}; ngày hiệu lực của dòng ({}) thuộc hệ {}. Thêm cột \"Hệ địa giới\" ghi \"{}\" nếu đúng.",
+                                    self.places.describe(c),
+                                    scheme_vi(other),
+                                    hoptac_domain::i18n::format_date(date),
+                                    scheme_vi(in_force),
+                                    other.as_str()
+                                ),
+                                Lang::En => format!(
+                                    " — \"{name}\" is {} in the {} scheme; the row's date ({date}) falls in the {} scheme. Add a \"Scheme\" column saying \"{}\" if that is right.",
+                                    self.places.describe(c),
+                                    other.as_str(),
+                                    in_force.as_str(),
+                                    other.as_str()
+                                ),
+                            });
+                        }
+                    }
+                }
+                self.err(r.number, "commune", m);
+                None
+            }
+        }
+    }
+}
+
+fn other_scheme(s: Scheme) -> Option<Scheme> {
+    Some(match s {
+        Scheme::Legacy => Scheme::Y2025,
+        Scheme::Y2025 => Scheme::Legacy,
+    })
+}
+
+fn scheme_vi(s: Scheme) -> &'static str {
+    match s {
+        Scheme::Legacy => "trước 2025",
+        Scheme::Y2025 => "2025",
+    }
+}
+
+struct ParsedRow {
+    number: usize,
+    id: Option<OrgId>,
+    kind: Option<OrgKind>,
+    fields: OrgFields,
+    status: Option<StatusChange>,
+    status_date: Option<NaiveDate>,
+    effective: Option<NaiveDate>,
+}
+
+fn parse_row(ctx: &mut Ctx, r: &DataRow, default_kind: Option<OrgKind>) -> ParsedRow {
+    let n = r.number;
+    let id = ctx.int(r, "id");
+    let kind = ctx
+        .choice(r, "kind", OrgKind::parse, OrgKind::ALL, OrgKind::code)
+        .or(default_kind);
+    let mut f = OrgFields {
+        name: ctx.text(r, "name"),
+        short_name: ctx.text(r, "short_name"),
+        tax_code: parse::identifier(r.get("tax_code"), 10),
+        registration_number: ctx.text(r, "registration_number"),
+        registration_date: ctx.date(r, "registration_date"),
+        registering_body: ctx.text(r, "registering_body"),
+        address: ctx.text(r, "address"),
+        legacy_commune: parse::identifier(r.get("legacy_commune"), 5),
+        sector: ctx.choice(r, "sector", Sector::parse, Sector::ALL, Sector::label_vi),
+        product_class: ctx.choice(
+            r,
+            "product_class",
+            ProductClass::parse,
+            ProductClass::ALL,
+            ProductClass::label_vi,
+        ),
+        legal_representative: ctx.text(r, "legal_representative"),
+        phone: parse::identifier(r.get("phone"), 10),
+        email: ctx.text(r, "email"),
+        charter_capital: ctx.int(r, "charter_capital"),
+        members: ctx.int(r, "members"),
+        founding_date: ctx.date(r, "founding_date"),
+        notes: ctx.text(r, "notes"),
+        place: None,
+    };
+    let effective = ctx.date(r, "effective");
+    let status_date = ctx.date(r, "status_date");
+    let until = ctx.date(r, "suspended_until");
+    let status = ctx
+        .choice(r, "status", Status::parse, Status::ALL, Status::label_vi)
+        .map(|s| StatusChange {
+            status: s,
+            until: until.filter(|_| s == Status::Suspended),
+            reason: None,
+            document: None,
+        });
+    let place_date = effective
+        .or(f.founding_date)
+        .unwrap_or_else(|| ctx.reg.today());
+    f.place = ctx.place(r, place_date);
+    if kind.is_none() {
+        ctx.field_error(n, &FieldError::new("kind", FieldProblem::Required));
+    }
+    ParsedRow {
+        number: n,
+        id,
+        kind,
+        fields: f,
+        status,
+        status_date,
+        effective,
+    }
+}
+
+/// The key that finds a record by kind, unaccented name and place (2025 terms).
+fn match_key(places: &Gazetteer, kind: OrgKind, f: &OrgFields) -> Option<String> {
+    let name = f.name.as_deref()?;
+    let place = f.place.as_ref()?;
+    let both = places.both_schemes(place, f.legacy_commune.as_deref());
+    Some(format!(
+        "{}|{}|{}",
+        kind.code(),
+        search_key(name),
+        both.commune_2025.unwrap_or_else(|| place.code.clone())
+    ))
+}
+
+/// Imports a file. `Err(ImportRejected)` carries the report when any row is wrong.
+pub fn import_file(
+    reg: &Registry,
+    file_name: &str,
+    bytes: Vec<u8>,
+    opts: &ImportOptions,
+    actor: &Actor,
+    progress: &dyn Fn(Progress),
+) -> Result<ImportReport> {
+    let lang = opts.lang;
+    let mut report = ImportReport {
+        file: file_name.to_owned(),
+        sheet: String::new(),
+        header_rows: (0, 0),
+        columns: vec![],
+        rows_read: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: vec![],
+        notes: vec![],
+        outcomes: vec![],
+        dry_run: opts.dry_run,
+        written: false,
+        lang,
+    };
+    let file_error = |report: &mut ImportReport, field: &str, message: String| {
+        report.errors.push(RowError {
+            row: 0,
+            column: None,
+            header: None,
+            field: field.into(),
+            message,
+        });
+    };
+    let grid = match read_file(file_name, bytes) {
+        Ok(g) => g,
+        Err(e) => {
+            file_error(&mut report, "file", read_error_message(&e, lang));
+            return Err(AppError::ImportRejected(Box::new(report)));
+        }
+    };
+    report.sheet = grid.sheet.clone();
+    let table = match extract(&grid, REGISTRY_COLUMNS) {
+        Ok(t) => t,
+        Err(e) => {
+            let m = match (e, lang) {
+                (TableError::NoHeader, Lang::Vi) => "Không tìm thấy dòng tiêu đề (cần ít nhất hai cột như \"Tên HTX\", \"Mã số thuế\", \"Xã\"…)".to_owned(),
+                (TableError::NoHeader, Lang::En) => "No header row found (it needs at least two known columns such as \"Name\", \"Tax code\", \"Commune\")".to_owned(),
+                (TableError::DuplicateColumn { field, columns }, Lang::Vi) => format!("Hai cột cùng là \"{}\": {}", field_label(field, lang), columns.join(", ")),
+                (TableError::DuplicateColumn { field, columns }, Lang::En) => format!("Two columns are both \"{}\": {}", field_label(field, lang), columns.join(", ")),
+            };
+            file_error(&mut report, "header", m);
+            return Err(AppError::ImportRejected(Box::new(report)));
+        }
+    };
+    report.header_rows = table.header_rows;
+    report.columns = table
+        .columns
+        .iter()
+        .filter(|c| c.field != "stt")
+        .map(|c| (column_letter(c.col), c.header.clone(), c.field.to_owned()))
+        .collect();
+    report.notes = table.notes.iter().map(|n| note_message(n, lang)).collect();
+    if table.column("name").is_none() && table.column("id").is_none() {
+        file_error(
+            &mut report,
+            "name",
+            lang.t(
+                "Tệp thiếu cột tên (\"Tên HTX\")",
+                "The file has no name column",
+            )
+            .to_owned(),
+        );
+    }
+    if table.column("kind").is_none() && opts.kind.is_none() && table.column("id").is_none() {
+        file_error(
+            &mut report,
+            "kind",
+            lang.t(
+                "Tệp không có cột \"Loại hình\": hãy chọn loại hình cho cả tệp (HTX, LHHTX hoặc THT)",
+                "The file has no \"Kind\" column: choose the kind for the whole file (HTX, LHHTX or THT)",
+            )
+            .to_owned(),
+        );
+    }
+    report.rows_read = table.rows.len();
+    if !report.errors.is_empty() {
+        return Err(AppError::ImportRejected(Box::new(report)));
+    }
+
+    let places = reg.places();
+    let mut ctx = Ctx {
+        reg,
+        places: places.clone(),
+        table: &table,
+        lang,
+        errors: Vec::new(),
+    };
+    let total = table.rows.len();
+    let mut plans: Vec<(usize, Plan, String, Option<OrgId>, Vec<String>)> = Vec::new();
+    let mut seen_tax: HashMap<String, usize> = HashMap::new();
+    let mut seen_ids: HashMap<OrgId, usize> = HashMap::new();
+    let mut seen_keys: HashMap<String, usize> = HashMap::new();
+    let today = reg.today();
+    let validator = reg.validator(&places);
+    reg.db.read(|c| {
+        for (i, r) in table.rows.iter().enumerate() {
+            if i % 200 == 0 {
+                progress(Progress::Checking { done: i, total });
+            }
+            let mut row = parse_row(&mut ctx, r, opts.kind);
+            let n = row.number;
+            let name = row.fields.name.clone().unwrap_or_default();
+            if let Some(t) = row.fields.tax_code.clone() {
+                if let Some(prev) = seen_tax.insert(t.clone(), n) {
+                    ctx.err(
+                        n,
+                        "tax_code",
+                        match lang {
+                            Lang::Vi => format!("mã số thuế {t} trùng với dòng {prev} của tệp"),
+                            Lang::En => format!("tax code {t} repeats row {prev} of the file"),
+                        },
+                    );
+                }
+            }
+            let Some(kind) = row.kind else { continue };
+            let existing = find_existing(c, &mut ctx, &places, &row, kind)?;
+            match existing {
+                Some(cur) => {
+                    if let Some(prev) = seen_ids.insert(cur.id, n) {
+                        ctx.err(
+                            n,
+                            "name",
+                            match lang {
+                                Lang::Vi => format!(
+                                    "dòng này và dòng {prev} cùng là hồ sơ {} ({})",
+                                    cur.id,
+                                    cur.name()
+                                ),
+                                Lang::En => format!(
+                                    "this row and row {prev} are both record {} ({})",
+                                    cur.id,
+                                    cur.name()
+                                ),
+                            },
+                        );
+                        continue;
+                    }
+                    if row.kind.is_some_and(|k| k != cur.kind) && table.column("kind").is_some() {
+                        ctx.err(
+                            n,
+                            "kind",
+                            match lang {
+                                Lang::Vi => format!(
+                                    "hồ sơ {} là {}, không phải {}",
+                                    cur.id,
+                                    cur.kind.label_vi(),
+                                    kind.label_vi()
+                                ),
+                                Lang::En => format!(
+                                    "record {} is a {}, not a {}",
+                                    cur.id,
+                                    cur.kind.label_en(),
+                                    kind.label_en()
+                                ),
+                            },
+                        );
+                        continue;
+                    }
+                    for e in validator.check(cur.kind, &mut row.fields, false) {
+                        ctx.field_error(n, &e);
+                    }
+                    let effective = row.effective.unwrap_or(today);
+                    if let Some(e) = validator.check_effective(effective) {
+                        ctx.field_error(n, &e);
+                    }
+                    if let Some(t) = row.fields.tax_code.as_deref() {
+                        if let Some((other, other_name)) = orgs::by_tax_code(c, t)? {
+                            if other != cur.id {
+                                ctx.field_error(
+                                    n,
+                                    &FieldError::new(
+                                        "tax_code",
+                                        FieldProblem::DuplicateTaxCode {
+                                            other_id: other,
+                                            other_name,
+                                        },
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    let patch = cur.fields.changes_to(&row.fields);
+                    let mut bodies = Vec::new();
+                    let mut changed: Vec<String> = patch.as_map().keys().cloned().collect();
+                    if !patch.is_empty() {
+                        bodies.push((effective, ChangeBody::Fields { fields: patch }));
+                    }
+                    if let Some(s) = row.status.take() {
+                        let same = s.status == cur.status
+                            && (s.status != Status::Suspended
+                                || s.until == cur.status_detail.until);
+                        if !same {
+                            let d = row.status_date.unwrap_or(effective);
+                            if let Some(e) = validator.check_effective(d) {
+                                ctx.field_error(
+                                    n,
+                                    &FieldError {
+                                        field: "status_date".into(),
+                                        ..e
+                                    },
+                                );
+                            }
+                            let s = StatusChange {
+                                document: Some(format!("Tệp nhập: {file_name}")),
+                                ..s
+                            };
+                            bodies.push((d, ChangeBody::Status { status: s }));
+                            changed.push("status".into());
+                        }
+                    }
+                    let plan = if bodies.is_empty() {
+                        Plan::Unchanged
+                    } else {
+                        Plan::Update {
+                            id: cur.id,
+                            version: cur.version,
+                            bodies,
+                        }
+                    };
+                    plans.push((n, plan, cur.name().to_owned(), Some(cur.id), changed));
+                }
+                None => {
+                    if row.id.is_some() {
+                        continue; // reported by find_existing
+                    }
+                    if let Some(k) = match_key(&places, kind, &row.fields) {
+                        if let Some(prev) = seen_keys.insert(k, n) {
+                            ctx.err(
+                                n,
+                                "name",
+                                match lang {
+                                    Lang::Vi => format!(
+                                        "trùng tên, loại hình và địa bàn với dòng {prev} của tệp"
+                                    ),
+                                    Lang::En => format!(
+                                        "same name, kind and place as row {prev} of the file"
+                                    ),
+                                },
+                            );
+                        }
+                    }
+                    let mut status = row.status.clone();
+                    if let Some(s) = status.as_mut() {
+                        s.document = Some(format!("Tệp nhập: {file_name}"));
+                    }
+                    match reg.check_new(
+                        NewOrg {
+                            kind: Some(kind),
+                            fields: row.fields.clone(),
+                            status,
+                        },
+                        &places,
+                    ) {
+                        Ok((kind, fields, status)) => plans.push((
+                            n,
+                            Plan::Create {
+                                kind,
+                                fields,
+                                status,
+                            },
+                            name,
+                            None,
+                            vec![],
+                        )),
+                        Err(AppError::Invalid(errs)) => {
+                            for e in errs {
+                                ctx.field_error(n, &e);
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+        }
+        Ok::<_, AppError>(())
+    })?;
+    progress(Progress::Checking { done: total, total });
+    report.errors = std::mem::take(&mut ctx.errors);
+    report.errors.sort_by_key(|e| e.row);
+    if !report.errors.is_empty() {
+        return Err(AppError::ImportRejected(Box::new(report)));
+    }
+    for (row, plan, name, id, changed) in &plans {
+        let action = match plan {
+            Plan::Create { .. } => {
+                report.created += 1;
+                "create"
+            }
+            Plan::Update { .. } => {
+                report.updated += 1;
+                "update"
+            }
+            Plan::Unchanged => {
+                report.unchanged += 1;
+                "unchanged"
+            }
+        };
+        report.outcomes.push(RowOutcome {
+            row: *row,
+            action: action.into(),
+            id: *id,
+            name: name.clone(),
+            changed: changed.clone(),
+        });
+    }
+    if opts.dry_run {
+        return Ok(report);
+    }
+    let creates = plans
+        .iter()
+        .filter(|p| matches!(p.1, Plan::Create { .. }))
+        .count() as i64;
+    let now = Utc::now();
+    let writes = plans
+        .iter()
+        .filter(|p| !matches!(p.1, Plan::Unchanged))
+        .count();
+    let new_ids = reg.db.write(|c| {
+        let mut next = if creates > 0 {
+            orgs::allocate_ids(c, "organisation", creates)?
+        } else {
+            0
+        };
+        let mut ids = Vec::new();
+        let mut done = 0;
+        for (_, plan, _, _, _) in &plans {
+            match plan {
+                Plan::Create {
+                    kind,
+                    fields,
+                    status,
+                } => {
+                    reg.insert_new(
+                        c,
+                        next,
+                        *kind,
+                        fields.clone(),
+                        status.clone(),
+                        actor,
+                        now,
+                        &places,
+                    )?;
+                    ids.push(next);
+                    next += 1;
+                }
+                Plan::Update {
+                    id,
+                    version,
+                    bodies,
+                } => {
+                    reg.append(c, *id, *version, bodies.clone(), actor, now, &places)
+                        .map_err(|e| {
+                            match e {
+                        AppError::Conflict { .. } => AppError::refused(
+                            "changed_during_import",
+                            "Dữ liệu đã bị sửa trong lúc nhập; không ghi gì. Hãy nhập lại.",
+                            "Records changed while importing; nothing was written. Import again.",
+                        ),
+                        e => e,
+                    }
+                        })?;
+                }
+                Plan::Unchanged => continue,
+            }
+            done += 1;
+            if done % 200 == 0 {
+                progress(Progress::Writing {
+                    done,
+                    total: writes,
+                });
+            }
+        }
+        Ok::<_, AppError>(ids)
+    })?;
+    progress(Progress::Writing {
+        done: writes,
+        total: writes,
+    });
+    let mut it = new_ids.into_iter();
+    for o in report.outcomes.iter_mut().filter(|o| o.action == "create") {
+        o.id = it.next();
+    }
+    report.written = true;
+    Ok(report)
+}
+
+/// Finds the record a row describes, by the spec's matching order.
+fn find_existing(
+    c: &mut dyn Conn,
+    ctx: &mut Ctx,
+    places: &Gazetteer,
+    row: &ParsedRow,
+    kind: OrgKind,
+) -> Result<Option<OrgView>> {
+    let reg = ctx.reg;
+    let load = |c: &mut dyn Conn, id: OrgId| -> Result<Option<OrgView>> {
+        Ok(orgs::get(c, id)?.map(|s| reg.view(s.state, s.version, reg.today(), places)))
+    };
+    if let Some(id) = row.id {
+        let v = load(c, id)?;
+        if v.is_none() {
+            ctx.err(
+                row.number,
+                "id",
+                match ctx.lang {
+                    Lang::Vi => format!("không có hồ sơ mã {id}"),
+                    Lang::En => format!("there is no record {id}"),
+                },
+            );
+        }
+        return Ok(v);
+    }
+    if let Some(t) = row.fields.tax_code.as_deref() {
+        if let Some(tc) = hoptac_domain::validate::TaxCode::parse(t) {
+            if let Some((id, _)) = orgs::by_tax_code(c, tc.as_str())? {
+                return load(c, id);
+            }
+        }
+    }
+    if let Some(number) = row.fields.registration_number.as_deref() {
+        let ids = orgs::by_registration(c, number, row.fields.registering_body.as_deref())?;
+        match ids.as_slice() {
+            [id] => return load(c, *id),
+            [] => {}
+            many => {
+                ctx.err(row.number, "registration_number", match ctx.lang {
+                    Lang::Vi => format!("số đăng ký {number} khớp với nhiều hồ sơ ({}); ghi thêm cơ quan đăng ký", join_ids(many)),
+                    Lang::En => format!("registration number {number} matches several records ({}); add the registering body", join_ids(many)),
+                });
+                return Ok(None);
+            }
+        }
+    }
+    if let Some(k) = match_key(places, kind, &row.fields) {
+        let ids = orgs::by_match_key(c, &k)?;
+        if let [id] = ids.as_slice() {
+            return load(c, *id);
+        }
+    }
+    Ok(None)
+}
+
+fn join_ids(ids: &[OrgId]) -> String {
+    ids.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn read_error_message(e: &hoptac_io::grid::ReadError, lang: Lang) -> String {
+    use hoptac_io::grid::ReadError::*;
+    match (e, lang) {
+        (UnsupportedType(n), Lang::Vi) => {
+            format!("Không đọc được tệp {n}: chỉ nhận .xlsx hoặc .csv")
+        }
+        (UnsupportedType(n), Lang::En) => format!("Cannot read {n}: only .xlsx or .csv"),
+        (Xlsx(m), Lang::Vi) => format!("Tệp .xlsx bị hỏng hoặc không phải Excel: {m}"),
+        (Xlsx(m), Lang::En) => format!("The .xlsx file is damaged or not Excel: {m}"),
+        (Csv(m), Lang::Vi) => format!("Tệp .csv không đọc được: {m}"),
+        (Csv(m), Lang::En) => format!("The .csv file cannot be read: {m}"),
+        (Empty, _) => lang
+            .t("Tệp không có dữ liệu", "The file has no data")
+            .to_owned(),
+    }
+}
+
+fn note_message(n: &Note, lang: Lang) -> String {
+    match (n, lang) {
+        (Note::HiddenColumn { column, header }, Lang::Vi) => {
+            format!("Cột {column} (\"{header}\") đang ẩn: bỏ qua")
+        }
+        (Note::HiddenColumn { column, header }, Lang::En) => {
+            format!("Column {column} (\"{header}\") is hidden: ignored")
+        }
+        (Note::UnknownColumn { column, header }, Lang::Vi) => {
+            format!("Cột {column} (\"{header}\") không thuộc mẫu nhập: bỏ qua")
+        }
+        (Note::UnknownColumn { column, header }, Lang::En) => {
+            format!("Column {column} (\"{header}\") is not an import column: ignored")
+        }
+        (Note::NumberingRow { row }, Lang::Vi) => format!("Dòng {row} là dòng đánh số cột: bỏ qua"),
+        (Note::NumberingRow { row }, Lang::En) => format!("Row {row} numbers the columns: ignored"),
+        (Note::BlankRows { count }, Lang::Vi) => format!("{count} dòng trống: bỏ qua"),
+        (Note::BlankRows { count }, Lang::En) => format!("{count} blank rows: ignored"),
+        (Note::TotalsRow { row }, Lang::Vi) => format!("Dòng {row} là dòng tổng cộng: bỏ qua"),
+        (Note::TotalsRow { row }, Lang::En) => format!("Row {row} is a totals row: ignored"),
+        (Note::TrailingRows { from, to }, Lang::Vi) => {
+            format!("Dòng {from}–{to} (phần ký tên, ghi chú cuối bảng): bỏ qua")
+        }
+        (Note::TrailingRows { from, to }, Lang::En) => {
+            format!("Rows {from}–{to} (signature block, notes below the table): ignored")
+        }
+    }
+}

@@ -1,0 +1,756 @@
+//! Registry use cases (*đăng ký, cập nhật hồ sơ*): create, update, change status, link
+//! and convert organisations, read them now or as of a date, and list them.
+
+use crate::error::{AppError, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use hoptac_domain::history::{Change, ChangeBody, OrgState};
+use hoptac_domain::list::{OrgFilter, OrgView, Page, PageRequest};
+use hoptac_domain::org::{Link, LinkKind, OrgFields, OrgId, OrgKind, Status, StatusChange};
+use hoptac_domain::place::{Gazetteer, MappingCorrection, PlaceAlias};
+use hoptac_domain::validate::{today_in_vietnam, FieldError, FieldProblem, LawRules, Validator};
+use hoptac_store::{orgs, overlays, Conn, Db, StoreError};
+use serde::{Deserialize, Serialize};
+use std::sync::{Arc, RwLock};
+
+/// Who writes, and through what: recorded with every change.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub name: String,
+    /// A form, an API call, an import file name…
+    pub source: Option<String>,
+}
+
+impl Actor {
+    pub fn new(name: impl Into<String>, source: Option<String>) -> Self {
+        Actor {
+            name: name.into(),
+            source,
+        }
+    }
+}
+
+/// A new organisation.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct NewOrg {
+    pub kind: Option<OrgKind>,
+    #[serde(default)]
+    pub fields: OrgFields,
+    /// Initial status (default active, effective on the founding date).
+    #[serde(default)]
+    pub status: Option<StatusChange>,
+}
+
+/// The registry: one database, the places it serves, the law's minima.
+#[derive(Clone)]
+pub struct Registry {
+    pub db: Db,
+    places: Arc<RwLock<Gazetteer>>,
+    pub law: LawRules,
+    today: Option<NaiveDate>,
+}
+
+fn store(e: StoreError) -> AppError {
+    match e {
+        StoreError::Unique(c) if c.contains("tax_code") => AppError::invalid(FieldError::new(
+            "tax_code",
+            FieldProblem::DuplicateTaxCode {
+                other_id: 0,
+                other_name: String::new(),
+            },
+        )),
+        e => AppError::Store(e),
+    }
+}
+
+fn not_found(id: OrgId) -> AppError {
+    AppError::NotFound {
+        what: "organisation",
+        id: id.to_string(),
+    }
+}
+
+impl Registry {
+    /// Opens the registry on a migrated database for one province (`None`: national).
+    pub fn open(db: Db, province: Option<String>) -> Result<Registry> {
+        let (corrections, aliases) = db.read(overlays::load)?;
+        let places = Gazetteer::new(province).with_overlays(corrections, aliases);
+        Ok(Registry {
+            db,
+            places: Arc::new(RwLock::new(places)),
+            law: LawRules::default(),
+            today: None,
+        })
+    }
+
+    /// Fixes "today" (tests and demo generation only).
+    pub fn with_today(mut self, today: NaiveDate) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// Today in Vietnam's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.today.unwrap_or_else(today_in_vietnam)
+    }
+
+    /// The places served, with their overlays.
+    pub fn places(&self) -> Gazetteer {
+        self.places
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    pub(crate) fn validator<'a>(&'a self, places: &'a Gazetteer) -> Validator<'a> {
+        Validator {
+            today: self.today(),
+            places,
+            law: &self.law,
+        }
+    }
+
+    pub(crate) fn view(
+        &self,
+        st: OrgState,
+        version: i64,
+        as_of: NaiveDate,
+        places: &Gazetteer,
+    ) -> OrgView {
+        OrgView::from_state(st, version, as_of, places)
+    }
+
+    /// Registers a new organisation. Its attributes take effect on its founding date.
+    pub fn create(&self, new: NewOrg, actor: &Actor) -> Result<OrgView> {
+        let places = self.places();
+        let (kind, fields, status) = self.check_new(new, &places)?;
+        let now = Utc::now();
+        let view = self.db.write(|c| {
+            let id = orgs::allocate_ids(c, "organisation", 1)?;
+            self.insert_new(
+                c,
+                id,
+                kind,
+                fields.clone(),
+                status.clone(),
+                actor,
+                now,
+                &places,
+            )
+        })?;
+        Ok(view)
+    }
+
+    /// Validates a new organisation; returns what to store.
+    pub(crate) fn check_new(
+        &self,
+        new: NewOrg,
+        places: &Gazetteer,
+    ) -> Result<(OrgKind, OrgFields, StatusChange)> {
+        let mut fields = new.fields;
+        let mut errs = Vec::new();
+        let kind = match new.kind {
+            Some(k) => k,
+            None => {
+                errs.push(FieldError::new("kind", FieldProblem::Required));
+                OrgKind::Cooperative
+            }
+        };
+        errs.extend(self.validator(places).check(kind, &mut fields, true));
+        let status = new.status.unwrap_or(StatusChange {
+            status: Status::Active,
+            until: None,
+            reason: None,
+            document: None,
+        });
+        errs.extend(check_status(kind, &status));
+        if errs.is_empty() {
+            Ok((kind, fields, status))
+        } else {
+            Err(AppError::Invalid(errs))
+        }
+    }
+
+    /// Inserts a validated new organisation inside a transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn insert_new(
+        &self,
+        c: &mut dyn Conn,
+        id: OrgId,
+        kind: OrgKind,
+        fields: OrgFields,
+        status: StatusChange,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        places: &Gazetteer,
+    ) -> Result<OrgView> {
+        check_tax_code_free(c, id, &fields)?;
+        let founded = fields.founding_date.unwrap_or_else(|| self.today());
+        let mut changes = vec![Change {
+            org_id: id,
+            seq: 1,
+            effective: founded,
+            recorded_at: now,
+            author: actor.name.clone(),
+            source: actor.source.clone(),
+            body: ChangeBody::Fields { fields },
+        }];
+        changes.push(Change {
+            seq: 2,
+            body: ChangeBody::Status { status },
+            ..changes[0].clone()
+        });
+        let st = OrgState::fold(id, kind, &changes, None).ok_or_else(|| not_found(id))?;
+        let view = self.view(st.clone(), 1, self.today(), places);
+        orgs::insert(c, &view, &st, now).map_err(store)?;
+        orgs::append_changes(c, &changes).map_err(store)?;
+        Ok(view)
+    }
+
+    /// Appends changes to an organisation after claiming the version its writer read.
+    /// The claim is a conditional write: if someone else wrote first, nothing happens
+    /// and the caller gets [`AppError::Conflict`] with the current record.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn append(
+        &self,
+        c: &mut dyn Conn,
+        id: OrgId,
+        version: i64,
+        bodies: Vec<(NaiveDate, ChangeBody)>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        places: &Gazetteer,
+    ) -> Result<OrgView> {
+        let (kind, _) = orgs::kind_and_version(c, id)?.ok_or_else(|| not_found(id))?;
+        if !orgs::claim_version(c, id, version)? {
+            return Err(AppError::Conflict {
+                current: Box::new(self.current_in(c, id, places)?),
+                your_version: version,
+            });
+        }
+        let mut changes = orgs::changes(c, id)?;
+        let mut seq = changes.iter().map(|c| c.seq).max().unwrap_or(0);
+        let mut new = Vec::new();
+        for (effective, body) in bodies {
+            seq += 1;
+            if let ChangeBody::Fields { fields } = &body {
+                check_tax_code_free(c, id, fields)?;
+            }
+            new.push(Change {
+                org_id: id,
+                seq,
+                effective,
+                recorded_at: now,
+                author: actor.name.clone(),
+                source: actor.source.clone(),
+                body,
+            });
+        }
+        changes.extend(new.iter().cloned());
+        let st = OrgState::fold(id, kind, &changes, None).ok_or_else(|| not_found(id))?;
+        let view = self.view(st.clone(), version + 1, self.today(), places);
+        orgs::append_changes(c, &new).map_err(store)?;
+        orgs::save_state(c, &view, &st, now).map_err(store)?;
+        Ok(view)
+    }
+
+    fn current_in(&self, c: &mut dyn Conn, id: OrgId, places: &Gazetteer) -> Result<OrgView> {
+        let s = orgs::get(c, id)?.ok_or_else(|| not_found(id))?;
+        Ok(self.view(s.state, s.version, self.today(), places))
+    }
+
+    /// Changes attributes. Only what differs from the current values is recorded; the
+    /// change takes effect on `effective` (default today), which may be in the past.
+    pub fn update(
+        &self,
+        id: OrgId,
+        version: i64,
+        fields: OrgFields,
+        effective: Option<NaiveDate>,
+        actor: &Actor,
+    ) -> Result<OrgView> {
+        let places = self.places();
+        let effective = effective.unwrap_or_else(|| self.today());
+        let current = self.get(id, None)?;
+        let mut fields = fields;
+        let mut errs = self
+            .validator(&places)
+            .check(current.kind, &mut fields, false);
+        errs.extend(self.validator(&places).check_effective(effective));
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let now = Utc::now();
+        Ok(self.db.write(|c| {
+            let st = orgs::get(c, id)?.ok_or_else(|| not_found(id))?;
+            let patch = st.state.fields.changes_to(&fields);
+            let bodies = if patch.is_empty() {
+                vec![]
+            } else {
+                vec![(effective, ChangeBody::Fields { fields: patch })]
+            };
+            if bodies.is_empty() && st.version == version {
+                return Ok(self.view(st.state, st.version, self.today(), &places));
+            }
+            self.append(c, id, version, bodies, actor, now, &places)
+        })?)
+    }
+
+    /// Records a status change with its effective date and deciding document.
+    pub fn set_status(
+        &self,
+        id: OrgId,
+        version: i64,
+        status: StatusChange,
+        effective: Option<NaiveDate>,
+        actor: &Actor,
+    ) -> Result<OrgView> {
+        let places = self.places();
+        let effective = effective.unwrap_or_else(|| self.today());
+        let current = self.get(id, None)?;
+        let mut errs = check_status(current.kind, &status);
+        errs.extend(self.validator(&places).check_effective(effective));
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let now = Utc::now();
+        Ok(self.db.write(|c| {
+            self.append(
+                c,
+                id,
+                version,
+                vec![(
+                    effective,
+                    ChangeBody::Status {
+                        status: status.clone(),
+                    },
+                )],
+                actor,
+                now,
+                &places,
+            )
+        })?)
+    }
+
+    /// Links `subject` to `object` from `effective` (e.g. an HTX joins a union).
+    #[allow(clippy::too_many_arguments)]
+    pub fn link(
+        &self,
+        subject: OrgId,
+        version: i64,
+        kind: LinkKind,
+        object: OrgId,
+        effective: Option<NaiveDate>,
+        document: Option<String>,
+        actor: &Actor,
+    ) -> Result<OrgView> {
+        let places = self.places();
+        let effective = effective.unwrap_or_else(|| self.today());
+        if let Some(e) = self.validator(&places).check_effective(effective) {
+            return Err(AppError::invalid(e));
+        }
+        let s = self.get(subject, None)?;
+        let o = self.get(object, None)?;
+        check_link(kind, &s, &o)?;
+        let now = Utc::now();
+        Ok(self.db.write(|c| {
+            let id = orgs::allocate_ids(c, "link", 1)?;
+            orgs::insert_link(c, id, kind, subject, object, now)?;
+            let link = Link {
+                id,
+                kind,
+                target: object,
+                active: true,
+                document: document.clone(),
+            };
+            self.append(
+                c,
+                subject,
+                version,
+                vec![(effective, ChangeBody::Link { link })],
+                actor,
+                now,
+                &places,
+            )
+        })?)
+    }
+
+    /// Ends a link from `effective` (e.g. an HTX leaves its union); its history stays.
+    pub fn end_link(
+        &self,
+        subject: OrgId,
+        version: i64,
+        link_id: i64,
+        effective: Option<NaiveDate>,
+        document: Option<String>,
+        actor: &Actor,
+    ) -> Result<OrgView> {
+        let places = self.places();
+        let effective = effective.unwrap_or_else(|| self.today());
+        if let Some(e) = self.validator(&places).check_effective(effective) {
+            return Err(AppError::invalid(e));
+        }
+        let s = self.get(subject, None)?;
+        let link = s
+            .links
+            .iter()
+            .find(|l| l.id == link_id)
+            .ok_or(AppError::NotFound {
+                what: "link",
+                id: link_id.to_string(),
+            })?;
+        let ended = Link {
+            active: false,
+            document: document.or_else(|| link.document.clone()),
+            ..link.clone()
+        };
+        let now = Utc::now();
+        Ok(self.db.write(|c| {
+            self.append(
+                c,
+                subject,
+                version,
+                vec![(
+                    effective,
+                    ChangeBody::Link {
+                        link: ended.clone(),
+                    },
+                )],
+                actor,
+                now,
+                &places,
+            )
+        })?)
+    }
+
+    /// Converts a THT into a new HTX (*chuyển đổi THT thành HTX*): the HTX records its
+    /// source, the THT's status becomes `converted`, both effective on the HTX's
+    /// founding date, in one transaction. Missing HTX attributes come from the THT.
+    pub fn convert(
+        &self,
+        tht: OrgId,
+        tht_version: i64,
+        new: OrgFields,
+        document: Option<String>,
+        actor: &Actor,
+    ) -> Result<OrgView> {
+        let places = self.places();
+        let source = self.get(tht, None)?;
+        if source.kind != OrgKind::CooperativeGroup {
+            return Err(AppError::refused(
+                "not_a_group",
+                "Chỉ tổ hợp tác mới chuyển đổi thành hợp tác xã",
+                "Only a cooperative group can be converted into a cooperative",
+            ));
+        }
+        if source.status == Status::Converted {
+            return Err(AppError::refused(
+                "already_converted",
+                "Tổ hợp tác này đã chuyển đổi",
+                "This group was already converted",
+            ));
+        }
+        let mut fields = source.fields.clone();
+        fields.tax_code = None;
+        fields.registration_number = None;
+        fields.registration_date = None;
+        fields.apply(&new);
+        let (kind, fields, status) = self.check_new(
+            NewOrg {
+                kind: Some(OrgKind::Cooperative),
+                fields,
+                status: None,
+            },
+            &places,
+        )?;
+        let effective = fields.founding_date.unwrap_or_else(|| self.today());
+        let now = Utc::now();
+        Ok(self.db.write(|c| {
+            let id = orgs::allocate_ids(c, "organisation", 1)?;
+            self.insert_new(
+                c,
+                id,
+                kind,
+                fields.clone(),
+                status.clone(),
+                actor,
+                now,
+                &places,
+            )?;
+            let link_id = orgs::allocate_ids(c, "link", 1)?;
+            orgs::insert_link(c, link_id, LinkKind::ConvertedFrom, id, tht, now)?;
+            let link = Link {
+                id: link_id,
+                kind: LinkKind::ConvertedFrom,
+                target: tht,
+                active: true,
+                document: document.clone(),
+            };
+            let htx = self.append(
+                c,
+                id,
+                1,
+                vec![(effective, ChangeBody::Link { link })],
+                actor,
+                now,
+                &places,
+            )?;
+            let converted = StatusChange {
+                status: Status::Converted,
+                until: None,
+                reason: Some(format!("Chuyển đổi thành HTX (mã hồ sơ {id})")),
+                document: document.clone(),
+            };
+            self.append(
+                c,
+                tht,
+                tht_version,
+                vec![(effective, ChangeBody::Status { status: converted })],
+                actor,
+                now,
+                &places,
+            )?;
+            Ok::<_, AppError>(htx)
+        })?)
+    }
+
+    /// One organisation now, or as it was on a date.
+    pub fn get(&self, id: OrgId, as_of: Option<NaiveDate>) -> Result<OrgView> {
+        let places = self.places();
+        let today = self.today();
+        match as_of.filter(|d| *d < today) {
+            None => {
+                let s = self
+                    .db
+                    .read(|c| orgs::get(c, id))?
+                    .ok_or_else(|| not_found(id))?;
+                Ok(self.view(s.state, s.version, today, &places))
+            }
+            Some(d) => {
+                let (kind_version, changes) = self.db.read(|c| {
+                    Ok::<_, AppError>((orgs::kind_and_version(c, id)?, orgs::changes(c, id)?))
+                })?;
+                let (kind, version) = kind_version.ok_or_else(|| not_found(id))?;
+                let st = OrgState::fold(id, kind, &changes, Some(d)).ok_or_else(|| {
+                    AppError::refused(
+                        "not_yet_registered",
+                        format!(
+                            "Tổ chức {id} chưa có trong sổ đăng ký vào ngày {}",
+                            hoptac_domain::i18n::format_date(d)
+                        ),
+                        format!("Organisation {id} was not yet registered on {d}"),
+                    )
+                })?;
+                Ok(self.view(st, version, d, &places))
+            }
+        }
+    }
+
+    /// An organisation's whole history, both clocks, in recorded order.
+    pub fn history(&self, id: OrgId) -> Result<Vec<Change>> {
+        let changes = self.db.read(|c| orgs::changes(c, id))?;
+        if changes.is_empty() {
+            return Err(not_found(id));
+        }
+        Ok(changes)
+    }
+
+    /// Organisations linked to this one from elsewhere: (link id, kind, subject).
+    pub fn incoming_links(&self, id: OrgId) -> Result<Vec<(i64, LinkKind, OrgId)>> {
+        Ok(self.db.read(|c| orgs::links_to(c, id))?)
+    }
+
+    /// A page of a list. The current registry is filtered, sorted and paged in SQL; a
+    /// past date folds every history up to that date and applies the same filter.
+    pub fn list(&self, filter: &OrgFilter, page: PageRequest) -> Result<Page<OrgView>> {
+        let places = self.places();
+        let today = self.today();
+        match filter.as_of.filter(|d| *d < today) {
+            None => {
+                let p = self
+                    .db
+                    .read(|c| orgs::list_current(c, filter, page, today))?;
+                Ok(Page {
+                    items: p
+                        .items
+                        .into_iter()
+                        .map(|s| self.view(s.state, s.version, today, &places))
+                        .collect(),
+                    total: p.total,
+                    page: p.page,
+                    per_page: p.per_page,
+                })
+            }
+            Some(d) => {
+                let all = self.db.read(|c| orgs::histories_until(c, d))?;
+                let mut views: Vec<OrgView> = all
+                    .into_iter()
+                    .filter_map(|(id, kind, version, changes)| {
+                        OrgState::fold(id, kind, &changes, Some(d))
+                            .map(|st| self.view(st, version, d, &places))
+                    })
+                    .filter(|v| filter.matches(v))
+                    .collect();
+                filter.sort(&mut views);
+                let total = views.len() as u64;
+                let items = views
+                    .into_iter()
+                    .skip(page.offset() as usize)
+                    .take(page.per_page as usize)
+                    .collect();
+                Ok(Page {
+                    items,
+                    total,
+                    page: page.page,
+                    per_page: page.per_page,
+                })
+            }
+        }
+    }
+
+    /// Adds a mapping correction (as data, with its source) and re-derives every
+    /// record's place in the other scheme.
+    pub fn add_correction(&self, corr: MappingCorrection, actor: &Actor) -> Result<()> {
+        let known = |code: &str, scheme| self.places().units.commune(scheme, code).is_some();
+        if !known(&corr.legacy_code, hoptac_domain::Scheme::Legacy)
+            || corr.rows.is_empty()
+            || corr.rows.iter().any(|r| {
+                !known(&r.code_2025, hoptac_domain::Scheme::Y2025)
+                    || r.legacy_code != corr.legacy_code
+            })
+            || corr.rows.iter().filter(|r| r.is_default).count() != 1
+        {
+            return Err(AppError::refused(
+                "bad_correction",
+                "Hiệu chỉnh không hợp lệ: cần mã xã cũ có thật, các xã mới có thật và đúng một xã mặc định",
+                "Invalid correction: it needs a real legacy commune, real 2025 communes and exactly one default",
+            ));
+        }
+        if corr.source.trim().is_empty() {
+            return Err(AppError::invalid(FieldError::new(
+                "source",
+                FieldProblem::Required,
+            )));
+        }
+        let now = Utc::now();
+        self.db.write(|c| {
+            let id = orgs::allocate_ids(c, "place_overlay", 1)?;
+            overlays::add_correction(c, id, &corr, &actor.name, now)?;
+            Ok::<_, AppError>(())
+        })?;
+        self.reload_places()
+    }
+
+    /// Adds an alias: an old commune name and its legacy successor.
+    pub fn add_alias(&self, alias: PlaceAlias, actor: &Actor) -> Result<()> {
+        if self
+            .places()
+            .units
+            .commune(hoptac_domain::Scheme::Legacy, &alias.legacy_code)
+            .is_none()
+            || alias.name.trim().is_empty()
+        {
+            return Err(AppError::refused(
+                "bad_alias",
+                "Bí danh cần tên và mã xã cũ có thật",
+                "An alias needs a name and a real legacy commune code",
+            ));
+        }
+        let now = Utc::now();
+        self.db.write(|c| {
+            let id = orgs::allocate_ids(c, "place_overlay", 1)?;
+            overlays::add_alias(c, id, &alias, &actor.name, now)?;
+            Ok::<_, AppError>(())
+        })?;
+        self.reload_places()
+    }
+
+    fn reload_places(&self) -> Result<()> {
+        let (corrections, aliases) = self.db.read(overlays::load)?;
+        let province = self.places().province.clone();
+        let places = Gazetteer::new(province).with_overlays(corrections, aliases);
+        let now = Utc::now();
+        // Derived places live in the current-state rows: recompute them all.
+        self.db.write(|c| {
+            for id in orgs::all_ids(c)? {
+                if let Some(s) = orgs::get(c, id)? {
+                    let view = self.view(s.state.clone(), s.version, self.today(), &places);
+                    orgs::save_state(c, &view, &s.state, now)?;
+                }
+            }
+            Ok::<_, AppError>(())
+        })?;
+        match self.places.write() {
+            Ok(mut g) => *g = places,
+            Err(p) => *p.into_inner() = places,
+        }
+        Ok(())
+    }
+}
+
+fn check_tax_code_free(c: &mut dyn Conn, id: OrgId, fields: &OrgFields) -> Result<()> {
+    if let Some(t) = fields.tax_code.as_deref().filter(|t| !t.is_empty()) {
+        if let Some((other_id, other_name)) = orgs::by_tax_code(c, t)? {
+            if other_id != id {
+                return Err(AppError::invalid(FieldError::new(
+                    "tax_code",
+                    FieldProblem::DuplicateTaxCode {
+                        other_id,
+                        other_name,
+                    },
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_status(kind: OrgKind, s: &StatusChange) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if s.status == Status::Converted && kind != OrgKind::CooperativeGroup {
+        errs.push(FieldError::new("status", FieldProblem::NotForKind(kind)));
+    }
+    if s.until.is_some() && s.status != Status::Suspended {
+        errs.push(FieldError::new(
+            "until",
+            FieldProblem::UnknownValue {
+                value: "until".into(),
+                allowed: vec!["suspended".into()],
+            },
+        ));
+    }
+    errs
+}
+
+fn check_link(kind: LinkKind, s: &OrgView, o: &OrgView) -> Result<()> {
+    let ok = s.id != o.id
+        && match kind {
+            LinkKind::ConvertedFrom => {
+                s.kind == OrgKind::Cooperative && o.kind == OrgKind::CooperativeGroup
+            }
+            LinkKind::MemberOf => s.kind == OrgKind::Cooperative && o.kind == OrgKind::Union,
+            _ => s.kind == o.kind,
+        };
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::refused(
+            "bad_link",
+            format!(
+                "Không thể tạo liên kết \"{}\" từ {} ({}) tới {} ({})",
+                kind.label_vi(),
+                s.name(),
+                s.kind.label_vi(),
+                o.name(),
+                o.kind.label_vi()
+            ),
+            format!(
+                "Cannot link \"{}\" from {} ({}) to {} ({})",
+                kind.label_en(),
+                s.name(),
+                s.kind.label_en(),
+                o.name(),
+                o.kind.label_en()
+            ),
+        ))
+    }
+}
