@@ -320,10 +320,30 @@ struct ParsedRow {
     status: Option<StatusChange>,
     status_date: Option<NaiveDate>,
     effective: Option<NaiveDate>,
+    /// Fields whose cells could not be read: later checks of them would only repeat
+    /// the error (a missing place after an unknown commune, say).
+    failed: Vec<String>,
+}
+
+impl ParsedRow {
+    fn already_reported(&self, field: &str) -> bool {
+        let place_cells = [
+            "commune",
+            "commune_code",
+            "scheme",
+            "district",
+            "founding_date",
+            "effective",
+        ];
+        self.failed
+            .iter()
+            .any(|f| f == field || (field == "place" && place_cells.contains(&f.as_str())))
+    }
 }
 
 fn parse_row(ctx: &mut Ctx, r: &DataRow, default_kind: Option<OrgKind>) -> ParsedRow {
     let n = r.number;
+    let before = ctx.errors.len();
     let id = ctx.int(r, "id");
     let kind = ctx
         .choice(r, "kind", OrgKind::parse, OrgKind::ALL, OrgKind::code)
@@ -365,13 +385,29 @@ fn parse_row(ctx: &mut Ctx, r: &DataRow, default_kind: Option<OrgKind>) -> Parse
             reason: None,
             document: None,
         });
-    let place_date = effective
-        .or(f.founding_date)
-        .unwrap_or_else(|| ctx.reg.today());
-    f.place = ctx.place(r, place_date);
-    if kind.is_none() {
+    let failed: Vec<String> = ctx.errors[before..]
+        .iter()
+        .map(|e| e.field.clone())
+        .collect();
+    // The scheme of a name depends on the row's date: without a readable date there is
+    // no telling which commune is meant, and the date error says what to fix.
+    let date_unreadable = failed
+        .iter()
+        .any(|f| f == "founding_date" || f == "effective")
+        && !r.cells.contains_key("scheme");
+    if !date_unreadable {
+        let place_date = effective
+            .or(f.founding_date)
+            .unwrap_or_else(|| ctx.reg.today());
+        f.place = ctx.place(r, place_date);
+    }
+    if kind.is_none() && !r.cells.contains_key("kind") {
         ctx.field_error(n, &FieldError::new("kind", FieldProblem::Required));
     }
+    let failed = ctx.errors[before..]
+        .iter()
+        .map(|e| e.field.clone())
+        .collect();
     ParsedRow {
         number: n,
         id,
@@ -380,6 +416,7 @@ fn parse_row(ctx: &mut Ctx, r: &DataRow, default_kind: Option<OrgKind>) -> Parse
         status,
         status_date,
         effective,
+        failed,
     }
 }
 
@@ -567,7 +604,9 @@ pub fn import_file(
                         continue;
                     }
                     for e in validator.check(cur.kind, &mut row.fields, false) {
-                        ctx.field_error(n, &e);
+                        if !row.already_reported(&e.field) {
+                            ctx.field_error(n, &e);
+                        }
                     }
                     let effective = row.effective.unwrap_or(today);
                     if let Some(e) = validator.check_effective(effective) {
@@ -673,8 +712,8 @@ pub fn import_file(
                             vec![],
                         )),
                         Err(AppError::Invalid(errs)) => {
-                            for e in errs {
-                                ctx.field_error(n, &e);
+                            for e in errs.iter().filter(|e| !row.already_reported(&e.field)) {
+                                ctx.field_error(n, e);
                             }
                         }
                         Err(e) => return Err(e),

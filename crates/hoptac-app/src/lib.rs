@@ -12,4 +12,6 @@ pub use error::{AppError, Result};
 pub use registry::{Actor, NewOrg, Registry};
 
 #[cfg(test)]
+mod import_tests;
+#[cfg(test)]
 mod registry_tests;

@@ -84,6 +84,12 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "address" => ("Địa chỉ", "Address"),
         "place" => ("Địa bàn (xã/phường)", "Commune"),
         "legacy_commune" => ("Xã cũ (trước 2025)", "Legacy commune"),
+        "commune" => ("Xã/phường", "Commune"),
+        "commune_code" => ("Mã xã", "Commune code"),
+        "id" => ("Mã hồ sơ", "Record ID"),
+        "suspended_until" => ("Tạm ngừng đến", "Suspended until"),
+        "until" => ("Tạm ngừng đến", "Suspended until"),
+        "source" => ("Nguồn", "Source"),
         "district" => ("Huyện (trước 2025)", "District (before 2025)"),
         "scheme" => ("Hệ địa giới", "Scheme"),
         "sector" => ("Lĩnh vực", "Sector"),
@@ -147,6 +153,12 @@ pub fn place_message(e: &PlaceError, lang: Lang) -> String {
                 "\"{name}\" matches several communes: {}; add the district or use the code",
                 candidates.join("; ")
             ),
+        },
+        PlaceError::UnknownDistrict { name } => match lang {
+            Lang::Vi => {
+                format!("không tìm thấy huyện/thành phố \"{name}\" (trước 2025) trong tỉnh")
+            }
+            Lang::En => format!("no legacy district called \"{name}\" in the province"),
         },
         PlaceError::OutsideProvince { code, province } => match lang {
             Lang::Vi => {

@@ -4,8 +4,8 @@
 use crate::text::{nfc, search_key};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 /// The day the two-level administration took effect.
 pub fn reform_date() -> NaiveDate {
@@ -144,6 +144,8 @@ pub struct AdminUnits {
     provinces: HashMap<(Scheme, String), Province>,
     mapping: HashMap<String, Vec<MappingRow>>,
     reverse: HashMap<String, Vec<String>>,
+    /// (scheme, bare name without diacritics) → commune codes, for name lookups.
+    by_name: HashMap<(Scheme, String), Vec<String>>,
 }
 
 /// Shipped mapping rows that look wrong at the source and are flagged to administrators.
@@ -176,6 +178,7 @@ impl AdminUnits {
             provinces: HashMap::new(),
             mapping: HashMap::new(),
             reverse: HashMap::new(),
+            by_name: HashMap::new(),
         };
         // The files are plain comma-separated text without quoting (checked when copied).
         for line in legacy.lines().skip(1) {
@@ -257,6 +260,12 @@ impl AdminUnits {
                 .entry(row.legacy_code.clone())
                 .or_default()
                 .push(row);
+        }
+        for c in u.communes.values() {
+            u.by_name
+                .entry((c.scheme, search_key(strip_unit_type(&c.name))))
+                .or_default()
+                .push(c.code.clone());
         }
         u
     }
@@ -355,6 +364,8 @@ pub enum PlaceError {
         name: String,
         candidates: Vec<String>,
     },
+    #[error("unknown district {name}")]
+    UnknownDistrict { name: String },
     #[error("place outside the province")]
     OutsideProvince { code: String, province: String },
 }
@@ -366,18 +377,29 @@ pub struct Gazetteer {
     pub units: &'static AdminUnits,
     /// The 2025 province code served, or `None` for a national deployment.
     pub province: Option<String>,
-    corrections: HashMap<String, MappingCorrection>,
-    aliases: Vec<PlaceAlias>,
+    corrections: Arc<HashMap<String, MappingCorrection>>,
+    aliases: Arc<Vec<PlaceAlias>>,
+    /// Communes and legacy districts of the province served (`None`: all).
+    scope: Option<Arc<Scope>>,
+}
+
+#[derive(Debug, Default)]
+struct Scope {
+    communes: HashSet<(Scheme, String)>,
+    districts: HashSet<String>,
 }
 
 impl Gazetteer {
     pub fn new(province: Option<String>) -> Self {
-        Gazetteer {
+        let mut g = Gazetteer {
             units: AdminUnits::embedded(),
             province,
-            corrections: HashMap::new(),
-            aliases: Vec::new(),
-        }
+            corrections: Arc::new(HashMap::new()),
+            aliases: Arc::new(Vec::new()),
+            scope: None,
+        };
+        g.compute_scope();
+        g
     }
 
     pub fn with_overlays(
@@ -385,16 +407,45 @@ impl Gazetteer {
         corrections: Vec<MappingCorrection>,
         aliases: Vec<PlaceAlias>,
     ) -> Self {
-        self.corrections = corrections
-            .into_iter()
-            .map(|c| (c.legacy_code.clone(), c))
-            .collect();
-        self.aliases = aliases;
+        self.corrections = Arc::new(
+            corrections
+                .into_iter()
+                .map(|c| (c.legacy_code.clone(), c))
+                .collect(),
+        );
+        self.aliases = Arc::new(aliases);
+        self.compute_scope();
         self
     }
 
+    /// Which communes and districts belong to the province served, once, so lookups
+    /// do not walk the whole country.
+    fn compute_scope(&mut self) {
+        let Some(p) = self.province.clone() else {
+            self.scope = None;
+            return;
+        };
+        let mut scope = Scope::default();
+        for c in self.units.communes.values() {
+            let place = PlaceRef::new(c.scheme, c.code.clone());
+            if self.province_2025_of(&place).as_deref() == Some(p.as_str()) {
+                scope.communes.insert((c.scheme, c.code.clone()));
+                if let Some(d) = &c.district_code {
+                    scope.districts.insert(d.clone());
+                }
+            }
+        }
+        self.scope = Some(Arc::new(scope));
+    }
+
+    fn in_scope(&self, c: &Commune) -> bool {
+        self.scope
+            .as_ref()
+            .is_none_or(|s| s.communes.contains(&(c.scheme, c.code.clone())))
+    }
+
     pub fn aliases(&self) -> &[PlaceAlias] {
-        &self.aliases
+        self.aliases.as_slice()
     }
 
     /// Mapping rows of a legacy commune, with any correction applied.
@@ -566,114 +617,128 @@ impl Gazetteer {
         name: &str,
         district: Option<&str>,
     ) -> Result<&'static Commune, PlaceError> {
+        let units = self.units;
         let wanted = nfc(name).to_lowercase();
         let wanted_key = search_key(name);
-        let district_codes: Option<Vec<String>> = match (scheme, district) {
-            (Scheme::Legacy, Some(d)) if !d.trim().is_empty() => Some(
-                self.find_districts(d)
+        let districts: Option<Vec<String>> = match (scheme, district) {
+            (Scheme::Legacy, Some(d)) if !d.trim().is_empty() => {
+                let found: Vec<String> = self
+                    .find_districts(d)
                     .into_iter()
                     .map(|d| d.code.clone())
-                    .collect(),
-            ),
+                    .collect();
+                if found.is_empty() {
+                    return Err(PlaceError::UnknownDistrict { name: d.to_owned() });
+                }
+                Some(found)
+            }
             _ => None,
         };
-        let province = self.province.clone();
-        let units = self.units;
-        let in_scope: Vec<&'static Commune> = units
-            .communes
-            .values()
-            .filter(|c| c.scheme == scheme)
-            .filter(|c| {
-                district_codes
+        let usable = |c: &&'static Commune| {
+            self.in_scope(c)
+                && districts
                     .as_ref()
                     .is_none_or(|ds| c.district_code.as_ref().is_some_and(|d| ds.contains(d)))
-            })
-            .filter(|c| {
-                province.as_ref().is_none_or(|p| {
-                    self.province_2025_of(&PlaceRef::new(c.scheme, c.code.clone()))
-                        .as_deref()
-                        == Some(p.as_str())
-                })
-            })
-            .collect();
-        let names = |c: &Commune| {
-            let full = c.name.to_lowercase();
-            let bare = strip_unit_type(&c.name).to_lowercase();
-            (full, bare)
         };
-        let mut exact: Vec<&'static Commune> = in_scope
-            .iter()
-            .copied()
-            .filter(|c| {
-                let (full, bare) = names(c);
-                full == wanted || bare == wanted
-            })
-            .collect();
-        if scheme == Scheme::Legacy {
-            for a in &self.aliases {
-                if nfc(&a.name).to_lowercase() == wanted {
-                    if let Some(c) = in_scope.iter().find(|c| c.code == a.legacy_code) {
-                        exact.push(c);
-                    }
-                }
+        let lookup = |key: &str| -> Vec<&'static Commune> {
+            units
+                .by_name
+                .get(&(scheme, key.to_owned()))
+                .into_iter()
+                .flatten()
+                .filter_map(|code| units.commune(scheme, code))
+                .filter(usable)
+                .collect()
+        };
+        // The name without its unit type, and as written (a commune may be called "Xa …").
+        let mut candidates = lookup(&search_key(strip_unit_type(name)));
+        candidates.extend(lookup(&search_key(name)));
+        let alias_targets = |exact: bool| -> Vec<&'static Commune> {
+            if scheme != Scheme::Legacy {
+                return Vec::new();
             }
-        }
-        exact.sort_by(|a, b| a.code.cmp(&b.code));
-        exact.dedup_by(|a, b| a.code == b.code);
-        if exact.len() == 1 {
-            return Ok(exact[0]);
-        }
-        let describe = |c: &Commune| self.describe(c);
-        if exact.len() > 1 {
-            return Err(PlaceError::Ambiguous {
-                name: name.to_owned(),
-                candidates: exact.iter().map(|c| describe(c)).collect(),
-            });
-        }
-        let mut folded: Vec<&'static Commune> = in_scope
-            .iter()
-            .copied()
-            .filter(|c| {
-                search_key(&c.name) == wanted_key
-                    || search_key(strip_unit_type(&c.name)) == wanted_key
-            })
-            .collect();
-        if scheme == Scheme::Legacy {
-            for a in &self.aliases {
-                if search_key(&a.name) == wanted_key {
-                    if let Some(c) = in_scope.iter().find(|c| c.code == a.legacy_code) {
-                        folded.push(c);
+            self.aliases
+                .iter()
+                .filter(|a| {
+                    if exact {
+                        nfc(&a.name).to_lowercase() == wanted
+                    } else {
+                        search_key(&a.name) == wanted_key
                     }
-                }
+                })
+                .filter_map(|a| units.commune(Scheme::Legacy, &a.legacy_code))
+                .filter(usable)
+                .collect()
+        };
+        let finish = |mut v: Vec<&'static Commune>| {
+            v.sort_by(|a, b| a.code.cmp(&b.code));
+            v.dedup_by(|a, b| a.code == b.code);
+            v
+        };
+        let exact = finish(
+            candidates
+                .iter()
+                .copied()
+                .filter(|c| {
+                    c.name.to_lowercase() == wanted
+                        || strip_unit_type(&c.name).to_lowercase() == wanted
+                })
+                .chain(alias_targets(true))
+                .collect(),
+        );
+        let describe = |v: &[&'static Commune]| v.iter().map(|c| self.describe(c)).collect();
+        match exact.len() {
+            1 => return Ok(exact[0]),
+            n if n > 1 => {
+                return Err(PlaceError::Ambiguous {
+                    name: name.to_owned(),
+                    candidates: describe(&exact),
+                })
             }
+            _ => {}
         }
-        folded.sort_by(|a, b| a.code.cmp(&b.code));
-        folded.dedup_by(|a, b| a.code == b.code);
+        let folded = finish(
+            candidates
+                .iter()
+                .copied()
+                .filter(|c| {
+                    search_key(&c.name) == wanted_key
+                        || search_key(strip_unit_type(&c.name)) == wanted_key
+                })
+                .chain(alias_targets(false))
+                .collect(),
+        );
         match folded.len() {
             1 => Ok(folded[0]),
             0 => {
-                let mut scored: Vec<(usize, &Commune)> = in_scope
-                    .iter()
+                let bare_wanted = search_key(strip_unit_type(name));
+                let mut scored: Vec<(usize, &'static Commune)> = units
+                    .communes
+                    .values()
+                    .filter(|c| c.scheme == scheme)
+                    .filter(usable)
                     .map(|c| {
-                        let k = search_key(strip_unit_type(&c.name));
-                        let bare_wanted = search_key(strip_unit_type(name));
-                        (levenshtein(&k, &bare_wanted), *c)
+                        (
+                            levenshtein(&search_key(strip_unit_type(&c.name)), &bare_wanted),
+                            c,
+                        )
                     })
                     .collect();
                 scored.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code.cmp(&b.1.code)));
+                let close: Vec<&'static Commune> = scored
+                    .into_iter()
+                    .take_while(|(d, _)| *d <= 3)
+                    .take(5)
+                    .map(|(_, c)| c)
+                    .collect();
                 Err(PlaceError::UnknownName {
                     name: name.to_owned(),
-                    suggestions: scored
-                        .into_iter()
-                        .take_while(|(d, _)| *d <= 3)
-                        .take(5)
-                        .map(|(_, c)| describe(c))
-                        .collect(),
+                    suggestions: describe(&close),
                 })
             }
             _ => Err(PlaceError::Ambiguous {
                 name: name.to_owned(),
-                candidates: folded.iter().map(|c| describe(c)).collect(),
+                candidates: describe(&folded),
             }),
         }
     }
@@ -685,36 +750,40 @@ impl Gazetteer {
             .districts
             .values()
             .filter(|d| {
-                self.province.as_ref().is_none_or(|p| {
-                    // A legacy province keeps its code in 2025 unless merged; check through
-                    // any of its communes.
-                    units.communes.values().any(|c| {
-                        c.district_code.as_deref() == Some(d.code.as_str())
-                            && self
-                                .province_2025_of(&PlaceRef::new(Scheme::Legacy, c.code.clone()))
-                                .as_deref()
-                                == Some(p.as_str())
-                    })
-                })
+                self.scope
+                    .as_ref()
+                    .is_none_or(|s| s.districts.contains(&d.code))
             })
             .collect();
-        let w = nfc(name_or_code).to_lowercase();
+        let wanted = [
+            nfc(name_or_code).to_lowercase(),
+            nfc(strip_unit_type(name_or_code)).to_lowercase(),
+        ];
         let exact: Vec<_> = in_scope
             .iter()
             .copied()
             .filter(|d| {
-                d.code == w
-                    || d.name.to_lowercase() == w
-                    || strip_unit_type(&d.name).to_lowercase() == w
+                wanted.iter().any(|w| {
+                    d.code == *w
+                        || d.name.to_lowercase() == *w
+                        || strip_unit_type(&d.name).to_lowercase() == *w
+                })
             })
             .collect();
         if !exact.is_empty() {
             return exact;
         }
-        let k = search_key(name_or_code);
+        let keys = [
+            search_key(name_or_code),
+            search_key(strip_unit_type(name_or_code)),
+        ];
         in_scope
             .into_iter()
-            .filter(|d| search_key(&d.name) == k || search_key(strip_unit_type(&d.name)) == k)
+            .filter(|d| {
+                keys.iter().any(|k| {
+                    search_key(&d.name) == *k || search_key(strip_unit_type(&d.name)) == *k
+                })
+            })
             .collect()
     }
 
@@ -733,27 +802,43 @@ impl Gazetteer {
     }
 }
 
-const UNIT_TYPES: [&str; 8] = [
-    "Thị trấn ",
-    "Thị xã ",
-    "Thành phố ",
-    "Xã ",
-    "Phường ",
-    "Huyện ",
-    "Quận ",
-    "Đặc khu ",
+/// Unit types as search keys, longest first.
+const UNIT_TYPES: [&str; 11] = [
+    "thi tran",
+    "thi xa",
+    "thanh pho",
+    "dac khu",
+    "xa",
+    "phuong",
+    "huyen",
+    "quan",
+    "tp",
+    "tx",
+    "tt",
 ];
 
-/// "Xã Đồng Đăng" → "Đồng Đăng".
+/// "Xã Đồng Đăng" (or "xa dong dang") → "Đồng Đăng" ("dong dang").
 pub fn strip_unit_type(name: &str) -> &str {
+    let name = name.trim();
+    // "TP. Lạng Sơn": abbreviations end with a dot.
+    let key = search_key(name).replace('.', " ");
+    let key = key.split_whitespace().collect::<Vec<_>>().join(" ");
     for t in UNIT_TYPES {
-        if let Some(rest) = name.strip_prefix(t) {
-            return rest;
-        }
-        // Also the lowercase and unaccented forms people type.
-        let tl = t.to_lowercase();
-        if name.to_lowercase().starts_with(&tl) && name.is_char_boundary(tl.len()) {
-            return &name[tl.len()..];
+        if key.starts_with(t) && key[t.len()..].starts_with(' ') {
+            // Skip as many words of the original as the type has.
+            let words = t.split(' ').count();
+            let mut rest = name;
+            for _ in 0..words {
+                rest = rest.trim_start();
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || c == '.')
+                    .unwrap_or(rest.len());
+                rest = rest[end..].trim_start_matches('.');
+            }
+            let rest = rest.trim_start();
+            if !rest.is_empty() {
+                return rest;
+            }
         }
     }
     name
@@ -884,6 +969,29 @@ mod tests {
             }
             other => panic!("expected unknown, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn unit_types_and_their_abbreviations_are_stripped() {
+        assert_eq!(strip_unit_type("Xã Đồng Đăng"), "Đồng Đăng");
+        assert_eq!(strip_unit_type("xa dong dang"), "dong dang");
+        assert_eq!(strip_unit_type("Thị trấn Na Sầm"), "Na Sầm");
+        assert_eq!(strip_unit_type("TP. Lạng Sơn"), "Lạng Sơn");
+        assert_eq!(strip_unit_type("tp lang son"), "lang son");
+        assert_eq!(strip_unit_type("Lộc Bình"), "Lộc Bình");
+        let g = lang_son();
+        assert_eq!(g.find_districts("TP Lạng Sơn").len(), 1);
+        assert_eq!(g.find_districts("tp lang son").len(), 1);
+        assert_eq!(
+            g.find_districts("H. Cao Lộc").len(),
+            0,
+            "no such abbreviation"
+        );
+        assert_eq!(g.find_districts("cao loc")[0].code, "183");
+        assert!(matches!(
+            g.find_commune(Scheme::Legacy, "Hoàng Đồng", Some("Huyện Không Có")),
+            Err(PlaceError::UnknownDistrict { .. })
+        ));
     }
 
     #[test]

@@ -355,9 +355,12 @@ pub fn extract(grid: &Grid, specs: &[ColumnSpec]) -> Result<Table, TableError> {
                 notes.push(Note::TotalsRow {
                     row: grid.row_number(r),
                 });
-                if end > r {
+                // What follows the totals (a signature block), from its first line.
+                if let Some(next) =
+                    (r + 1..=end).find(|i| !grid.rows[*i].iter().all(Cell::is_empty))
+                {
                     notes.push(Note::TrailingRows {
-                        from: grid.row_number(r + 1),
+                        from: grid.row_number(next),
                         to: grid.row_number(end),
                     });
                 }
