@@ -743,6 +743,19 @@ impl Gazetteer {
         }
     }
 
+    /// Every legacy district of the province served.
+    pub fn find_districts_all(&self) -> Vec<&'static District> {
+        self.units
+            .districts
+            .values()
+            .filter(|d| {
+                self.scope
+                    .as_ref()
+                    .is_none_or(|s| s.districts.contains(&d.code))
+            })
+            .collect()
+    }
+
     /// Legacy districts matching a name or code (exact first, then without diacritics).
     pub fn find_districts(&self, name_or_code: &str) -> Vec<&'static District> {
         let units = self.units;

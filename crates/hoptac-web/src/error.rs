@@ -1,0 +1,105 @@
+//! How errors reach API clients: a status code and a JSON body with a stable machine
+//! code and a message in the caller's language. Internal details are logged only.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use hoptac_app::AppError;
+use hoptac_domain::i18n::Lang;
+use serde::Serialize;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable code: `invalid`, `not_found`, `conflict`, `import_rejected`,
+    /// `bad_request`, `internal`, …
+    pub code: String,
+    /// For people, in Vietnamese or English (`?lang=en` / `Accept-Language`).
+    pub message: String,
+    /// Per-field problems, for `invalid`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldMessage>,
+    /// For `conflict`: the record as it is now, with its version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<Box<hoptac_domain::list::OrgView>>,
+    /// For `conflict`: the version the request was based on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub your_version: Option<i64>,
+    /// For `import_rejected`: the report with every row error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<Box<hoptac_app::import::ImportReport>>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+/// An error with the language to tell it in.
+pub struct ApiError {
+    pub error: AppError,
+    pub lang: Lang,
+}
+
+impl ApiError {
+    pub fn new(error: AppError, lang: Lang) -> Self {
+        ApiError { error, lang }
+    }
+    /// A malformed request (bad query parameter, body that is not JSON …).
+    pub fn bad_request(lang: Lang, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError::new(AppError::refused("bad_request", vi, en), lang)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let lang = self.lang;
+        let e = self.error;
+        let status = match &e {
+            AppError::Invalid(_) | AppError::ImportRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Refused { .. } => StatusCode::BAD_REQUEST,
+            AppError::Store(hoptac_store::StoreError::Pool(_)) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if status.is_server_error() {
+            tracing::error!(error = %e, "request failed");
+        }
+        let mut detail = ErrorDetail {
+            code: e.code().to_owned(),
+            message: e.message(lang),
+            fields: vec![],
+            current: None,
+            your_version: None,
+            report: None,
+        };
+        match e {
+            AppError::Invalid(errs) => {
+                detail.fields = errs
+                    .iter()
+                    .map(|f| FieldMessage {
+                        field: f.field.clone(),
+                        message: f.message(lang),
+                    })
+                    .collect();
+            }
+            AppError::Conflict {
+                current,
+                your_version,
+            } => {
+                detail.current = Some(current);
+                detail.your_version = Some(your_version);
+            }
+            AppError::ImportRejected(r) => detail.report = Some(r),
+            _ => {}
+        }
+        (status, Json(ErrorBody { error: detail })).into_response()
+    }
+}

@@ -1,0 +1,221 @@
+//! A small server-rendered start page: search the registry, filter by kind, page
+//! through, export what is shown. Works without JavaScript. The full web application
+//! (sign-in, forms, dashboards) replaces it later.
+
+use crate::api::{ListQuery, ReqLang};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use hoptac_domain::i18n::{format_date, format_int, Lang};
+use hoptac_domain::list::OrgView;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/health", get(|| async { "ok" }))
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
+    let commune = v
+        .fields
+        .place
+        .as_ref()
+        .and_then(|p| places.units.commune(p.scheme, &p.code))
+        .map(|c| places.describe(c))
+        .unwrap_or_default();
+    format!(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
+        v.id,
+        esc(v.kind.code()),
+        esc(v.name()),
+        esc(&commune),
+        esc(lang.t(v.status.label_vi(), v.status.label_en())),
+        v.fields.members.map(format_int).unwrap_or_default(),
+        v.fields.founding_date.map(format_date).unwrap_or_default(),
+    )
+}
+
+async fn home(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let (filter, page) = match q.to_filter(lang) {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let reg = st.registry.clone();
+    let f2 = filter.clone();
+    let result = tokio::task::spawn_blocking(move || reg.list(&f2, page)).await;
+    let page_data = match result {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => return crate::error::ApiError::new(e, lang).into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let places = st.registry.places();
+    let rows: String = page_data
+        .items
+        .iter()
+        .map(|v| row(v, lang, &places))
+        .collect();
+    let qs = |p: u32| {
+        let mut parts = vec![format!("page={p}")];
+        if let Some(q) = &q.q {
+            parts.push(format!("q={}", urlencode(q)));
+        }
+        if let Some(k) = &q.kind {
+            parts.push(format!("kind={}", urlencode(k)));
+        }
+        if lang == Lang::En {
+            parts.push("lang=en".into());
+        }
+        parts.join("&amp;")
+    };
+    let last = page_data
+        .total
+        .div_ceil(u64::from(page_data.per_page))
+        .max(1) as u32;
+    let nav = format!(
+        "{}{} {} / {} {}",
+        if page_data.page > 1 {
+            format!(
+                "<a href=\"/?{}\">« {}</a> ",
+                qs(page_data.page - 1),
+                lang.t("Trước", "Previous")
+            )
+        } else {
+            String::new()
+        },
+        lang.t("Trang", "Page"),
+        page_data.page,
+        last,
+        if page_data.page < last {
+            format!(
+                " <a href=\"/?{}\">{} »</a>",
+                qs(page_data.page + 1),
+                lang.t("Sau", "Next")
+            )
+        } else {
+            String::new()
+        },
+    );
+    let kind_opt = |code: &str, label: &str| {
+        let sel = if q.kind.as_deref() == Some(code) {
+            " selected"
+        } else {
+            ""
+        };
+        format!("<option value=\"{code}\"{sel}>{}</option>", esc(label))
+    };
+    let html = format!(
+        r#"<!doctype html><html lang="{lang_code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>hoptac — {title}</title>
+<style>body{{font-family:system-ui,sans-serif;margin:1rem;max-width:72rem}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}}.n{{text-align:right}}form{{margin:1rem 0}}input,select,button{{font-size:1rem;padding:.3rem}}</style></head>
+<body><h1>{title}</h1>
+<p>{province} · <a href="{other_lang_href}">{other_lang}</a></p>
+<form method="get" action="/"><label>{search_label} <input name="q" value="{q}" placeholder="hop tac nong nghiep"></label>
+<label>{kind_label} <select name="kind"><option value="">{all}</option>{k1}{k2}{k3}</select></label>
+{lang_hidden}<button type="submit">{search_btn}</button></form>
+<p>{found}: <strong>{total}</strong> · <a href="/api/v1/export?format=xlsx{export_qs}">{export} .xlsx</a> · <a href="/api/v1/export?format=csv{export_qs}">.csv</a> · <a href="/api/v1/openapi.json">API (OpenAPI)</a></p>
+<table><thead><tr><th>{h_id}</th><th>{h_kind}</th><th>{h_name}</th><th>{h_place}</th><th>{h_status}</th><th class=n>{h_members}</th><th>{h_founded}</th></tr></thead><tbody>{rows}</tbody></table>
+<p>{nav}</p></body></html>"#,
+        lang_code = if lang == Lang::En { "en" } else { "vi" },
+        title = lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
+        province = esc(&places
+            .province
+            .as_ref()
+            .and_then(|p| places.units.province(hoptac_domain::Scheme::Y2025, p))
+            .map_or_else(
+                || lang.t("Toàn quốc", "National").to_owned(),
+                |p| p.name.clone()
+            )),
+        other_lang_href = if lang == Lang::En {
+            "/?lang=vi"
+        } else {
+            "/?lang=en"
+        },
+        other_lang = lang.t("English", "Tiếng Việt"),
+        search_label = lang.t("Tìm", "Search"),
+        q = esc(q.q.as_deref().unwrap_or("")),
+        kind_label = lang.t("Loại hình", "Kind"),
+        all = lang.t("Tất cả", "All"),
+        k1 = kind_opt("HTX", lang.t("Hợp tác xã", "Cooperative")),
+        k2 = kind_opt("LHHTX", lang.t("Liên hiệp HTX", "Union")),
+        k3 = kind_opt("THT", lang.t("Tổ hợp tác", "Cooperative group")),
+        lang_hidden = if lang == Lang::En {
+            "<input type=hidden name=lang value=en>"
+        } else {
+            ""
+        },
+        search_btn = lang.t("Tìm kiếm", "Search"),
+        found = lang.t("Kết quả", "Found"),
+        total = format_int(page_data.total as i64),
+        export = lang.t("Xuất", "Export"),
+        export_qs = {
+            let mut s = String::new();
+            if let Some(q) = &q.q {
+                s.push_str(&format!("&amp;q={}", urlencode(q)));
+            }
+            if let Some(k) = &q.kind {
+                s.push_str(&format!("&amp;kind={}", urlencode(k)));
+            }
+            if lang == Lang::En {
+                s.push_str("&amp;lang=en");
+            }
+            s
+        },
+        h_id = lang.t("Mã", "ID"),
+        h_kind = lang.t("Loại", "Kind"),
+        h_name = lang.t("Tên", "Name"),
+        h_place = lang.t("Địa bàn", "Commune"),
+        h_status = lang.t("Tình trạng", "Status"),
+        h_members = lang.t("Thành viên", "Members"),
+        h_founded = lang.t("Thành lập", "Founded"),
+    );
+    Html(html).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Unknown paths: JSON under /api, a short page elsewhere.
+pub async fn not_found(ReqLang(lang): ReqLang, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        let e = hoptac_app::AppError::NotFound {
+            what: "route",
+            id: uri.path().to_owned(),
+        };
+        return crate::error::ApiError::new(e, lang).into_response();
+    }
+    (
+        StatusCode::NOT_FOUND,
+        Html(format!(
+            "<!doctype html><meta charset=utf-8><p>{} <a href=\"/\">{}</a></p>",
+            lang.t("Không có trang này.", "No such page."),
+            lang.t("Về trang chủ", "Home")
+        )),
+    )
+        .into_response()
+}

@@ -1,0 +1,478 @@
+//! Command-line interface. Errors are printed in Vietnamese (or English with
+//! `--lang en`) and end with exit code 1; bad usage ends with 2.
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use hoptac_app::demo::{generate, DemoSpec};
+use hoptac_app::export::{export, Format};
+use hoptac_app::import::{import_file, ImportOptions, ImportReport, Progress};
+use hoptac_app::{Actor, AppError, Registry};
+use hoptac_domain::i18n::Lang;
+use hoptac_domain::list::{OrgFilter, PlaceFilter};
+use hoptac_domain::org::{OrgKind, Sector, Status};
+use hoptac_store::{backup::backup_sqlite, migrate::migrate, Db};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "hoptac",
+    version,
+    about = "Sổ đăng ký và theo dõi kinh tế tập thể (HTX, LHHTX, THT) — registry of cooperatives, unions and groups",
+    long_about = "hoptac: registry, evaluation and monitoring of a province's collective economy.\n\n\
+Start with `hoptac demo` to see a demo province at http://127.0.0.1:8080, or\n\
+`hoptac serve --database sqlite://hoptac.db` for your own data.\n\
+Messages are in Vietnamese; add --lang en for English."
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Global {
+    /// Database: sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "HOPTAC_DATABASE",
+        default_value = "sqlite://hoptac.db"
+    )]
+    database: String,
+    /// Province served, by its 2025 code (Lạng Sơn: 20), or `all` for a national view.
+    #[arg(long, global = true, env = "HOPTAC_PROVINCE", default_value = "20")]
+    province: String,
+    /// Language of messages: vi (default) or en.
+    #[arg(long, global = true, env = "HOPTAC_LANG", default_value = "vi")]
+    lang: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (JSON API under /api/v1, start page at /).
+    Serve(ServeArgs),
+    /// Apply database migrations (also done by every other command).
+    Migrate,
+    /// Import organisations from .xlsx or .csv; nothing is written if any row is wrong.
+    Import(ImportArgs),
+    /// Export organisations (filtered) to .xlsx or .csv in the import layout.
+    Export(ExportArgs),
+    /// Fill a database with the demo province (if empty) and serve it.
+    Demo(DemoArgs),
+    /// Write a consistent copy of a live SQLite database (for PostgreSQL use pg_dump).
+    Backup(BackupArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HOPTAC_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The .xlsx or .csv file.
+    file: PathBuf,
+    /// Kind of every row when the file has no "Loại hình" column: HTX, LHHTX or THT.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Check the whole file and report, without writing anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// Who is importing (recorded in every record's history).
+    #[arg(long = "as", default_value = "cli")]
+    author: String,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// Output file (.xlsx or .csv), or - for standard output.
+    file: PathBuf,
+    /// xlsx or csv (default: from the file name).
+    #[arg(long)]
+    format: Option<String>,
+    /// Words to search for (diacritics ignored).
+    #[arg(long)]
+    q: Option<String>,
+    /// Kinds, comma-separated: HTX,LHHTX,THT.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Statuses, comma-separated (active, suspended, dissolved, …).
+    #[arg(long)]
+    status: Option<String>,
+    /// Sectors, comma-separated (codes or labels).
+    #[arg(long)]
+    sector: Option<String>,
+    /// Only this 2025 commune (code).
+    #[arg(long)]
+    commune_2025: Option<String>,
+    /// Only this legacy district (code).
+    #[arg(long)]
+    legacy_district: Option<String>,
+    /// Only this legacy commune (code).
+    #[arg(long)]
+    legacy_commune: Option<String>,
+    /// Founded on or after (yyyy-mm-dd or dd/mm/yyyy).
+    #[arg(long)]
+    founded_from: Option<String>,
+    /// Founded on or before.
+    #[arg(long)]
+    founded_to: Option<String>,
+    /// The registry as it was on this date.
+    #[arg(long)]
+    as_of: Option<String>,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HOPTAC_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Random seed: the same seed gives the same province.
+    #[arg(long, default_value_t = 538)]
+    seed: u64,
+    /// Size factor: 1 gives about 500 HTX, 300 THT and 6 LHHTX.
+    #[arg(long, default_value_t = 1.0)]
+    scale: f64,
+    /// Generate and exit without serving.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// Where to write the copy (must not exist).
+    dest: PathBuf,
+}
+
+struct Failure(String);
+
+fn fail(e: AppError, lang: Lang) -> Failure {
+    Failure(e.message(lang))
+}
+
+fn province(g: &Global) -> Option<String> {
+    match g.province.trim() {
+        "all" | "" | "vn" => None,
+        p => Some(format!("{p:0>2}")),
+    }
+}
+
+fn open(g: &Global, lang: Lang) -> Result<Registry, Failure> {
+    // A bare path is refused by Db::open, which names the accepted schemes.
+    let db = Db::open(&g.database).map_err(|e| fail(e.into(), lang))?;
+    migrate(&db).map_err(|e| fail(e.into(), lang))?;
+    let province = province(g);
+    if let Some(p) = &province {
+        if hoptac_domain::place::AdminUnits::embedded()
+            .province(hoptac_domain::Scheme::Y2025, p)
+            .is_none()
+        {
+            return Err(Failure(match lang {
+                Lang::Vi => format!("Không có tỉnh mã {p} (mã tỉnh sau 1/7/2025, ví dụ Lạng Sơn là 20; hoặc \"all\" cho toàn quốc)"),
+                Lang::En => format!("No province with code {p} (2025 province codes, e.g. Lạng Sơn is 20; or \"all\" for national)"),
+            }));
+        }
+    }
+    Registry::open(db, province).map_err(|e| fail(e, lang))
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = Lang::parse(&cli.global.lang);
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let result = match cli.command {
+        Command::Serve(a) => open(&cli.global, lang).and_then(|reg| serve(reg, &a.bind, lang)),
+        Command::Migrate => open(&cli.global, lang).map(|_| {
+            println!(
+                "{}",
+                lang.t(
+                    "Cơ sở dữ liệu đã được cập nhật cấu trúc.",
+                    "Database schema is up to date."
+                )
+            );
+        }),
+        Command::Import(a) => open(&cli.global, lang).and_then(|reg| import(&reg, a, lang)),
+        Command::Export(a) => open(&cli.global, lang).and_then(|reg| export_cmd(&reg, a, lang)),
+        Command::Demo(a) => demo(&cli.global, a, lang),
+        Command::Backup(a) => open(&cli.global, lang).and_then(|reg| {
+            backup_sqlite(&reg.db, &a.dest).map_err(|e| fail(e.into(), lang))?;
+            println!(
+                "{} {}",
+                lang.t("Đã sao lưu vào", "Backed up to"),
+                a.dest.display()
+            );
+            Ok(())
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(m)) => {
+            eprintln!("{} {m}", lang.t("Lỗi:", "Error:"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn serve(reg: Registry, bind: &str, lang: Lang) -> Result<(), Failure> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(e.to_string()))?;
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind(bind).await.map_err(|e| {
+            Failure(match lang {
+                Lang::Vi => format!("không mở được cổng {bind}: {e}"),
+                Lang::En => format!("cannot listen on {bind}: {e}"),
+            })
+        })?;
+        let addr = listener.local_addr().map_err(|e| Failure(e.to_string()))?;
+        println!(
+            "hoptac: http://{addr}  ({})",
+            lang.t("Ctrl-C để dừng", "Ctrl-C to stop")
+        );
+        let _ = std::io::stdout().flush();
+        hoptac_web::serve(reg, listener)
+            .await
+            .map_err(|e| Failure(e.to_string()))
+    })
+}
+
+fn print_report(r: &ImportReport, lang: Lang) {
+    let mut out = std::io::stderr();
+    let _ = writeln!(
+        out,
+        "{} {}{}{}",
+        lang.t("Tệp", "File"),
+        r.file,
+        if r.sheet.is_empty() {
+            String::new()
+        } else {
+            format!(", {} \"{}\"", lang.t("trang", "sheet"), r.sheet)
+        },
+        if r.header_rows.0 > 0 {
+            format!(
+                ", {} {}–{}",
+                lang.t("tiêu đề ở dòng", "header on rows"),
+                r.header_rows.0,
+                r.header_rows.1
+            )
+        } else {
+            String::new()
+        }
+    );
+    for (col, header, field) in &r.columns {
+        let _ = writeln!(
+            out,
+            "  {} {col} \"{header}\" → {}",
+            lang.t("cột", "column"),
+            hoptac_domain::i18n::field_label(field, lang)
+        );
+    }
+    for n in &r.notes {
+        let _ = writeln!(out, "  {}: {n}", lang.t("Ghi chú", "Note"));
+    }
+    if !r.errors.is_empty() {
+        let _ = writeln!(out, "{} ({}):", lang.t("Lỗi", "Errors"), r.errors.len());
+        for e in &r.errors {
+            let place = match (e.row, &e.column, &e.header) {
+                (0, _, _) => lang.t("Tệp", "File").to_owned(),
+                (row, Some(c), Some(h)) => format!(
+                    "{} {row}, {} {c} \"{h}\"",
+                    lang.t("Dòng", "Row"),
+                    lang.t("cột", "column")
+                ),
+                (row, _, _) => format!("{} {row}", lang.t("Dòng", "Row")),
+            };
+            let _ = writeln!(out, "  {place}: {}", e.message);
+        }
+    }
+}
+
+fn import(reg: &Registry, a: ImportArgs, lang: Lang) -> Result<(), Failure> {
+    let kind = match a.kind.as_deref() {
+        Some(k) => Some(OrgKind::parse(k).ok_or_else(|| {
+            Failure(format!(
+                "--kind {k}: {}",
+                lang.t("dùng HTX, LHHTX hoặc THT", "use HTX, LHHTX or THT")
+            ))
+        })?),
+        None => None,
+    };
+    let bytes =
+        std::fs::read(&a.file).map_err(|e| Failure(format!("{}: {e}", a.file.display())))?;
+    let name = a.file.file_name().map_or_else(
+        || a.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let opts = ImportOptions {
+        kind,
+        dry_run: a.dry_run,
+        lang,
+    };
+    let actor = Actor::new(a.author.clone(), Some(format!("import: {name}")));
+    let progress = |p: Progress| {
+        let (what, done, total) = match p {
+            Progress::Checking { done, total } => {
+                (lang.t("Đang kiểm tra", "Checking"), done, total)
+            }
+            Progress::Writing { done, total } => (lang.t("Đang ghi", "Writing"), done, total),
+        };
+        if total >= 500 {
+            eprint!("\r{what}: {done}/{total} {}   ", lang.t("dòng", "rows"));
+            if done == total {
+                eprintln!();
+            }
+        }
+    };
+    match import_file(reg, &name, bytes, &opts, &actor, &progress) {
+        Ok(r) => {
+            print_report(&r, lang);
+            println!("{}", r.summary(lang));
+            Ok(())
+        }
+        Err(AppError::ImportRejected(r)) => {
+            print_report(&r, lang);
+            Err(Failure(r.summary(lang)))
+        }
+        Err(e) => Err(fail(e, lang)),
+    }
+}
+
+fn date_arg(v: &Option<String>, name: &str, lang: Lang) -> Result<Option<NaiveDate>, Failure> {
+    v.as_deref()
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+                .map_err(|_| {
+                    Failure(format!(
+                        "--{name} {s}: {}",
+                        lang.t(
+                            "không phải ngày (yyyy-mm-dd hoặc dd/mm/yyyy)",
+                            "not a date (yyyy-mm-dd or dd/mm/yyyy)"
+                        )
+                    ))
+                })
+        })
+        .transpose()
+}
+
+fn list_arg<T>(
+    v: &Option<String>,
+    name: &str,
+    parse: fn(&str) -> Option<T>,
+    lang: Lang,
+) -> Result<Vec<T>, Failure> {
+    v.as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            parse(s).ok_or_else(|| {
+                Failure(format!(
+                    "--{name} {s}: {}",
+                    lang.t("giá trị không hợp lệ", "not a valid value")
+                ))
+            })
+        })
+        .collect()
+}
+
+fn export_cmd(reg: &Registry, a: ExportArgs, lang: Lang) -> Result<(), Failure> {
+    let format = match a.format.as_deref() {
+        Some(f) => Format::parse(f).ok_or_else(|| Failure(format!("--format {f}: xlsx, csv")))?,
+        None if a
+            .file
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv")) =>
+        {
+            Format::Csv
+        }
+        None if a.file.as_os_str() == "-" => Format::Csv,
+        None => Format::Xlsx,
+    };
+    let place = match (&a.commune_2025, &a.legacy_district, &a.legacy_commune) {
+        (Some(c), _, _) => Some(PlaceFilter::Commune2025(c.clone())),
+        (_, Some(d), _) => Some(PlaceFilter::LegacyDistrict(d.clone())),
+        (_, _, Some(c)) => Some(PlaceFilter::LegacyCommune(c.clone())),
+        _ => None,
+    };
+    let filter = OrgFilter {
+        q: a.q.clone(),
+        kinds: list_arg(&a.kind, "kind", OrgKind::parse, lang)?,
+        statuses: list_arg(&a.status, "status", Status::parse, lang)?,
+        sectors: list_arg(&a.sector, "sector", Sector::parse, lang)?,
+        place,
+        founded_from: date_arg(&a.founded_from, "founded-from", lang)?,
+        founded_to: date_arg(&a.founded_to, "founded-to", lang)?,
+        as_of: date_arg(&a.as_of, "as-of", lang)?,
+        ..Default::default()
+    };
+    let (bytes, _) = export(reg, &filter, format, lang).map_err(|e| fail(e, lang))?;
+    if a.file.as_os_str() == "-" {
+        std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|e| Failure(e.to_string()))?;
+    } else {
+        std::fs::write(&a.file, &bytes)
+            .map_err(|e| Failure(format!("{}: {e}", a.file.display())))?;
+        eprintln!("{} {}", lang.t("Đã xuất", "Exported to"), a.file.display());
+    }
+    Ok(())
+}
+
+fn demo(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
+    let mut g = g.clone();
+    if g.database == "sqlite://hoptac.db" {
+        // The demo never touches the default database.
+        g.database = "sqlite://hoptac-demo.db".into();
+    }
+    let reg = open(&g, lang)?;
+    let existing = reg
+        .db
+        .read(hoptac_store::orgs::count)
+        .map_err(|e| fail(e.into(), lang))?;
+    if existing == 0 {
+        eprintln!(
+            "{}",
+            lang.t("Đang tạo tỉnh mẫu…", "Generating the demo province…")
+        );
+        let s = generate(
+            &reg,
+            &DemoSpec {
+                seed: a.seed,
+                scale: a.scale,
+            },
+        )
+        .map_err(|e| fail(e, lang))?;
+        eprintln!(
+            "{}: {} HTX, {} LHHTX, {} THT, {} {}",
+            lang.t("Tỉnh mẫu", "Demo province"),
+            s.cooperatives,
+            s.unions,
+            s.groups,
+            s.changes,
+            lang.t("thay đổi trong lịch sử", "history entries")
+        );
+    } else {
+        eprintln!(
+            "{} ({existing} {})",
+            lang.t("Dùng dữ liệu mẫu đã có", "Using the existing demo data"),
+            lang.t("tổ chức", "organisations")
+        );
+    }
+    if a.no_serve {
+        return Ok(());
+    }
+    serve(reg, &a.bind, lang)
+}

@@ -1,0 +1,209 @@
+//! End-to-end tests of the `hoptac` binary: real processes, real files, real
+//! databases (SQLite and PostgreSQL), a real HTTP server.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+fn hoptac(db: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .args(args)
+        .env("HOPTAC_DATABASE", db)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run hoptac")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ok(o: &Output) {
+    assert!(
+        o.status.success(),
+        "stdout: {}\nstderr: {}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+}
+
+/// The data rows of a CSV export, without the header (and its BOM).
+fn export_rows(db: &str, dir: &Path, name: &str) -> Vec<String> {
+    let out = dir.join(name);
+    ok(&hoptac(db, &["export", out.to_str().expect("path")]));
+    let s = std::fs::read_to_string(&out).expect("read export");
+    s.lines().skip(1).map(str::to_owned).collect()
+}
+
+hoptac_testkit::both_backends! {
+    fn import_check_then_write_then_nothing_to_change(url) {
+        let dir = tempfile::tempdir().expect("dir");
+        let messy = fixture("registry_messy.xlsx");
+        let f = messy.to_str().expect("path");
+        let o = hoptac(&url, &["import", f, "--kind", "HTX", "--dry-run"]);
+        ok(&o);
+        assert!(text(&o.stdout).contains("Kiểm tra thử (chưa ghi): 10 dòng, 10 thêm mới"), "{}", text(&o.stdout));
+        assert!(text(&o.stderr).contains("Cột D (\"Tên HTX\") đang ẩn: bỏ qua"), "{}", text(&o.stderr));
+        assert!(export_rows(&url, dir.path(), "empty.csv").is_empty());
+        ok(&hoptac(&url, &["import", f, "--kind", "HTX"]));
+        let o = hoptac(&url, &["import", f, "--kind", "HTX"]);
+        ok(&o);
+        assert!(text(&o.stdout).contains("0 thêm mới, 0 cập nhật, 10 không đổi"), "{}", text(&o.stdout));
+        let rows = export_rows(&url, dir.path(), "all.csv");
+        assert_eq!(rows.len(), 10);
+        // Its own export comes back unchanged.
+        let o = hoptac(&url, &["import", dir.path().join("all.csv").to_str().expect("path")]);
+        ok(&o);
+        assert!(text(&o.stdout).contains("10 không đổi"), "{}", text(&o.stdout));
+    }
+
+    fn a_bad_file_is_refused_whole_with_every_error_located(url) {
+        let dir = tempfile::tempdir().expect("dir");
+        let bad = fixture("registry_1000_with_3_bad.csv");
+        let o = hoptac(&url, &["import", bad.to_str().expect("path"), "--kind", "HTX"]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = text(&o.stderr);
+        assert!(err.contains("Lỗi (3):"), "{err}");
+        assert!(err.contains("Dòng 101, cột C \"Mã số thuế\": Mã số thuế: \"49123\""), "{err}");
+        assert!(err.contains("Dòng 501, cột H"), "{err}");
+        assert!(err.contains("Dòng 1001, cột D"), "{err}");
+        assert!(err.contains("không ghi dữ liệu nào"), "{err}");
+        assert!(err.contains("Đang kiểm tra: 1000/1000"), "progress is shown: {err}");
+        assert!(export_rows(&url, dir.path(), "none.csv").is_empty(), "nothing written");
+        let o = hoptac(&url, &["--lang", "en", "import", bad.to_str().expect("path"), "--kind", "HTX"]);
+        assert!(text(&o.stderr).contains("Row 101, column C"), "{}", text(&o.stderr));
+    }
+}
+
+#[test]
+fn help_names_every_subcommand() {
+    let o = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .arg("--help")
+        .output()
+        .expect("run");
+    ok(&o);
+    let h = text(&o.stdout);
+    for sub in ["serve", "migrate", "import", "export", "demo", "backup"] {
+        assert!(h.contains(sub), "{sub} missing from --help");
+    }
+}
+
+#[test]
+fn unknown_database_schemes_are_refused() {
+    let o = hoptac("mysql://x/y", &["migrate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("sqlite://"), "{}", text(&o.stderr));
+    let o = hoptac("./plain-file.db", &["migrate"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!Path::new("./plain-file.db").exists());
+}
+
+#[test]
+fn the_demo_is_deterministic_and_believable() {
+    let dir = tempfile::tempdir().expect("dir");
+    let a = format!("sqlite://{}", dir.path().join("a.db").display());
+    let b = format!("sqlite://{}", dir.path().join("b.db").display());
+    ok(&hoptac(&a, &["demo", "--no-serve"]));
+    ok(&hoptac(&b, &["demo", "--no-serve"]));
+    let ra = export_rows(&a, dir.path(), "a.csv");
+    let rb = export_rows(&b, dir.path(), "b.csv");
+    assert_eq!(ra, rb, "same seed, same province");
+    let count = |kind: &str| {
+        ra.iter()
+            .filter(|r| r.split(',').nth(1) == Some(kind))
+            .count()
+    };
+    assert!((480..=560).contains(&count("HTX")), "{} HTX", count("HTX"));
+    assert_eq!(count("THT"), 300);
+    assert_eq!(count("LHHTX"), 6);
+    for status in [
+        "Tạm ngừng kinh doanh",
+        "Đã giải thể",
+        "Đã chuyển đổi thành HTX",
+    ] {
+        assert!(ra.iter().any(|r| r.contains(status)), "some are {status}");
+    }
+    // Records placed before and after the reform.
+    assert!(ra.iter().any(|r| r.contains(",legacy,")) && ra.iter().any(|r| r.contains(",2025,")));
+    let c = format!("sqlite://{}", dir.path().join("c.db").display());
+    ok(&hoptac(
+        &c,
+        &["demo", "--no-serve", "--seed", "7", "--scale", "0.2"],
+    ));
+    let rc = export_rows(&c, dir.path(), "c.csv");
+    assert!(rc.len() < 250 && rc != ra[..rc.len()]);
+}
+
+#[test]
+fn a_backup_restores_every_record() {
+    let dir = tempfile::tempdir().expect("dir");
+    let live = format!("sqlite://{}", dir.path().join("live.db").display());
+    ok(&hoptac(&live, &["demo", "--no-serve", "--scale", "0.3"]));
+    let copy = dir.path().join("copy.db");
+    ok(&hoptac(&live, &["backup", copy.to_str().expect("path")]));
+    let o = hoptac(&live, &["backup", copy.to_str().expect("path")]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an existing file is never overwritten"
+    );
+    // Restoring is using the copy as the database.
+    let restored = format!("sqlite://{}", copy.display());
+    let before = export_rows(&live, dir.path(), "live.csv");
+    let after = export_rows(&restored, dir.path(), "restored.csv");
+    assert!(before.len() > 200);
+    assert_eq!(before, after);
+}
+
+#[test]
+fn serve_answers_http_on_loopback() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    ok(&hoptac(
+        &db,
+        &[
+            "import",
+            fixture("registry_english.csv").to_str().expect("path"),
+        ],
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("HOPTAC_DATABASE", &db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("address")
+        .to_owned();
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut r = String::new();
+        s.read_to_string(&mut r).expect("read");
+        r
+    };
+    let r = get("/api/v1/organisations?q=van%20tai");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    assert!(r.contains("\"total\":1"), "{r}");
+    assert!(r.contains("Hợp tác xã Vận tải Minh Sơn, Hữu Lũng"), "{r}");
+}
