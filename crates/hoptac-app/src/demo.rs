@@ -166,7 +166,7 @@ fn recorded(
     } else {
         (effective + Duration::days(rng.random_range(0..5))).min(today)
     };
-    let secs = rng.random_range(1 * 3600..10 * 3600); // office hours, UTC+7
+    let secs = rng.random_range(3600..10 * 3600); // office hours, UTC+7
     Utc.from_utc_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default()) + Duration::seconds(secs)
 }
 

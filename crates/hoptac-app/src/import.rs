@@ -127,7 +127,7 @@ pub enum Progress {
 enum Plan {
     Create {
         kind: OrgKind,
-        fields: OrgFields,
+        fields: Box<OrgFields>,
         status: StatusChange,
     },
     Update {
@@ -136,6 +136,15 @@ enum Plan {
         bodies: Vec<(NaiveDate, ChangeBody)>,
     },
     Unchanged,
+}
+
+/// What the check found for one row, to write once the whole file is known good.
+struct Planned {
+    row: usize,
+    plan: Plan,
+    name: String,
+    id: Option<OrgId>,
+    changed: Vec<String>,
 }
 
 struct Ctx<'a> {
@@ -533,7 +542,7 @@ pub fn import_file(
         errors: Vec::new(),
     };
     let total = table.rows.len();
-    let mut plans: Vec<(usize, Plan, String, Option<OrgId>, Vec<String>)> = Vec::new();
+    let mut plans: Vec<Planned> = Vec::new();
     let mut seen_tax: HashMap<String, usize> = HashMap::new();
     let mut seen_ids: HashMap<OrgId, usize> = HashMap::new();
     let mut seen_keys: HashMap<String, usize> = HashMap::new();
@@ -666,7 +675,13 @@ pub fn import_file(
                             bodies,
                         }
                     };
-                    plans.push((n, plan, cur.name().to_owned(), Some(cur.id), changed));
+                    plans.push(Planned {
+                        row: n,
+                        plan,
+                        name: cur.name().to_owned(),
+                        id: Some(cur.id),
+                        changed,
+                    });
                 }
                 None => {
                     if row.id.is_some() {
@@ -700,17 +715,17 @@ pub fn import_file(
                         },
                         &places,
                     ) {
-                        Ok((kind, fields, status)) => plans.push((
-                            n,
-                            Plan::Create {
+                        Ok((kind, fields, status)) => plans.push(Planned {
+                            row: n,
+                            plan: Plan::Create {
                                 kind,
-                                fields,
+                                fields: Box::new(fields),
                                 status,
                             },
                             name,
-                            None,
-                            vec![],
-                        )),
+                            id: None,
+                            changed: vec![],
+                        }),
                         Err(AppError::Invalid(errs)) => {
                             for e in errs.iter().filter(|e| !row.already_reported(&e.field)) {
                                 ctx.field_error(n, e);
@@ -729,8 +744,8 @@ pub fn import_file(
     if !report.errors.is_empty() {
         return Err(AppError::ImportRejected(Box::new(report)));
     }
-    for (row, plan, name, id, changed) in &plans {
-        let action = match plan {
+    for p in &plans {
+        let action = match p.plan {
             Plan::Create { .. } => {
                 report.created += 1;
                 "create"
@@ -745,11 +760,11 @@ pub fn import_file(
             }
         };
         report.outcomes.push(RowOutcome {
-            row: *row,
+            row: p.row,
             action: action.into(),
-            id: *id,
-            name: name.clone(),
-            changed: changed.clone(),
+            id: p.id,
+            name: p.name.clone(),
+            changed: p.changed.clone(),
         });
     }
     if opts.dry_run {
@@ -757,12 +772,12 @@ pub fn import_file(
     }
     let creates = plans
         .iter()
-        .filter(|p| matches!(p.1, Plan::Create { .. }))
+        .filter(|p| matches!(p.plan, Plan::Create { .. }))
         .count() as i64;
     let now = Utc::now();
     let writes = plans
         .iter()
-        .filter(|p| !matches!(p.1, Plan::Unchanged))
+        .filter(|p| !matches!(p.plan, Plan::Unchanged))
         .count();
     let new_ids = reg.db.write(|c| {
         let mut next = if creates > 0 {
@@ -772,8 +787,8 @@ pub fn import_file(
         };
         let mut ids = Vec::new();
         let mut done = 0;
-        for (_, plan, _, _, _) in &plans {
-            match plan {
+        for p in &plans {
+            match &p.plan {
                 Plan::Create {
                     kind,
                     fields,
@@ -783,7 +798,7 @@ pub fn import_file(
                         c,
                         next,
                         *kind,
-                        fields.clone(),
+                        (**fields).clone(),
                         status.clone(),
                         actor,
                         now,

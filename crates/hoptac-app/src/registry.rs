@@ -228,10 +228,9 @@ impl Registry {
             });
         }
         let mut changes = orgs::changes(c, id)?;
-        let mut seq = changes.iter().map(|c| c.seq).max().unwrap_or(0);
+        let last = changes.iter().map(|c| c.seq).max().unwrap_or(0);
         let mut new = Vec::new();
-        for (effective, body) in bodies {
-            seq += 1;
+        for (seq, (effective, body)) in (last + 1..).zip(bodies) {
             if let ChangeBody::Fields { fields } = &body {
                 check_tax_code_free(c, id, fields)?;
             }
@@ -280,7 +279,7 @@ impl Registry {
             return Err(AppError::Invalid(errs));
         }
         let now = Utc::now();
-        Ok(self.db.write(|c| {
+        self.db.write(|c| {
             let st = orgs::get(c, id)?.ok_or_else(|| not_found(id))?;
             let patch = st.state.fields.changes_to(&fields);
             let bodies = if patch.is_empty() {
@@ -292,7 +291,7 @@ impl Registry {
                 return Ok(self.view(st.state, st.version, self.today(), &places));
             }
             self.append(c, id, version, bodies, actor, now, &places)
-        })?)
+        })
     }
 
     /// Records a status change with its effective date and deciding document.
@@ -313,7 +312,7 @@ impl Registry {
             return Err(AppError::Invalid(errs));
         }
         let now = Utc::now();
-        Ok(self.db.write(|c| {
+        self.db.write(|c| {
             self.append(
                 c,
                 id,
@@ -328,7 +327,7 @@ impl Registry {
                 now,
                 &places,
             )
-        })?)
+        })
     }
 
     /// Links `subject` to `object` from `effective` (e.g. an HTX joins a union).
@@ -352,7 +351,7 @@ impl Registry {
         let o = self.get(object, None)?;
         check_link(kind, &s, &o)?;
         let now = Utc::now();
-        Ok(self.db.write(|c| {
+        self.db.write(|c| {
             let id = orgs::allocate_ids(c, "link", 1)?;
             orgs::insert_link(c, id, kind, subject, object, now)?;
             let link = Link {
@@ -371,7 +370,7 @@ impl Registry {
                 now,
                 &places,
             )
-        })?)
+        })
     }
 
     /// Ends a link from `effective` (e.g. an HTX leaves its union); its history stays.
@@ -404,7 +403,7 @@ impl Registry {
             ..link.clone()
         };
         let now = Utc::now();
-        Ok(self.db.write(|c| {
+        self.db.write(|c| {
             self.append(
                 c,
                 subject,
@@ -419,7 +418,7 @@ impl Registry {
                 now,
                 &places,
             )
-        })?)
+        })
     }
 
     /// Converts a THT into a new HTX (*chuyển đổi THT thành HTX*): the HTX records its
@@ -464,7 +463,7 @@ impl Registry {
         )?;
         let effective = fields.founding_date.unwrap_or_else(|| self.today());
         let now = Utc::now();
-        Ok(self.db.write(|c| {
+        self.db.write(|c| {
             let id = orgs::allocate_ids(c, "organisation", 1)?;
             self.insert_new(
                 c,
@@ -510,7 +509,7 @@ impl Registry {
                 &places,
             )?;
             Ok::<_, AppError>(htx)
-        })?)
+        })
     }
 
     /// One organisation now, or as it was on a date.
@@ -584,9 +583,9 @@ impl Registry {
                 let all = self.db.read(|c| orgs::histories_until(c, d))?;
                 let mut views: Vec<OrgView> = all
                     .into_iter()
-                    .filter_map(|(id, kind, version, changes)| {
-                        OrgState::fold(id, kind, &changes, Some(d))
-                            .map(|st| self.view(st, version, d, &places))
+                    .filter_map(|h| {
+                        OrgState::fold(h.id, h.kind, &h.changes, Some(d))
+                            .map(|st| self.view(st, h.version, d, &places))
                     })
                     .filter(|v| filter.matches(v))
                     .collect();

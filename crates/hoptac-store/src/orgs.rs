@@ -360,12 +360,19 @@ pub fn list_current(
     })
 }
 
+/// One organisation's history with what a fold needs besides it.
+#[derive(Debug, Clone)]
+pub struct OrgHistory {
+    pub id: OrgId,
+    pub kind: OrgKind,
+    /// The current version (what an edit must name).
+    pub version: i64,
+    pub changes: Vec<Change>,
+}
+
 /// Every organisation's kind, current version and the changes effective on or before
 /// a date: the input of an as-of fold.
-pub fn histories_until(
-    c: &mut dyn Conn,
-    date: NaiveDate,
-) -> Result<Vec<(OrgId, OrgKind, i64, Vec<Change>)>> {
+pub fn histories_until(c: &mut dyn Conn, date: NaiveDate) -> Result<Vec<OrgHistory>> {
     let rows = c.query(
         &format!(
             "SELECT o.kind, o.version, {} FROM org_changes c JOIN organisations o ON o.id = c.org_id \
@@ -378,12 +385,17 @@ pub fn histories_until(
         ),
         &[date.into()],
     )?;
-    let mut out: Vec<(OrgId, OrgKind, i64, Vec<Change>)> = Vec::new();
+    let mut out: Vec<OrgHistory> = Vec::new();
     for r in &rows {
         let ch = change_from_row(r, 2)?;
         match out.last_mut() {
-            Some(last) if last.0 == ch.org_id => last.3.push(ch),
-            _ => out.push((ch.org_id, parse_kind(&r.text(0)?)?, r.i64(1)?, vec![ch])),
+            Some(last) if last.id == ch.org_id => last.changes.push(ch),
+            _ => out.push(OrgHistory {
+                id: ch.org_id,
+                kind: parse_kind(&r.text(0)?)?,
+                version: r.i64(1)?,
+                changes: vec![ch],
+            }),
         }
     }
     Ok(out)

@@ -59,7 +59,7 @@ enum Command {
     /// Import organisations from .xlsx or .csv; nothing is written if any row is wrong.
     Import(ImportArgs),
     /// Export organisations (filtered) to .xlsx or .csv in the import layout.
-    Export(ExportArgs),
+    Export(Box<ExportArgs>),
     /// Fill a database with the demo province (if empty) and serve it.
     Demo(DemoArgs),
     /// Write a consistent copy of a live SQLite database (for PostgreSQL use pg_dump).
@@ -202,7 +202,7 @@ pub fn run() -> ExitCode {
             );
         }),
         Command::Import(a) => open(&cli.global, lang).and_then(|reg| import(&reg, a, lang)),
-        Command::Export(a) => open(&cli.global, lang).and_then(|reg| export_cmd(&reg, a, lang)),
+        Command::Export(a) => open(&cli.global, lang).and_then(|reg| export_cmd(&reg, *a, lang)),
         Command::Demo(a) => demo(&cli.global, a, lang),
         Command::Backup(a) => open(&cli.global, lang).and_then(|reg| {
             backup_sqlite(&reg.db, &a.dest).map_err(|e| fail(e.into(), lang))?;
