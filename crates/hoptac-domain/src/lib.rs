@@ -4,8 +4,10 @@
 pub mod history;
 pub mod i18n;
 pub mod list;
+#[macro_use]
 pub mod org;
 pub mod place;
+pub mod scale;
 pub mod text;
 pub mod validate;
 

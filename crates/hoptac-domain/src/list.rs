@@ -112,6 +112,9 @@ pub struct OrgView {
     pub status_since: NaiveDate,
     pub links: Vec<Link>,
     pub places: PlaceInBothSchemes,
+    /// HTX only: the scale class on `as_of` from what the registry knows (members);
+    /// classes that need revenue or capital wait for the annual report.
+    pub scale: Option<crate::scale::ScaleAssessment>,
 }
 
 impl OrgView {
@@ -127,7 +130,16 @@ impl OrgView {
                 province_2025: None,
             },
         };
+        let scale = crate::scale::ScaleRules::standard().assess(
+            st.kind,
+            st.fields.sector,
+            st.fields.members,
+            None,
+            None,
+            as_of,
+        );
         OrgView {
+            scale,
             id: st.id,
             kind: st.kind,
             version,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Stable internal id of an organisation; never reused.
 pub type OrgId = i64;
 
+/// Declares an enum of codes with Vietnamese and English labels and loose parsing.
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $vi:literal, $en:literal $([$($alias:literal),*])?;)* }) => {
         $(#[$m])*

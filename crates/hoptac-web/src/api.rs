@@ -263,12 +263,13 @@ async fn update(
     Json(r): Json<UpdateRequest>,
 ) -> ApiResult<Json<OrgView>> {
     let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            reg.update(id, r.version, r.fields, r.effective, &actor("api: PATCH"))
-        })
-        .await?,
-    ))
+    let yours = r.fields.clone();
+    blocking(lang, move || {
+        reg.update(id, r.version, r.fields, r.effective, &actor("api: PATCH"))
+    })
+    .await
+    .map(Json)
+    .map_err(|e| e.with_yours(yours))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -553,6 +554,8 @@ pub struct CommuneQuery {
     pub district: Option<String>,
     /// A name to look up by the import rules (exact, then without diacritics if unique).
     pub name: Option<String>,
+    /// A commune code (meaningful only with its scheme).
+    pub code: Option<String>,
     pub lang: Option<String>,
 }
 
@@ -610,18 +613,28 @@ async fn communes(
             None
         },
     };
+    let not_found = |e: hoptac_domain::place::PlaceError| {
+        ApiError::new(
+            AppError::refused(
+                "place_not_found",
+                hoptac_domain::i18n::place_message(&e, Lang::Vi),
+                hoptac_domain::i18n::place_message(&e, Lang::En),
+            ),
+            lang,
+        )
+    };
+    if let Some(code) = q.code.as_deref().filter(|c| !c.is_empty()) {
+        let place = hoptac_domain::PlaceRef::new(scheme, code.to_owned());
+        return places
+            .check(&place)
+            .map(|c| Json(vec![info(c)]))
+            .map_err(not_found);
+    }
     if let Some(name) = q.name.as_deref().filter(|n| !n.is_empty()) {
-        return match places.find_commune(scheme, name, q.district.as_deref()) {
-            Ok(c) => Ok(Json(vec![info(c)])),
-            Err(e) => Err(ApiError::new(
-                AppError::refused(
-                    "place_not_found",
-                    hoptac_domain::i18n::place_message(&e, Lang::Vi),
-                    hoptac_domain::i18n::place_message(&e, Lang::En),
-                ),
-                lang,
-            )),
-        };
+        return places
+            .find_commune(scheme, name, q.district.as_deref())
+            .map(|c| Json(vec![info(c)]))
+            .map_err(not_found);
     }
     let district = q.district.clone();
     let list = places

@@ -30,6 +30,10 @@ pub struct ErrorDetail {
     /// For `conflict`: the version the request was based on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub your_version: Option<i64>,
+    /// For `conflict`: the changes the request wanted to make, to compare with
+    /// `current` and re-apply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yours: Option<serde_json::Value>,
     /// For `import_rejected`: the report with every row error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Box<hoptac_app::import::ImportReport>>,
@@ -45,11 +49,23 @@ pub struct FieldMessage {
 pub struct ApiError {
     pub error: AppError,
     pub lang: Lang,
+    /// What the request wanted to write, shown beside the current record on a conflict.
+    pub yours: Option<serde_json::Value>,
 }
 
 impl ApiError {
     pub fn new(error: AppError, lang: Lang) -> Self {
-        ApiError { error, lang }
+        ApiError {
+            error,
+            lang,
+            yours: None,
+        }
+    }
+
+    /// Attaches the request's changes (shown on a conflict).
+    pub fn with_yours(mut self, yours: impl Serialize) -> Self {
+        self.yours = serde_json::to_value(yours).ok();
+        self
     }
     /// A malformed request (bad query parameter, body that is not JSON …).
     pub fn bad_request(lang: Lang, vi: impl Into<String>, en: impl Into<String>) -> Self {
@@ -60,6 +76,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let lang = self.lang;
+        let yours = self.yours;
         let e = self.error;
         let status = match &e {
             AppError::Invalid(_) | AppError::ImportRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -78,6 +95,7 @@ impl IntoResponse for ApiError {
             fields: vec![],
             current: None,
             your_version: None,
+            yours: None,
             report: None,
         };
         match e {
@@ -96,6 +114,7 @@ impl IntoResponse for ApiError {
             } => {
                 detail.current = Some(current);
                 detail.your_version = Some(your_version);
+                detail.yours = yours;
             }
             AppError::ImportRejected(r) => detail.report = Some(r),
             _ => {}

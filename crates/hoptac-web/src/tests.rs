@@ -72,6 +72,7 @@ hoptac_testkit::both_backends! {
             assert_eq!(v["error"]["your_version"], 1);
             assert_eq!(v["error"]["current"]["version"], 2);
             assert_eq!(v["error"]["current"]["fields"]["members"], 15);
+            assert_eq!(v["error"]["yours"]["members"], 20);
             assert!(v["error"]["message"].as_str().unwrap_or("").contains("phiên bản"));
             // As of a date before the change.
             let (_, v) = call(&reg, "GET", &format!("/api/v1/organisations/{id}?as_of=01/01/2020"), None).await;
@@ -118,6 +119,9 @@ hoptac_testkit::both_backends! {
             let (s, v) = call(&reg, "GET", "/api/v1/places/communes?scheme=legacy&name=H%E1%BB%93ng%20Phong", None).await;
             assert_eq!(s, StatusCode::BAD_REQUEST);
             assert!(v["error"]["message"].as_str().unwrap_or("").contains("06205"), "{v}");
+            let (_, v) = call(&reg, "GET", "/api/v1/places/communes?scheme=legacy&code=06184", None).await;
+            assert_eq!(v[0]["name"], "Thị trấn Đồng Đăng");
+            assert_eq!(v[0]["maps_to"][0]["code_2025"], "06184");
             let (_, v) = call(&reg, "GET", "/api/v1/places/suspect-mappings", None).await;
             assert_eq!(v[0]["row"]["legacy_code"], "06079");
             let (_, v) = call(&reg, "GET", "/api/v1/places/districts", None).await;
