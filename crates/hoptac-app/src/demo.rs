@@ -209,6 +209,33 @@ impl Gen<'_> {
         }
     }
 
+    /// Appends a change after the last one of `changes`.
+    fn append(
+        &mut self,
+        changes: &mut Vec<Change>,
+        id: OrgId,
+        effective: NaiveDate,
+        body: ChangeBody,
+    ) {
+        let mut seq = changes.iter().map(|c| c.seq).max().unwrap_or(0);
+        let c = self.change(id, &mut seq, effective, body, "demo");
+        changes.push(c);
+    }
+
+    /// A new link from `subject` to `object`, recorded for the links table.
+    fn new_link(&mut self, kind: LinkKind, subject: OrgId, object: OrgId, document: &str) -> Link {
+        let id = self.next_link;
+        self.next_link += 1;
+        self.links.push((id, kind, subject, object));
+        Link {
+            id,
+            kind,
+            target: object,
+            active: true,
+            document: Some(document.into()),
+        }
+    }
+
     fn change(
         &mut self,
         id: OrgId,
@@ -526,28 +553,17 @@ pub fn generate(reg: &Registry, spec: &DemoSpec) -> Result<DemoSummary> {
                 let members: Vec<(OrgId, NaiveDate)> =
                     htx_ids.choose_multiple(&mut g.rng, k).copied().collect();
                 for (htx, htx_founded) in members {
-                    let link_id = g.next_link;
-                    g.next_link += 1;
-                    g.links.push((link_id, LinkKind::MemberOf, htx, id));
                     let d = founded.max(htx_founded);
-                    if let Some((_, _, ch)) = g.orgs.iter_mut().find(|o| o.0 == htx) {
-                        let seq = ch.iter().map(|c| c.seq).max().unwrap_or(0) + 1;
-                        let link = Link {
-                            id: link_id,
-                            kind: LinkKind::MemberOf,
-                            target: id,
-                            active: true,
-                            document: Some("Nghị quyết đại hội thành lập LHHTX".into()),
-                        };
-                        ch.push(Change {
-                            org_id: htx,
-                            seq,
-                            effective: d,
-                            recorded_at: recorded(&mut g.rng, d, g.go_live, today),
-                            author: "demo".into(),
-                            source: Some("demo".into()),
-                            body: ChangeBody::Link { link },
-                        });
+                    let link = g.new_link(
+                        LinkKind::MemberOf,
+                        htx,
+                        id,
+                        "Nghị quyết đại hội thành lập LHHTX",
+                    );
+                    if let Some(idx) = g.orgs.iter().position(|o| o.0 == htx) {
+                        let mut ch = std::mem::take(&mut g.orgs[idx].2);
+                        g.append(&mut ch, htx, d, ChangeBody::Link { link });
+                        g.orgs[idx].2 = ch;
                     }
                 }
             }
@@ -557,7 +573,6 @@ pub fn generate(reg: &Registry, spec: &DemoSpec) -> Result<DemoSummary> {
             {
                 // This group becomes a cooperative (*chuyển đổi THT thành HTX*).
                 let converted_on = date_between(&mut g.rng, founded + Duration::days(365), today);
-                let seq = changes.iter().map(|c| c.seq).max().unwrap_or(0) + 1;
                 let htx_id = id + 1;
                 let st = StatusChange {
                     status: Status::Converted,
@@ -568,38 +583,22 @@ pub fn generate(reg: &Registry, spec: &DemoSpec) -> Result<DemoSummary> {
                 changes.retain(|c| {
                     !(c.effective > converted_on && matches!(c.body, ChangeBody::Status { .. }))
                 });
-                changes.push(Change {
-                    org_id: id,
-                    seq,
-                    effective: converted_on,
-                    recorded_at: recorded(&mut g.rng, converted_on, g.go_live, today),
-                    author: "demo".into(),
-                    source: Some("demo".into()),
-                    body: ChangeBody::Status { status: st },
-                });
+                g.append(
+                    &mut changes,
+                    id,
+                    converted_on,
+                    ChangeBody::Status { status: st },
+                );
                 g.orgs.push((id, kind, changes));
                 id += 1;
                 let mut htx = g.organisation(id, OrgKind::Cooperative, commune, converted_on, &dn);
-                let link_id = g.next_link;
-                g.next_link += 1;
-                g.links.push((link_id, LinkKind::ConvertedFrom, id, id - 1));
-                let seq = htx.iter().map(|c| c.seq).max().unwrap_or(0) + 1;
-                let link = Link {
-                    id: link_id,
-                    kind: LinkKind::ConvertedFrom,
-                    target: id - 1,
-                    active: true,
-                    document: Some("Giấy chứng nhận đăng ký HTX".into()),
-                };
-                htx.push(Change {
-                    org_id: id,
-                    seq,
-                    effective: converted_on,
-                    recorded_at: recorded(&mut g.rng, converted_on, g.go_live, today),
-                    author: "demo".into(),
-                    source: Some("demo".into()),
-                    body: ChangeBody::Link { link },
-                });
+                let link = g.new_link(
+                    LinkKind::ConvertedFrom,
+                    id,
+                    id - 1,
+                    "Giấy chứng nhận đăng ký HTX",
+                );
+                g.append(&mut htx, id, converted_on, ChangeBody::Link { link });
                 htx_ids.push((id, converted_on));
                 g.orgs.push((id, OrgKind::Cooperative, htx));
                 id += 1;

@@ -109,6 +109,15 @@ impl Registry {
         }
     }
 
+    /// An effective date (default today), refused when in the future.
+    fn effective(&self, places: &Gazetteer, effective: Option<NaiveDate>) -> Result<NaiveDate> {
+        let effective = effective.unwrap_or_else(|| self.today());
+        match self.validator(places).check_effective(effective) {
+            Some(e) => Err(AppError::invalid(e)),
+            None => Ok(effective),
+        }
+    }
+
     pub(crate) fn view(
         &self,
         st: OrgState,
@@ -124,20 +133,25 @@ impl Registry {
         let places = self.places();
         let (kind, fields, status) = self.check_new(new, &places)?;
         let now = Utc::now();
-        let view = self.db.write(|c| {
-            let id = orgs::allocate_ids(c, "organisation", 1)?;
-            self.insert_new(
-                c,
-                id,
-                kind,
-                fields.clone(),
-                status.clone(),
-                actor,
-                now,
-                &places,
-            )
-        })?;
-        Ok(view)
+        self.db.write(|c| {
+            self.allocate_and_insert(c, kind, fields.clone(), status.clone(), actor, now, &places)
+        })
+    }
+
+    /// Takes the next id and inserts a validated new organisation.
+    #[allow(clippy::too_many_arguments)]
+    fn allocate_and_insert(
+        &self,
+        c: &mut dyn Conn,
+        kind: OrgKind,
+        fields: OrgFields,
+        status: StatusChange,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        places: &Gazetteer,
+    ) -> Result<OrgView> {
+        let id = orgs::allocate_ids(c, "organisation", 1)?;
+        self.insert_new(c, id, kind, fields, status, actor, now, places)
     }
 
     /// Validates a new organisation; returns what to store.
@@ -343,10 +357,7 @@ impl Registry {
         actor: &Actor,
     ) -> Result<OrgView> {
         let places = self.places();
-        let effective = effective.unwrap_or_else(|| self.today());
-        if let Some(e) = self.validator(&places).check_effective(effective) {
-            return Err(AppError::invalid(e));
-        }
+        let effective = self.effective(&places, effective)?;
         let s = self.get(subject, None)?;
         let o = self.get(object, None)?;
         check_link(kind, &s, &o)?;
@@ -384,10 +395,7 @@ impl Registry {
         actor: &Actor,
     ) -> Result<OrgView> {
         let places = self.places();
-        let effective = effective.unwrap_or_else(|| self.today());
-        if let Some(e) = self.validator(&places).check_effective(effective) {
-            return Err(AppError::invalid(e));
-        }
+        let effective = self.effective(&places, effective)?;
         let s = self.get(subject, None)?;
         let link = s
             .links
@@ -464,17 +472,9 @@ impl Registry {
         let effective = fields.founding_date.unwrap_or_else(|| self.today());
         let now = Utc::now();
         self.db.write(|c| {
-            let id = orgs::allocate_ids(c, "organisation", 1)?;
-            self.insert_new(
-                c,
-                id,
-                kind,
-                fields.clone(),
-                status.clone(),
-                actor,
-                now,
-                &places,
-            )?;
+            let id = self
+                .allocate_and_insert(c, kind, fields.clone(), status.clone(), actor, now, &places)?
+                .id;
             let link_id = orgs::allocate_ids(c, "link", 1)?;
             orgs::insert_link(c, link_id, LinkKind::ConvertedFrom, id, tht, now)?;
             let link = Link {

@@ -71,6 +71,14 @@ pub fn format_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// A date typed by a person or a client: `2025-07-01` or `01/07/2025`.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .ok()
+}
+
 /// The label of an attribute, for messages and column headers.
 pub fn field_label(field: &str, lang: Lang) -> String {
     let (vi, en) = match field {

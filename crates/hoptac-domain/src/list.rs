@@ -8,6 +8,17 @@ use crate::text::{search_key, search_terms};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// Parses a comma-separated list of codes or labels (`HTX,THT`); the error is the
+/// first value that does not parse.
+pub fn parse_list<T>(v: Option<&str>, parse: fn(&str) -> Option<T>) -> Result<Vec<T>, String> {
+    v.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| parse(s).ok_or_else(|| s.to_owned()))
+        .collect()
+}
+
 /// A place to filter by, in either scheme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "by", content = "code", rename_all = "snake_case")]

@@ -183,63 +183,35 @@ impl AdminUnits {
         // The files are plain comma-separated text without quoting (checked when copied).
         for line in legacy.lines().skip(1) {
             let f: Vec<&str> = line.split(',').collect();
-            if f.len() < 10 {
-                continue;
+            if f.len() >= 10 {
+                u.districts
+                    .entry(f[2].to_owned())
+                    .or_insert_with(|| District {
+                        code: f[2].to_owned(),
+                        name: f[3].to_owned(),
+                        unit_type: f[4].to_owned(),
+                        province_code: f[0].to_owned(),
+                    });
+                u.add(
+                    Scheme::Legacy,
+                    [f[0], f[1]],
+                    Some(f[2]),
+                    [f[5], f[6], f[7]],
+                    [f[8], f[9]],
+                );
             }
-            u.provinces
-                .entry((Scheme::Legacy, f[0].to_owned()))
-                .or_insert_with(|| Province {
-                    scheme: Scheme::Legacy,
-                    code: f[0].to_owned(),
-                    name: f[1].to_owned(),
-                });
-            u.districts
-                .entry(f[2].to_owned())
-                .or_insert_with(|| District {
-                    code: f[2].to_owned(),
-                    name: f[3].to_owned(),
-                    unit_type: f[4].to_owned(),
-                    province_code: f[0].to_owned(),
-                });
-            u.communes.insert(
-                (Scheme::Legacy, f[5].to_owned()),
-                Commune {
-                    scheme: Scheme::Legacy,
-                    code: f[5].to_owned(),
-                    name: f[6].to_owned(),
-                    unit_type: f[7].to_owned(),
-                    province_code: f[0].to_owned(),
-                    district_code: Some(f[2].to_owned()),
-                    lat: opt_f64(f[8]),
-                    lon: opt_f64(f[9]),
-                },
-            );
         }
         for line in new.lines().skip(1) {
             let f: Vec<&str> = line.split(',').collect();
-            if f.len() < 7 {
-                continue;
+            if f.len() >= 7 {
+                u.add(
+                    Scheme::Y2025,
+                    [f[0], f[1]],
+                    None,
+                    [f[2], f[3], f[4]],
+                    [f[5], f[6]],
+                );
             }
-            u.provinces
-                .entry((Scheme::Y2025, f[0].to_owned()))
-                .or_insert_with(|| Province {
-                    scheme: Scheme::Y2025,
-                    code: f[0].to_owned(),
-                    name: f[1].to_owned(),
-                });
-            u.communes.insert(
-                (Scheme::Y2025, f[2].to_owned()),
-                Commune {
-                    scheme: Scheme::Y2025,
-                    code: f[2].to_owned(),
-                    name: f[3].to_owned(),
-                    unit_type: f[4].to_owned(),
-                    province_code: f[0].to_owned(),
-                    district_code: None,
-                    lat: opt_f64(f[5]),
-                    lon: opt_f64(f[6]),
-                },
-            );
         }
         for line in mapping.lines().skip(1) {
             let f: Vec<&str> = line.split(',').collect();
@@ -268,6 +240,37 @@ impl AdminUnits {
                 .push(c.code.clone());
         }
         u
+    }
+
+    /// Adds a commune (and its province, once) from one CSV row.
+    fn add(
+        &mut self,
+        scheme: Scheme,
+        [province_code, province_name]: [&str; 2],
+        district: Option<&str>,
+        [code, name, unit_type]: [&str; 3],
+        [lat, lon]: [&str; 2],
+    ) {
+        self.provinces
+            .entry((scheme, province_code.to_owned()))
+            .or_insert_with(|| Province {
+                scheme,
+                code: province_code.to_owned(),
+                name: province_name.to_owned(),
+            });
+        self.communes.insert(
+            (scheme, code.to_owned()),
+            Commune {
+                scheme,
+                code: code.to_owned(),
+                name: name.to_owned(),
+                unit_type: unit_type.to_owned(),
+                province_code: province_code.to_owned(),
+                district_code: district.map(str::to_owned),
+                lat: opt_f64(lat),
+                lon: opt_f64(lon),
+            },
+        );
     }
 
     pub fn commune(&self, scheme: Scheme, code: &str) -> Option<&Commune> {

@@ -182,9 +182,11 @@ fn start_cluster() -> Result<String, String> {
     let data_s = data.to_string_lossy().into_owned();
     if !data.join("PG_VERSION").exists() {
         let _ = std::fs::remove_dir_all(&data);
-        run_pg(
-            &initdb,
-            &[
+        // Older clusters may lack the C.UTF-8 locale; plain C sorts the same bytewise.
+        let mut result = Err(String::new());
+        for locale in ["--locale=C.UTF-8", "--locale=C"] {
+            let _ = std::fs::remove_dir_all(&data);
+            let args = [
                 "-D",
                 &data_s,
                 "-U",
@@ -192,28 +194,15 @@ fn start_cluster() -> Result<String, String> {
                 "--auth=trust",
                 "-E",
                 "UTF8",
-                "--locale=C.UTF-8",
+                locale,
                 "--no-sync",
-            ],
-        )
-        .or_else(|_| {
-            // Older clusters may lack the C.UTF-8 locale.
-            let _ = std::fs::remove_dir_all(&data);
-            run_pg(
-                &initdb,
-                &[
-                    "-D",
-                    &data_s,
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                    "--locale=C",
-                    "--no-sync",
-                ],
-            )
-        })?;
+            ];
+            result = run_pg(&initdb, &args);
+            if result.is_ok() {
+                break;
+            }
+        }
+        result?;
     }
     let port = free_port();
     let sock = dir.to_string_lossy().into_owned();

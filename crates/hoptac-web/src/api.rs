@@ -70,16 +70,13 @@ fn parse_date(lang: Lang, name: &str, v: &Option<String>) -> ApiResult<Option<Na
     let Some(v) = v.as_deref().filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
-    NaiveDate::parse_from_str(v, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y"))
-        .map(Some)
-        .map_err(|_| {
-            ApiError::bad_request(
-                lang,
-                format!("Tham số {name}: \"{v}\" không phải ngày (yyyy-mm-dd hoặc dd/mm/yyyy)"),
-                format!("Parameter {name}: \"{v}\" is not a date (yyyy-mm-dd or dd/mm/yyyy)"),
-            )
-        })
+    hoptac_domain::i18n::parse_date(v).map(Some).ok_or_else(|| {
+        ApiError::bad_request(
+            lang,
+            format!("Tham số {name}: \"{v}\" không phải ngày (yyyy-mm-dd hoặc dd/mm/yyyy)"),
+            format!("Parameter {name}: \"{v}\" is not a date (yyyy-mm-dd or dd/mm/yyyy)"),
+        )
+    })
 }
 
 fn parse_list<T>(
@@ -88,21 +85,13 @@ fn parse_list<T>(
     v: &Option<String>,
     parse: fn(&str) -> Option<T>,
 ) -> ApiResult<Vec<T>> {
-    v.as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            parse(s).ok_or_else(|| {
-                ApiError::bad_request(
-                    lang,
-                    format!("Tham số {name}: giá trị \"{s}\" không hợp lệ"),
-                    format!("Parameter {name}: \"{s}\" is not a valid value"),
-                )
-            })
-        })
-        .collect()
+    hoptac_domain::list::parse_list(v.as_deref(), parse).map_err(|bad| {
+        ApiError::bad_request(
+            lang,
+            format!("Tham số {name}: giá trị \"{bad}\" không hợp lệ"),
+            format!("Parameter {name}: \"{bad}\" is not a valid value"),
+        )
+    })
 }
 
 /// Filters for lists and exports. Several values are separated by commas.

@@ -351,17 +351,15 @@ fn import(reg: &Registry, a: ImportArgs, lang: Lang) -> Result<(), Failure> {
 fn date_arg(v: &Option<String>, name: &str, lang: Lang) -> Result<Option<NaiveDate>, Failure> {
     v.as_deref()
         .map(|s| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-                .map_err(|_| {
-                    Failure(format!(
-                        "--{name} {s}: {}",
-                        lang.t(
-                            "không phải ngày (yyyy-mm-dd hoặc dd/mm/yyyy)",
-                            "not a date (yyyy-mm-dd or dd/mm/yyyy)"
-                        )
-                    ))
-                })
+            hoptac_domain::i18n::parse_date(s).ok_or_else(|| {
+                Failure(format!(
+                    "--{name} {s}: {}",
+                    lang.t(
+                        "không phải ngày (yyyy-mm-dd hoặc dd/mm/yyyy)",
+                        "not a date (yyyy-mm-dd or dd/mm/yyyy)"
+                    )
+                ))
+            })
         })
         .transpose()
 }
@@ -372,20 +370,12 @@ fn list_arg<T>(
     parse: fn(&str) -> Option<T>,
     lang: Lang,
 ) -> Result<Vec<T>, Failure> {
-    v.as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            parse(s).ok_or_else(|| {
-                Failure(format!(
-                    "--{name} {s}: {}",
-                    lang.t("giá trị không hợp lệ", "not a valid value")
-                ))
-            })
-        })
-        .collect()
+    hoptac_domain::list::parse_list(v.as_deref(), parse).map_err(|bad| {
+        Failure(format!(
+            "--{name} {bad}: {}",
+            lang.t("giá trị không hợp lệ", "not a valid value")
+        ))
+    })
 }
 
 fn export_cmd(reg: &Registry, a: ExportArgs, lang: Lang) -> Result<(), Failure> {
