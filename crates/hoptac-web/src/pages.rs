@@ -46,11 +46,10 @@ fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
     )
 }
 
-async fn home(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    Query(q): Query<ListQuery>,
-) -> Response {
+async fn home(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Response {
+    // Pages are Vietnamese unless the reader switches: many officials' browsers ask
+    // for English by default.
+    let lang = q.lang.as_deref().map_or(Lang::Vi, Lang::parse);
     let (filter, page) = match q.to_filter(lang) {
         Ok(x) => x,
         Err(e) => return e.into_response(),
@@ -121,14 +120,14 @@ async fn home(
     let html = format!(
         r#"<!doctype html><html lang="{lang_code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hoptac — {title}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:1rem;max-width:72rem}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}}.n{{text-align:right}}form{{margin:1rem 0}}input,select,button{{font-size:1rem;padding:.3rem}}</style></head>
+<style>body{{font-family:system-ui,sans-serif;margin:1rem;max-width:72rem}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}}.n{{text-align:right}}.w{{overflow-x:auto}}form{{margin:1rem 0}}input,select,button{{font-size:1rem;padding:.3rem}}</style></head>
 <body><h1>{title}</h1>
 <p>{province} · <a href="{other_lang_href}">{other_lang}</a></p>
 <form method="get" action="/"><label>{search_label} <input name="q" value="{q}" placeholder="hop tac nong nghiep"></label>
 <label>{kind_label} <select name="kind"><option value="">{all}</option>{k1}{k2}{k3}</select></label>
 {lang_hidden}<button type="submit">{search_btn}</button></form>
 <p>{found}: <strong>{total}</strong> · <a href="/api/v1/export?format=xlsx{export_qs}">{export} .xlsx</a> · <a href="/api/v1/export?format=csv{export_qs}">.csv</a> · <a href="/api/v1/openapi.json">API (OpenAPI)</a></p>
-<table><thead><tr><th>{h_id}</th><th>{h_kind}</th><th>{h_name}</th><th>{h_place}</th><th>{h_status}</th><th class=n>{h_members}</th><th>{h_founded}</th></tr></thead><tbody>{rows}</tbody></table>
+<div class=w><table><thead><tr><th>{h_id}</th><th>{h_kind}</th><th>{h_name}</th><th>{h_place}</th><th>{h_status}</th><th class=n>{h_members}</th><th>{h_founded}</th></tr></thead><tbody>{rows}</tbody></table></div>
 <p>{nav}</p></body></html>"#,
         lang_code = if lang == Lang::En { "en" } else { "vi" },
         title = lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
