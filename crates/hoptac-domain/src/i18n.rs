@@ -244,6 +244,25 @@ pub fn problem_message(p: &FieldProblem, lang: Lang) -> String {
                 allowed.join(", ")
             )
         }
+        (FutureYear(y), Lang::Vi) => format!("năm {y} chưa tới"),
+        (FutureYear(y), Lang::En) => format!("{y} is in the future"),
+        (BeforeFounding { year, founded }, Lang::Vi) => {
+            format!("năm {year} trước khi thành lập ({})", format_date(*founded))
+        }
+        (BeforeFounding { year, founded }, Lang::En) => {
+            format!(
+                "{year} is before the founding date ({})",
+                format_date(*founded)
+            )
+        }
+        (AboveMaximum { value, max }, Lang::Vi) => {
+            format!(
+                "{} vượt mức tối đa {}",
+                format_int(*value),
+                format_int(*max)
+            )
+        }
+        (AboveMaximum { value, max }, Lang::En) => format!("{value} is above the maximum {max}"),
         (TooLong { max }, Lang::Vi) => format!("dài quá {max} ký tự"),
         (TooLong { max }, Lang::En) => format!("longer than {max} characters"),
     }

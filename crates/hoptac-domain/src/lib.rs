@@ -6,7 +6,10 @@ pub mod i18n;
 pub mod list;
 #[macro_use]
 pub mod org;
+pub mod evaluation;
 pub mod place;
+pub mod report;
+pub mod ruleset;
 pub mod scale;
 pub mod text;
 pub mod validate;

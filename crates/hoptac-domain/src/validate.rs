@@ -150,6 +150,12 @@ pub enum FieldProblem {
     UnknownValue { value: String, allowed: Vec<String> },
     #[error("too long")]
     TooLong { max: usize },
+    #[error("year in the future")]
+    FutureYear(i32),
+    #[error("year before founding")]
+    BeforeFounding { year: i32, founded: NaiveDate },
+    #[error("above maximum")]
+    AboveMaximum { value: i64, max: i64 },
 }
 
 /// A problem with a named field.
