@@ -19,6 +19,15 @@ pub enum AppError {
         current: Box<OrgView>,
         your_version: i64,
     },
+    /// Someone else wrote a document (report, evaluation, follow-up, target) since it
+    /// was read.
+    #[error("document edit conflict")]
+    StaleDocument {
+        what: &'static str,
+        current: Box<serde_json::Value>,
+        current_version: i64,
+        your_version: i64,
+    },
     /// An import found errors; nothing was written.
     #[error("import rejected")]
     ImportRejected(Box<ImportReport>),
@@ -62,7 +71,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => "invalid",
             AppError::NotFound { .. } => "not_found",
-            AppError::Conflict { .. } => "conflict",
+            AppError::Conflict { .. } | AppError::StaleDocument { .. } => "conflict",
             AppError::ImportRejected(_) => "import_rejected",
             AppError::Refused { code, .. } => code,
             AppError::Store(StoreError::UnknownScheme(_)) => "bad_database_url",
@@ -91,6 +100,13 @@ impl AppError {
                     current.version
                 ),
             },
+            AppError::StaleDocument { what, current_version, your_version, .. } => match lang {
+                Lang::Vi => format!(
+                    "{} đã được người khác sửa: bạn sửa từ phiên bản {your_version}, hiện tại là phiên bản {current_version}.",
+                    what_vi(what)
+                ),
+                Lang::En => format!("Someone else changed this {what}: you edited version {your_version}, it is now version {current_version}."),
+            },
             AppError::ImportRejected(r) => r.summary(lang),
             AppError::Refused { vi, en, .. } => lang.t(vi, en).to_owned(),
             AppError::Store(StoreError::UnknownScheme(u)) => match lang {
@@ -115,6 +131,10 @@ fn what_vi(what: &str) -> &str {
         "organisation" => "tổ chức",
         "link" => "liên kết",
         "commune" => "xã/phường",
+        "annual report" => "báo cáo năm",
+        "evaluation" => "phiếu đánh giá",
+        "follow-up" => "phương án xử lý",
+        "target" => "chỉ tiêu",
         _ => what,
     }
 }

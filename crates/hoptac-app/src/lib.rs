@@ -4,13 +4,17 @@
 pub mod columns;
 pub mod demo;
 pub mod error;
+pub mod evaluations;
 pub mod export;
 pub mod import;
 pub mod registry;
+pub mod reports;
 
 pub use error::{AppError, Result};
 pub use registry::{Actor, NewOrg, Registry};
 
+#[cfg(test)]
+mod evaluation_tests;
 #[cfg(test)]
 mod import_tests;
 #[cfg(test)]

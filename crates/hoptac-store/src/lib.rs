@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod db;
+pub mod docs;
 pub mod migrate;
 pub mod orgs;
 pub mod overlays;

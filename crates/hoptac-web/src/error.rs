@@ -27,6 +27,9 @@ pub struct ErrorDetail {
     /// For `conflict`: the record as it is now, with its version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<Box<hoptac_domain::list::OrgView>>,
+    /// For `conflict` on a report, evaluation, follow-up or target: it as it is now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_document: Option<Box<serde_json::Value>>,
     /// For `conflict`: the version the request was based on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub your_version: Option<i64>,
@@ -81,7 +84,7 @@ impl IntoResponse for ApiError {
         let status = match &e {
             AppError::Invalid(_) | AppError::ImportRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::StaleDocument { .. } => StatusCode::CONFLICT,
             AppError::Refused { .. } => StatusCode::BAD_REQUEST,
             AppError::Store(hoptac_store::StoreError::Pool(_)) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -94,6 +97,7 @@ impl IntoResponse for ApiError {
             message: e.message(lang),
             fields: vec![],
             current: None,
+            current_document: None,
             your_version: None,
             yours: None,
             report: None,
@@ -113,6 +117,15 @@ impl IntoResponse for ApiError {
                 your_version,
             } => {
                 detail.current = Some(current);
+                detail.your_version = Some(your_version);
+                detail.yours = yours;
+            }
+            AppError::StaleDocument {
+                current,
+                your_version,
+                ..
+            } => {
+                detail.current_document = Some(current);
                 detail.your_version = Some(your_version);
                 detail.yours = yours;
             }

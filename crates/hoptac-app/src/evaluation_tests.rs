@@ -1,0 +1,126 @@
+//! Annual reports and evaluations on both databases.
+
+use crate::error::AppError;
+use crate::evaluations::{Action, EvalState};
+use crate::registry::{Actor, NewOrg};
+use crate::registry_tests::{actor, d, htx, registry};
+use hoptac_domain::evaluation::Rating;
+use hoptac_domain::org::{OrgKind, Status, StatusChange};
+use hoptac_domain::place::{PlaceRef, Scheme};
+use hoptac_domain::report::{ReportFigures, ReportStage};
+use std::collections::BTreeMap;
+
+fn full_scores(total_tenths: i32) -> BTreeMap<String, i32> {
+    let rs = hoptac_domain::ruleset::RuleSet::shipped()
+        .expect("rs")
+        .into_iter()
+        .find(|r| r.id == "tt01-2020")
+        .expect("tt01");
+    let mut left = total_tenths;
+    rs.subs()
+        .map(|(_, s)| {
+            let v = left.min(s.max);
+            left -= v;
+            (s.code.clone(), v)
+        })
+        .collect()
+}
+
+hoptac_testkit::both_backends! {
+    fn reports_keep_every_correction_and_refuse_bad_years_and_money(url) {
+        let reg = registry(&url);
+        let a = actor();
+        let org = reg.create(htx("Hợp tác xã Báo Cáo", PlaceRef::new(Scheme::Legacy, "06205"), d(2019, 5, 1)), &a).expect("org");
+        let est = ReportFigures { revenue: Some(1_000_000_000), total_capital_end: Some(500_000_000), ..Default::default() };
+        let r = reg.file_report(org.id, 2024, ReportStage::Estimate, est, None, &a).expect("estimate");
+        assert_eq!(r.version, 1);
+        // Filing again without naming the version is a conflict, not an overwrite.
+        assert!(matches!(reg.file_report(org.id, 2024, ReportStage::Estimate, ReportFigures::default(), None, &a), Err(AppError::StaleDocument { .. })));
+        let other = Actor::new("kế toán", None);
+        let fin = reg
+            .file_report(org.id, 2024, ReportStage::Final, ReportFigures { revenue: Some(1_100_000_000), ..Default::default() }, Some(1), &other)
+            .expect("final");
+        assert_eq!((fin.version, fin.report.stage), (2, ReportStage::Final));
+        assert_eq!(fin.report.figures.total_capital_end, Some(500_000_000), "a correction keeps the other figures");
+        assert!(matches!(reg.file_report(org.id, 2024, ReportStage::Estimate, ReportFigures::default(), Some(2), &a), Err(AppError::Refused { code: "report_already_final", .. })));
+        let h = reg.report_history(org.id, 2024).expect("history");
+        assert_eq!(h.iter().map(|c| c.author.as_str()).collect::<Vec<_>>(), vec!["tester", "kế toán"]);
+        assert_eq!(h[0].body.figures.revenue, Some(1_000_000_000));
+        let fields = |r| match r {
+            Err(AppError::Invalid(errs)) => errs.into_iter().map(|e| e.field).collect::<Vec<_>>(),
+            other => panic!("expected invalid, got {other:?}"),
+        };
+        assert_eq!(fields(reg.file_report(org.id, 2018, ReportStage::Final, ReportFigures::default(), None, &a)), vec!["year"]);
+        assert_eq!(fields(reg.file_report(org.id, 2027, ReportStage::Estimate, ReportFigures::default(), None, &a)), vec!["year"]);
+        assert_eq!(fields(reg.file_report(org.id, 2023, ReportStage::Final, ReportFigures { revenue: Some(-5), ..Default::default() }, None, &a)), vec!["revenue"]);
+    }
+
+    fn the_evaluation_workflow(url) {
+        let reg = registry(&url);
+        let htx_actor = Actor::new("htx-chu-nhiem", None);
+        let commune = Actor::new("can-bo-xa", None);
+        let province = Actor::new("so-tai-chinh", None);
+        let org = reg.create(htx("Hợp tác xã Đánh Giá", PlaceRef::new(Scheme::Legacy, "06205"), d(2018, 5, 1)), &htx_actor).expect("org");
+        reg.file_report(org.id, 2023, ReportStage::Final, ReportFigures { total_capital_end: Some(100), indivisible_assets_end: Some(40), ..Default::default() }, None, &htx_actor).expect("2023");
+        reg.file_report(org.id, 2024, ReportStage::Estimate, ReportFigures { total_capital_end: Some(150), indivisible_assets_end: Some(40), ..Default::default() }, None, &htx_actor).expect("2024");
+        let mut partial = BTreeMap::new();
+        partial.insert("1a".to_owned(), 55);
+        let e = reg.save_scores(org.id, 2024, partial, BTreeMap::new(), None, None, &htx_actor).expect("draft");
+        assert_eq!((e.evaluation.state, e.evaluation.rule_set.as_str()), (EvalState::Draft, "tt01-2020"));
+        let p: Vec<(String, Option<i32>)> = e.evaluation.proposals.iter().map(|p| (p.code.clone(), p.points)).collect();
+        assert_eq!(p, vec![("1b".to_owned(), Some(10)), ("2b".to_owned(), Some(0))], "growth proposed from the two reports");
+        // Bad scores are refused, naming the criterion.
+        let mut bad = BTreeMap::new();
+        bad.insert("1b".to_owned(), 11);
+        bad.insert("99".to_owned(), 1);
+        match reg.save_scores(org.id, 2024, bad, BTreeMap::new(), None, Some(1), &htx_actor) {
+            Err(AppError::Refused { code: "invalid_scores", vi, .. }) => {
+                assert!(vi.contains("tiêu chí 1b: 1,1 điểm vượt mức tối đa 1,0"), "{vi}");
+                assert!(vi.contains("không có tiêu chí 99"), "{vi}");
+            }
+            other => panic!("expected invalid scores, got {other:?}"),
+        }
+        // An incomplete sheet cannot be submitted.
+        assert!(matches!(reg.transition(org.id, 2024, Action::Submit, 1, &htx_actor), Err(AppError::Refused { code: "invalid_scores", .. })));
+        let e = reg.save_scores(org.id, 2024, full_scores(705), BTreeMap::new(), None, Some(1), &htx_actor).expect("complete");
+        let e = reg.transition(org.id, 2024, Action::Submit, e.version, &htx_actor).expect("submit");
+        let o = e.evaluation.outcome.clone().expect("outcome");
+        assert_eq!((o.total, o.rating), (705, Rating::Fair));
+        assert_eq!(e.evaluation.report_version, Some(1));
+        let e = reg.transition(org.id, 2024, Action::Return { reason: "Thiếu minh chứng tiêu chí 5".into() }, e.version, &commune).expect("return");
+        assert_eq!(e.evaluation.state, EvalState::Draft);
+        let e = reg.transition(org.id, 2024, Action::Submit, e.version, &htx_actor).expect("resubmit");
+        let e = reg.transition(org.id, 2024, Action::Review, e.version, &commune).expect("review");
+        assert!(matches!(reg.transition(org.id, 2024, Action::Approve, e.version, &htx_actor), Err(AppError::Refused { code: "approver_prepared", .. })));
+        let e = reg.transition(org.id, 2024, Action::Approve, e.version, &province).expect("approve");
+        assert_eq!(e.evaluation.state, EvalState::Approved);
+        // Approved sheets are locked.
+        assert!(matches!(reg.save_scores(org.id, 2024, full_scores(900), BTreeMap::new(), None, Some(e.version), &province), Err(AppError::Refused { code: "not_a_draft", .. })));
+        assert!(matches!(reg.transition(org.id, 2024, Action::Reopen { reason: " ".into() }, e.version, &province), Err(AppError::Refused { code: "reason_required", .. })));
+        let e = reg.transition(org.id, 2024, Action::Reopen { reason: "Sai số liệu vốn".into() }, e.version, &province).expect("reopen");
+        assert_eq!(e.evaluation.state, EvalState::Reviewed);
+        let h = reg.evaluation_history(org.id, 2024).expect("history");
+        assert!(h.iter().any(|c| c.note.as_deref() == Some("Sai số liệu vốn")));
+        // Stale versions are refused.
+        assert!(matches!(reg.transition(org.id, 2024, Action::Approve, 1, &province), Err(AppError::StaleDocument { .. })));
+    }
+
+    fn exclusions_come_from_the_history_and_the_report(url) {
+        let reg = registry(&url);
+        let a = actor();
+        let young = reg.create(htx("Hợp tác xã Mới Lập", PlaceRef::new(Scheme::Legacy, "06205"), d(2024, 3, 1)), &a).expect("young");
+        let e = reg.import_approved(young.id, 2024, full_scores(900), None, &a).expect("import");
+        assert_eq!(e.evaluation.outcome.as_ref().map(|o| o.rating), Some(Rating::NotRated));
+        assert!(e.evaluation.imported);
+        let paused = reg.create(htx("Hợp tác xã Tạm Ngừng", PlaceRef::new(Scheme::Legacy, "06205"), d(2015, 3, 1)), &a).expect("paused");
+        reg.set_status(paused.id, paused.version, StatusChange { status: Status::Suspended, until: Some(d(2024, 5, 31)), reason: None, document: Some("TB 5".into()) }, Some(d(2024, 2, 1)), &a).expect("suspend");
+        let e = reg.import_approved(paused.id, 2024, full_scores(900), None, &a).expect("import");
+        // 1 February – 31 May is 121 days: more than 3 months.
+        assert_eq!(e.evaluation.outcome.as_ref().map(|o| o.rating), Some(Rating::NotRated));
+        let e = reg.import_approved(paused.id, 2023, full_scores(900), None, &a).expect("import 2023");
+        assert_eq!(e.evaluation.outcome.as_ref().map(|o| o.rating), Some(Rating::Good));
+        // Groups are not evaluated; credit funds neither.
+        let tht = reg.create(NewOrg { kind: Some(OrgKind::CooperativeGroup), ..htx("Tổ hợp tác Không Chấm", PlaceRef::new(Scheme::Legacy, "06205"), d(2015, 1, 1)) }, &a).expect("tht");
+        assert!(matches!(reg.save_scores(tht.id, 2024, BTreeMap::new(), BTreeMap::new(), None, None, &a), Err(AppError::Refused { code: "not_evaluated", .. })));
+    }
+}

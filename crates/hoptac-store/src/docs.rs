@@ -1,0 +1,207 @@
+//! Versioned documents: annual reports, evaluations, follow-ups, targets. Each is a
+//! JSON body under a (kind, id) key with the organisation and year it concerns, a
+//! state, and a version; every write appends the whole new body to
+//! `document_changes`, so the history of every field is kept with author and time.
+//! Writes are conditional on the version the writer read.
+
+use crate::db::{Conn, Result, Row, StoreError, Val};
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Serialize};
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// A stored document.
+#[derive(Debug, Clone)]
+pub struct Doc<T> {
+    pub kind: String,
+    pub id: String,
+    pub org_id: Option<i64>,
+    pub year: Option<i64>,
+    pub state: Option<String>,
+    pub version: i64,
+    pub body: T,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One entry of a document's history.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocChange<T> {
+    pub seq: i64,
+    pub state: Option<String>,
+    pub body: T,
+    pub recorded_at: DateTime<Utc>,
+    pub author: String,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Who wrote, from where, and why.
+#[derive(Debug, Clone)]
+pub struct Stamp<'a> {
+    pub author: &'a str,
+    pub source: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub now: DateTime<Utc>,
+}
+
+const COLS: &str = "kind, id, org_id, year, state, version, body, created_at, updated_at";
+
+fn from_row<T: DeserializeOwned>(r: &Row) -> Result<Doc<T>> {
+    Ok(Doc {
+        kind: r.text(0)?,
+        id: r.text(1)?,
+        org_id: r.opt_i64(2)?,
+        year: r.opt_i64(3)?,
+        state: r.opt_text(4)?,
+        version: r.i64(5)?,
+        body: serde_json::from_str(&r.text(6)?).map_err(corrupt)?,
+        created_at: r.ts(7)?,
+        updated_at: r.ts(8)?,
+    })
+}
+
+fn append<T: Serialize>(
+    c: &mut dyn Conn,
+    kind: &str,
+    id: &str,
+    seq: i64,
+    state: Option<&str>,
+    body: &T,
+    s: &Stamp,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO document_changes (kind, id, seq, state, body, recorded_at, author, source, note) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            kind.into(),
+            id.into(),
+            seq.into(),
+            state.map(str::to_owned).into(),
+            serde_json::to_string(body).map_err(corrupt)?.into(),
+            s.now.into(),
+            s.author.into(),
+            s.source.map(str::to_owned).into(),
+            s.note.map(str::to_owned).into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Inserts a new document at version 1. A second insert of the same key fails with
+/// [`StoreError::Unique`].
+#[allow(clippy::too_many_arguments)]
+pub fn insert<T: Serialize>(
+    c: &mut dyn Conn,
+    kind: &str,
+    id: &str,
+    org_id: Option<i64>,
+    year: Option<i64>,
+    state: Option<&str>,
+    body: &T,
+    s: &Stamp,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO documents (kind, id, org_id, year, state, version, body, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+        &[
+            kind.into(),
+            id.into(),
+            org_id.into(),
+            year.into(),
+            state.map(str::to_owned).into(),
+            serde_json::to_string(body).map_err(corrupt)?.into(),
+            s.now.into(),
+            s.now.into(),
+        ],
+    )?;
+    append(c, kind, id, 1, state, body, s)
+}
+
+/// Replaces a document if it is still at `expected`; false when someone else wrote
+/// first (nothing is written then).
+pub fn update<T: Serialize>(
+    c: &mut dyn Conn,
+    kind: &str,
+    id: &str,
+    expected: i64,
+    state: Option<&str>,
+    body: &T,
+    s: &Stamp,
+) -> Result<bool> {
+    let n = c.execute(
+        "UPDATE documents SET version = version + 1, state = ?, body = ?, updated_at = ? \
+         WHERE kind = ? AND id = ? AND version = ?",
+        &[
+            state.map(str::to_owned).into(),
+            serde_json::to_string(body).map_err(corrupt)?.into(),
+            s.now.into(),
+            kind.into(),
+            id.into(),
+            expected.into(),
+        ],
+    )?;
+    if n != 1 {
+        return Ok(false);
+    }
+    append(c, kind, id, expected + 1, state, body, s)?;
+    Ok(true)
+}
+
+pub fn get<T: DeserializeOwned>(c: &mut dyn Conn, kind: &str, id: &str) -> Result<Option<Doc<T>>> {
+    c.query_one(
+        &format!("SELECT {COLS} FROM documents WHERE kind = ? AND id = ?"),
+        &[kind.into(), id.into()],
+    )?
+    .map(|r| from_row(&r))
+    .transpose()
+}
+
+/// Documents of a kind, optionally for one year and/or one organisation, by id.
+pub fn list<T: DeserializeOwned>(
+    c: &mut dyn Conn,
+    kind: &str,
+    year: Option<i64>,
+    org_id: Option<i64>,
+) -> Result<Vec<Doc<T>>> {
+    let mut sql = format!("SELECT {COLS} FROM documents WHERE kind = ?");
+    let mut p: Vec<Val> = vec![kind.into()];
+    if let Some(y) = year {
+        sql.push_str(" AND year = ?");
+        p.push(y.into());
+    }
+    if let Some(o) = org_id {
+        sql.push_str(" AND org_id = ?");
+        p.push(o.into());
+    }
+    sql.push_str(" ORDER BY org_id, year, id");
+    c.query(&sql, &p)?.iter().map(from_row).collect()
+}
+
+/// A document's whole history, oldest first.
+pub fn history<T: DeserializeOwned>(
+    c: &mut dyn Conn,
+    kind: &str,
+    id: &str,
+) -> Result<Vec<DocChange<T>>> {
+    c.query(
+        "SELECT seq, state, body, recorded_at, author, source, note FROM document_changes \
+         WHERE kind = ? AND id = ? ORDER BY seq",
+        &[kind.into(), id.into()],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(DocChange {
+            seq: r.i64(0)?,
+            state: r.opt_text(1)?,
+            body: serde_json::from_str(&r.text(2)?).map_err(corrupt)?,
+            recorded_at: r.ts(3)?,
+            author: r.text(4)?,
+            source: r.opt_text(5)?,
+            note: r.opt_text(6)?,
+        })
+    })
+    .collect()
+}
