@@ -111,7 +111,7 @@ fn stale(cur: &Doc<Evaluation>, yours: i64) -> AppError {
 }
 
 fn score_errors(errs: Vec<ScoreError>) -> AppError {
-    let vi: Vec<String> = errs.iter().map(|e| score_error_vi(e)).collect();
+    let vi: Vec<String> = errs.iter().map(score_error_vi).collect();
     let en: Vec<String> = errs.iter().map(ToString::to_string).collect();
     AppError::refused(
         "invalid_scores",
