@@ -7,6 +7,7 @@ pub mod error;
 pub mod evaluations;
 pub mod export;
 pub mod import;
+pub mod indicators;
 pub mod registry;
 pub mod reports;
 
@@ -17,5 +18,7 @@ pub use registry::{Actor, NewOrg, Registry};
 mod evaluation_tests;
 #[cfg(test)]
 mod import_tests;
+#[cfg(test)]
+mod indicator_tests;
 #[cfg(test)]
 mod registry_tests;

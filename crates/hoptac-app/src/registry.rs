@@ -74,12 +74,14 @@ impl Registry {
     pub fn open(db: Db, province: Option<String>) -> Result<Registry> {
         let (corrections, aliases) = db.read(overlays::load)?;
         let places = Gazetteer::new(province).with_overlays(corrections, aliases);
-        Ok(Registry {
+        let reg = Registry {
             db,
             places: Arc::new(RwLock::new(places)),
             law: LawRules::default(),
             today: None,
-        })
+        };
+        reg.seed_targets()?;
+        Ok(reg)
     }
 
     /// Fixes "today" (tests and demo generation only).

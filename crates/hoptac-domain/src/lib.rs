@@ -1,12 +1,15 @@
 //! hoptac's domain core: organisations, places before and after the 2025 reform,
 //! history with two clocks, validation and the message catalogue. No I/O here.
 
-pub mod history;
-pub mod i18n;
-pub mod list;
+// First: its `code_enum!` macro is used by the modules below.
 #[macro_use]
 pub mod org;
+
 pub mod evaluation;
+pub mod history;
+pub mod i18n;
+pub mod indicators;
+pub mod list;
 pub mod place;
 pub mod report;
 pub mod ruleset;

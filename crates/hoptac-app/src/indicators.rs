@@ -1,0 +1,639 @@
+//! Computing Letter 538's indicators (spec §6) from the registry, the approved
+//! evaluations and the final annual reports, for any year, by 2025 commune, legacy
+//! district or commune, sector or kind; and following the targets. Every definition is
+//! written out in docs/indicators.md.
+
+use crate::error::{AppError, Result};
+use crate::evaluations::{self, EvalState, Evaluation};
+use crate::registry::{Actor, Registry};
+use crate::reports::{self, AnnualReport};
+use chrono::{Datelike, NaiveDate, Utc};
+use hoptac_domain::evaluation::Rating;
+use hoptac_domain::history::OrgState;
+use hoptac_domain::indicators::{
+    project, status, Comparison, Indicator, Measure, Target, TargetStatus,
+};
+use hoptac_domain::list::OrgView;
+use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
+use hoptac_domain::place::{Derivation, Gazetteer, Scheme};
+use hoptac_domain::report::{Deadlines, ReportFigures, ReportStage};
+use hoptac_store::docs::{self, Doc, Stamp};
+use hoptac_store::orgs::{self, OrgHistory};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+pub const TARGET_KIND: &str = "target";
+
+/// How to split an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Breakdown {
+    /// 2025 communes.
+    Commune,
+    /// Legacy districts (2025-placed records attributed when their legacy commune is unknown).
+    District,
+    /// Legacy communes (records without a known legacy commune form their own group).
+    LegacyCommune,
+    Sector,
+    Kind,
+}
+
+impl Breakdown {
+    pub fn parse(s: &str) -> Option<Breakdown> {
+        Some(match hoptac_domain::text::search_key(s).as_str() {
+            "commune" | "xa" | "commune_2025" | "2025" => Breakdown::Commune,
+            "district" | "huyen" | "legacy_district" => Breakdown::District,
+            "legacy_commune" | "xa cu" => Breakdown::LegacyCommune,
+            "sector" | "linh vuc" => Breakdown::Sector,
+            "kind" | "loai hinh" => Breakdown::Kind,
+            _ => return None,
+        })
+    }
+}
+
+/// Options that the spec leaves configurable.
+#[derive(Debug, Clone)]
+pub struct IndicatorRules {
+    /// Credit funds are left out of HTX counts and shares.
+    pub exclude_credit_funds: bool,
+    pub deadlines: Deadlines,
+}
+
+impl Default for IndicatorRules {
+    fn default() -> Self {
+        IndicatorRules {
+            exclude_credit_funds: true,
+            deadlines: Deadlines::default(),
+        }
+    }
+}
+
+/// A group of a breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+pub struct Group {
+    pub code: String,
+    pub label: String,
+}
+
+/// One indicator for one group (or the whole province).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IndicatorRow {
+    pub indicator: Indicator,
+    pub group: Option<Group>,
+    pub measure: Measure,
+    pub value: Option<f64>,
+    /// Records counted here through a default (split commune) or attribution.
+    pub derived_places: usize,
+}
+
+/// A target and how it is going.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TargetProgress {
+    pub id: String,
+    pub version: i64,
+    pub target: Target,
+    /// The value at the end of each year of the period so far.
+    pub series: Vec<(i32, Option<f64>)>,
+    pub year: i32,
+    pub current: Measure,
+    pub current_value: Option<f64>,
+    /// Least-squares line through the series, at the period's last year.
+    pub projection: Option<f64>,
+    pub status: TargetStatus,
+}
+
+/// Targets and indicators for a year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TargetReport {
+    pub year: i32,
+    pub province: Option<String>,
+    pub targets: Vec<TargetProgress>,
+    pub breakdown: Option<Breakdown>,
+    /// With a breakdown: each indicator by group, for the period of the year's targets.
+    pub rows: Vec<IndicatorRow>,
+}
+
+/// What the computations read, loaded once.
+struct Data {
+    histories: Vec<OrgHistory>,
+    approved: HashMap<(OrgId, i32), Rating>,
+    final_reports: HashMap<(OrgId, i32), ReportFigures>,
+}
+
+fn dec31(year: i32) -> Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| AppError::refused("bad_year", "Năm không hợp lệ", "Invalid year"))
+}
+
+fn kind_of(ind: Indicator) -> OrgKind {
+    match ind {
+        Indicator::NewGroups => OrgKind::CooperativeGroup,
+        Indicator::NewUnions => OrgKind::Union,
+        _ => OrgKind::Cooperative,
+    }
+}
+
+impl Registry {
+    fn indicator_data(&self) -> Result<Data> {
+        let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+        let histories = self.db.read(|c| orgs::histories_until(c, far))?;
+        let evals: Vec<Doc<Evaluation>> = self
+            .db
+            .read(|c| docs::list(c, evaluations::KIND, None, None))?;
+        let approved = evals
+            .into_iter()
+            .filter(|d| d.body.state == EvalState::Approved)
+            .filter_map(|d| {
+                d.body
+                    .outcome
+                    .map(|o| ((d.body.org_id, d.body.year), o.rating))
+            })
+            .collect();
+        let reps: Vec<Doc<AnnualReport>> =
+            self.db.read(|c| docs::list(c, reports::KIND, None, None))?;
+        let final_reports = reps
+            .into_iter()
+            .filter(|d| d.body.stage == ReportStage::Final)
+            .map(|d| ((d.body.org_id, d.body.year), d.body.figures))
+            .collect();
+        Ok(Data {
+            histories,
+            approved,
+            final_reports,
+        })
+    }
+
+    fn group_of(&self, v: &OrgView, by: Breakdown, places: &Gazetteer) -> (Group, bool) {
+        let name = |scheme: Scheme, code: &str| {
+            places
+                .units
+                .commune(scheme, code)
+                .map_or(code.to_owned(), |c| c.name.clone())
+        };
+        let unknown = || Group {
+            code: String::new(),
+            label: "(chưa rõ)".into(),
+        };
+        match by {
+            Breakdown::Commune => match &v.places.commune_2025 {
+                Some(c) => (
+                    Group {
+                        code: c.clone(),
+                        label: name(Scheme::Y2025, c),
+                    },
+                    v.places.commune_2025_derivation != Derivation::Exact,
+                ),
+                None => (unknown(), false),
+            },
+            Breakdown::District => match &v.places.legacy_district {
+                Some(d) => (
+                    Group {
+                        code: d.clone(),
+                        label: places
+                            .units
+                            .district(d)
+                            .map_or(d.clone(), |x| x.name.clone()),
+                    },
+                    v.places.legacy_derivation != Derivation::Exact,
+                ),
+                None => (unknown(), false),
+            },
+            Breakdown::LegacyCommune => match &v.places.legacy_commune {
+                Some(c) => (
+                    Group {
+                        code: c.clone(),
+                        label: name(Scheme::Legacy, c),
+                    },
+                    false,
+                ),
+                None => (
+                    Group {
+                        code: String::new(),
+                        label: "(chưa rõ xã cũ)".into(),
+                    },
+                    false,
+                ),
+            },
+            Breakdown::Sector => match v.fields.sector {
+                Some(s) => (
+                    Group {
+                        code: s.code().into(),
+                        label: s.label_vi().into(),
+                    },
+                    false,
+                ),
+                None => (unknown(), false),
+            },
+            Breakdown::Kind => (
+                Group {
+                    code: v.kind.code().into(),
+                    label: v.kind.label_vi().into(),
+                },
+                false,
+            ),
+        }
+    }
+
+    /// One indicator for `year` (period counts: from `period_start` to the end of the
+    /// year or the period), whole and, with `by`, per group.
+    fn measure(
+        &self,
+        data: &Data,
+        rules: &IndicatorRules,
+        ind: Indicator,
+        period: (NaiveDate, NaiveDate),
+        year: i32,
+        by: Option<Breakdown>,
+        places: &Gazetteer,
+    ) -> Result<BTreeMap<Option<Group>, (Measure, usize)>> {
+        let mut out: BTreeMap<Option<Group>, (Measure, usize)> = BTreeMap::new();
+        let end = dec31(year)?;
+        let kind = kind_of(ind);
+        let credit = |s: Option<Sector>| {
+            rules.exclude_credit_funds
+                && kind == OrgKind::Cooperative
+                && s == Some(Sector::CreditFund)
+        };
+        let provisional = ind == Indicator::FormalOnly
+            && rules
+                .deadlines
+                .final_report_due(year)
+                .is_none_or(|d| self.today() <= d);
+        for h in data.histories.iter().filter(|h| h.kind == kind) {
+            let Some(now) = OrgState::fold(h.id, h.kind, &h.changes, None) else {
+                continue;
+            };
+            // Which state decides place and sector: the founding date for period counts,
+            // 31 December for the rest.
+            let at = if ind.is_period_count() {
+                let Some(founded) = now.fields.founding_date else {
+                    continue;
+                };
+                if founded < period.0 || founded > period.1.min(end) {
+                    continue;
+                }
+                founded
+            } else {
+                end
+            };
+            let Some(st) = OrgState::fold(h.id, h.kind, &h.changes, Some(at)) else {
+                continue;
+            };
+            if credit(st.fields.sector) {
+                continue;
+            }
+            let view = OrgView::from_state(st, h.version, at, places);
+            let (num, den, unevaluated) = match ind {
+                Indicator::NewCooperatives | Indicator::NewGroups | Indicator::NewUnions => {
+                    (1, None, None)
+                }
+                Indicator::ShareGoodFair | Indicator::ShareWeak => match data
+                    .approved
+                    .get(&(h.id, year))
+                {
+                    Some(Rating::NotRated) => continue,
+                    Some(r) => {
+                        let hit = match ind {
+                            Indicator::ShareGoodFair => matches!(r, Rating::Good | Rating::Fair),
+                            _ => *r == Rating::Weak,
+                        };
+                        (i64::from(hit), Some(1), Some(0))
+                    }
+                    None if view.status == Status::Active => (0, Some(0), Some(1)),
+                    None => continue,
+                },
+                Indicator::FormalOnly => {
+                    if view.status != Status::Active {
+                        continue;
+                    }
+                    let formal = match data.final_reports.get(&(h.id, year)) {
+                        None => true,
+                        Some(r) => {
+                            r.revenue.unwrap_or(0) == 0 && r.supplied_to_members.unwrap_or(0) == 0
+                        }
+                    };
+                    if !formal {
+                        continue;
+                    }
+                    (1, None, None)
+                }
+            };
+            let mut add = |g: Option<Group>, derived: bool| {
+                let e = out.entry(g).or_insert((
+                    Measure {
+                        numerator: 0,
+                        denominator: den.map(|_| 0),
+                        unevaluated: unevaluated.map(|_| 0),
+                        provisional,
+                    },
+                    0,
+                ));
+                e.0.numerator += num;
+                if let (Some(d), Some(x)) = (e.0.denominator.as_mut(), den) {
+                    *d += x;
+                }
+                if let (Some(u), Some(x)) = (e.0.unevaluated.as_mut(), unevaluated) {
+                    *u += x;
+                }
+                e.1 += usize::from(derived);
+            };
+            add(None, false);
+            if let Some(b) = by {
+                let (g, derived) = self.group_of(&view, b, places);
+                add(Some(g), derived);
+            }
+        }
+        // A province-wide value exists even when nothing was counted.
+        out.entry(None).or_insert((
+            Measure {
+                numerator: 0,
+                denominator: ind.is_share().then_some(0),
+                unevaluated: ind.is_share().then_some(0),
+                provisional,
+            },
+            0,
+        ));
+        Ok(out)
+    }
+
+    /// One indicator's value per group for a year and period.
+    pub fn indicator(
+        &self,
+        ind: Indicator,
+        period: (NaiveDate, NaiveDate),
+        year: i32,
+        by: Option<Breakdown>,
+    ) -> Result<Vec<IndicatorRow>> {
+        let data = self.indicator_data()?;
+        let places = self.places();
+        let m = self.measure(
+            &data,
+            &IndicatorRules::default(),
+            ind,
+            period,
+            year,
+            by,
+            &places,
+        )?;
+        Ok(m.into_iter()
+            .map(|(group, (measure, derived))| IndicatorRow {
+                indicator: ind,
+                group,
+                value: measure.value(),
+                measure,
+                derived_places: derived,
+            })
+            .collect())
+    }
+
+    /// The targets of the province for the period that contains `year` (or ends
+    /// before it), with series, projection and status, and optionally a breakdown.
+    pub fn target_report(&self, year: i32, by: Option<Breakdown>) -> Result<TargetReport> {
+        let data = self.indicator_data()?;
+        let places = self.places();
+        let rules = IndicatorRules::default();
+        let targets = self.targets()?;
+        // The period the year falls in; after the last period, the last one.
+        let mut periods: Vec<(NaiveDate, NaiveDate)> = targets
+            .iter()
+            .map(|(_, _, t)| (t.period_start, t.period_end))
+            .collect();
+        periods.sort();
+        periods.dedup();
+        let period = periods
+            .iter()
+            .find(|(s, e)| s.year() <= year && year <= e.year())
+            .or_else(|| periods.iter().rev().find(|(_, e)| e.year() < year))
+            .or(periods.first())
+            .copied();
+        let mut out = Vec::new();
+        let mut rows = Vec::new();
+        for (id, version, t) in targets
+            .into_iter()
+            .filter(|(_, _, t)| Some((t.period_start, t.period_end)) == period)
+        {
+            let last = year.min(t.period_end.year());
+            let first = t.period_start.year();
+            let mut series = Vec::new();
+            for y in first..=last {
+                let m = self.measure(
+                    &data,
+                    &rules,
+                    t.indicator,
+                    (t.period_start, t.period_end),
+                    y,
+                    None,
+                    &places,
+                )?;
+                series.push((y, m.get(&None).and_then(|(m, _)| m.value())));
+            }
+            let whole = self.measure(
+                &data,
+                &rules,
+                t.indicator,
+                (t.period_start, t.period_end),
+                last,
+                by,
+                &places,
+            )?;
+            let current = whole.get(&None).map(|(m, _)| *m).unwrap_or_default();
+            let points: Vec<(i32, f64)> = series
+                .iter()
+                .filter_map(|(y, v)| v.map(|v| (*y, v)))
+                .collect();
+            let projection = project(&points, t.period_end.year());
+            let st = status(&t, current.value(), projection);
+            if by.is_some() {
+                for (group, (measure, derived)) in whole.into_iter().filter(|(g, _)| g.is_some()) {
+                    rows.push(IndicatorRow {
+                        indicator: t.indicator,
+                        group,
+                        value: measure.value(),
+                        measure,
+                        derived_places: derived,
+                    });
+                }
+            }
+            out.push(TargetProgress {
+                id,
+                version,
+                series,
+                year: last,
+                current_value: current.value(),
+                current,
+                projection,
+                status: st,
+                target: t,
+            });
+        }
+        Ok(TargetReport {
+            year,
+            province: places.province.clone(),
+            targets: out,
+            breakdown: by,
+            rows,
+        })
+    }
+
+    /// The targets stored for the province: (id, version, target).
+    pub fn targets(&self) -> Result<Vec<(String, i64, Target)>> {
+        let all: Vec<Doc<Target>> = self.db.read(|c| docs::list(c, TARGET_KIND, None, None))?;
+        let province = self.places().province.clone();
+        Ok(all
+            .into_iter()
+            .filter(|d| province.as_ref().is_none_or(|p| d.body.province == *p))
+            .map(|d| (d.id, d.version, d.body))
+            .collect())
+    }
+
+    /// Changes a target (the previous value stays in its history).
+    pub fn update_target(
+        &self,
+        id: &str,
+        version: i64,
+        target: Target,
+        actor: &Actor,
+    ) -> Result<(String, i64, Target)> {
+        let now = Utc::now();
+        let stamp = Stamp {
+            author: &actor.name,
+            source: actor.source.as_deref(),
+            note: None,
+            now,
+        };
+        self.db.write(|c| {
+            let cur: Doc<Target> = docs::get(c, TARGET_KIND, id)?.ok_or(AppError::NotFound {
+                what: "target",
+                id: id.to_owned(),
+            })?;
+            if cur.version != version
+                || !docs::update(c, TARGET_KIND, id, version, None, &target, &stamp)?
+            {
+                return Err(AppError::StaleDocument {
+                    what: "target",
+                    current: Box::new(serde_json::to_value(&cur.body).unwrap_or_default()),
+                    current_version: cur.version,
+                    your_version: version,
+                });
+            }
+            Ok((id.to_owned(), version + 1, target.clone()))
+        })
+    }
+
+    /// Loads the shipped targets of the province served (Letter 538 for Lạng Sơn) the
+    /// first time; afterwards they are data to edit.
+    pub fn seed_targets(&self) -> Result<usize> {
+        let Some(province) = self.places().province.clone() else {
+            return Ok(0);
+        };
+        let shipped = shipped_targets()?;
+        let mine: Vec<Target> = shipped
+            .into_iter()
+            .filter(|t| t.province == province)
+            .collect();
+        if mine.is_empty() || !self.targets()?.is_empty() {
+            return Ok(0);
+        }
+        let now = Utc::now();
+        let stamp = Stamp {
+            author: "hoptac",
+            source: Some("data/targets"),
+            note: None,
+            now,
+        };
+        self.db.write(|c| {
+            for t in &mine {
+                let id = format!(
+                    "{}:{}:{}",
+                    t.province,
+                    t.indicator.code(),
+                    t.period_end.year()
+                );
+                docs::insert(
+                    c,
+                    TARGET_KIND,
+                    &id,
+                    None,
+                    Some(i64::from(t.period_end.year())),
+                    None,
+                    t,
+                    &stamp,
+                )?;
+            }
+            Ok::<_, AppError>(mine.len())
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct TargetFile {
+    province: String,
+    document: String,
+    targets: Vec<TargetRow>,
+}
+
+#[derive(Deserialize)]
+struct TargetRow {
+    indicator: String,
+    period_start: String,
+    period_end: String,
+    comparison: String,
+    value: f64,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+const SHIPPED_TARGETS: &[&str] = &[include_str!("../../../data/targets/538-lang-son.toml")];
+
+/// The targets shipped in `data/targets/`.
+pub fn shipped_targets() -> Result<Vec<Target>> {
+    let bad = |m: String| {
+        AppError::refused(
+            "bad_targets",
+            format!("Tệp chỉ tiêu không hợp lệ: {m}"),
+            format!("Invalid targets file: {m}"),
+        )
+    };
+    let mut out = Vec::new();
+    for text in SHIPPED_TARGETS {
+        // Dates are quoted by the TOML reader as datetimes; read them back as text.
+        let value: toml::Value = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
+        let normalized = toml_dates_to_strings(value);
+        let file: TargetFile = normalized
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
+        for r in file.targets {
+            let date = |s: &str| {
+                hoptac_domain::i18n::parse_date(s).ok_or_else(|| bad(format!("ngày {s}")))
+            };
+            out.push(Target {
+                indicator: Indicator::parse(&r.indicator)
+                    .ok_or_else(|| bad(r.indicator.clone()))?,
+                period_start: date(&r.period_start)?,
+                period_end: date(&r.period_end)?,
+                province: file.province.clone(),
+                comparison: Comparison::parse(&r.comparison)
+                    .ok_or_else(|| bad(r.comparison.clone()))?,
+                value: r.value,
+                document: file.document.clone(),
+                note: r.note,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn toml_dates_to_strings(v: toml::Value) -> toml::Value {
+    match v {
+        toml::Value::Datetime(d) => toml::Value::String(d.to_string()),
+        toml::Value::Array(a) => {
+            toml::Value::Array(a.into_iter().map(toml_dates_to_strings).collect())
+        }
+        toml::Value::Table(t) => toml::Value::Table(
+            t.into_iter()
+                .map(|(k, v)| (k, toml_dates_to_strings(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
