@@ -115,6 +115,8 @@ pub struct TargetReport {
 
 /// What the computations read, loaded once.
 struct Data {
+    places: Gazetteer,
+    rules: IndicatorRules,
     histories: Vec<OrgHistory>,
     approved: HashMap<(OrgId, i32), Rating>,
     final_reports: HashMap<(OrgId, i32), ReportFigures>,
@@ -157,6 +159,8 @@ impl Registry {
             .map(|d| ((d.body.org_id, d.body.year), d.body.figures))
             .collect();
         Ok(Data {
+            places: self.places(),
+            rules: IndicatorRules::default(),
             histories,
             approved,
             final_reports,
@@ -239,13 +243,12 @@ impl Registry {
     fn measure(
         &self,
         data: &Data,
-        rules: &IndicatorRules,
         ind: Indicator,
         period: (NaiveDate, NaiveDate),
         year: i32,
         by: Option<Breakdown>,
-        places: &Gazetteer,
     ) -> Result<BTreeMap<Option<Group>, (Measure, usize)>> {
+        let (rules, places) = (&data.rules, &data.places);
         let mut out: BTreeMap<Option<Group>, (Measure, usize)> = BTreeMap::new();
         let end = dec31(year)?;
         let kind = kind_of(ind);
@@ -365,16 +368,7 @@ impl Registry {
         by: Option<Breakdown>,
     ) -> Result<Vec<IndicatorRow>> {
         let data = self.indicator_data()?;
-        let places = self.places();
-        let m = self.measure(
-            &data,
-            &IndicatorRules::default(),
-            ind,
-            period,
-            year,
-            by,
-            &places,
-        )?;
+        let m = self.measure(&data, ind, period, year, by)?;
         Ok(m.into_iter()
             .map(|(group, (measure, derived))| IndicatorRow {
                 indicator: ind,
@@ -390,8 +384,7 @@ impl Registry {
     /// before it), with series, projection and status, and optionally a breakdown.
     pub fn target_report(&self, year: i32, by: Option<Breakdown>) -> Result<TargetReport> {
         let data = self.indicator_data()?;
-        let places = self.places();
-        let rules = IndicatorRules::default();
+        let places = &data.places;
         let targets = self.targets()?;
         // The period the year falls in; after the last period, the last one.
         let mut periods: Vec<(NaiveDate, NaiveDate)> = targets
@@ -416,26 +409,12 @@ impl Registry {
             let first = t.period_start.year();
             let mut series = Vec::new();
             for y in first..=last {
-                let m = self.measure(
-                    &data,
-                    &rules,
-                    t.indicator,
-                    (t.period_start, t.period_end),
-                    y,
-                    None,
-                    &places,
-                )?;
+                let m =
+                    self.measure(&data, t.indicator, (t.period_start, t.period_end), y, None)?;
                 series.push((y, m.get(&None).and_then(|(m, _)| m.value())));
             }
-            let whole = self.measure(
-                &data,
-                &rules,
-                t.indicator,
-                (t.period_start, t.period_end),
-                last,
-                by,
-                &places,
-            )?;
+            let whole =
+                self.measure(&data, t.indicator, (t.period_start, t.period_end), last, by)?;
             let current = whole.get(&None).map(|(m, _)| *m).unwrap_or_default();
             let points: Vec<(i32, f64)> = series
                 .iter()
