@@ -445,6 +445,13 @@ impl Registry {
                 target: t,
             });
         }
+        // In the order of the letter (and of spec §6).
+        out.sort_by_key(|t| {
+            (
+                Indicator::ALL.iter().position(|i| *i == t.target.indicator),
+                t.target.period_end,
+            )
+        });
         Ok(TargetReport {
             year,
             province: places.province.clone(),

@@ -64,6 +64,8 @@ enum Command {
     Demo(DemoArgs),
     /// Write a consistent copy of a live SQLite database (for PostgreSQL use pg_dump).
     Backup(BackupArgs),
+    /// Letter 538's targets and indicators for a year (table, JSON or CSV).
+    Targets(TargetsArgs),
 }
 
 #[derive(Args)]
@@ -144,6 +146,19 @@ struct DemoArgs {
 }
 
 #[derive(Args)]
+struct TargetsArgs {
+    /// The year (values on 31 December; period counts up to it).
+    #[arg(long)]
+    year: Option<i32>,
+    /// Split by: commune (2025), district (legacy), legacy-commune, sector or kind.
+    #[arg(long)]
+    by: Option<String>,
+    /// table (default), json or csv.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+#[derive(Args)]
 struct BackupArgs {
     /// Where to write the copy (must not exist).
     dest: PathBuf,
@@ -204,6 +219,7 @@ pub fn run() -> ExitCode {
         Command::Import(a) => open(&cli.global, lang).and_then(|reg| import(&reg, a, lang)),
         Command::Export(a) => open(&cli.global, lang).and_then(|reg| export_cmd(&reg, *a, lang)),
         Command::Demo(a) => demo(&cli.global, a, lang),
+        Command::Targets(a) => open(&cli.global, lang).and_then(|reg| targets_cmd(&reg, a, lang)),
         Command::Backup(a) => open(&cli.global, lang).and_then(|reg| {
             backup_sqlite(&reg.db, &a.dest).map_err(|e| fail(e.into(), lang))?;
             println!(
@@ -446,13 +462,17 @@ fn demo(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
         )
         .map_err(|e| fail(e, lang))?;
         eprintln!(
-            "{}: {} HTX, {} LHHTX, {} THT, {} {}",
+            "{}: {} HTX, {} LHHTX, {} THT, {} {}, {} {}, {} {}",
             lang.t("Tỉnh mẫu", "Demo province"),
             s.cooperatives,
             s.unions,
             s.groups,
             s.changes,
-            lang.t("thay đổi trong lịch sử", "history entries")
+            lang.t("thay đổi trong lịch sử", "history entries"),
+            s.reports,
+            lang.t("báo cáo năm", "annual reports"),
+            s.evaluations,
+            lang.t("phiếu đánh giá đã phê duyệt", "approved evaluations")
         );
     } else {
         eprintln!(
@@ -465,4 +485,54 @@ fn demo(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
         return Ok(());
     }
     serve(reg, &a.bind, lang)
+}
+
+fn targets_cmd(reg: &Registry, a: TargetsArgs, lang: Lang) -> Result<(), Failure> {
+    use chrono::Datelike;
+    let year = a.year.unwrap_or_else(|| reg.today().year());
+    let by = match a.by.as_deref() {
+        None => None,
+        Some(b) => Some(
+            hoptac_app::indicators::Breakdown::parse(&b.replace('-', "_")).ok_or_else(|| {
+                Failure(format!(
+                    "--by {b}: {}",
+                    lang.t(
+                        "dùng commune, district, legacy-commune, sector hoặc kind",
+                        "use commune, district, legacy-commune, sector or kind"
+                    )
+                ))
+            })?,
+        ),
+    };
+    let report = reg.target_report(year, by).map_err(|e| fail(e, lang))?;
+    if report.targets.is_empty() {
+        return Err(Failure(
+            lang.t(
+                "Chưa có chỉ tiêu nào cho tỉnh này",
+                "No targets for this province yet",
+            )
+            .to_owned(),
+        ));
+    }
+    let places = reg.places();
+    let province = places
+        .province
+        .as_ref()
+        .and_then(|p| places.units.province(hoptac_domain::Scheme::Y2025, p))
+        .map_or_else(
+            || lang.t("Toàn quốc", "National").to_owned(),
+            |p| p.name.clone(),
+        );
+    let mut out = std::io::stdout();
+    let written = match a.format.as_str() {
+        "table" => out.write_all(crate::targets::table(&report, lang, &province).as_bytes()),
+        "json" => out.write_all(
+            serde_json::to_string_pretty(&report)
+                .map_err(|e| Failure(e.to_string()))?
+                .as_bytes(),
+        ),
+        "csv" => out.write_all(&crate::targets::csv(&report, lang)),
+        f => return Err(Failure(format!("--format {f}: table, json, csv"))),
+    };
+    written.map_err(|e| Failure(e.to_string()))
 }

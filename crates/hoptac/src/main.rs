@@ -2,6 +2,7 @@
 //! generate the demo province and back up the database.
 
 mod cli;
+mod targets;
 
 use std::process::ExitCode;
 
