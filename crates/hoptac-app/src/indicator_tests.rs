@@ -16,6 +16,7 @@
 //! communes (06184, 06190, 06205, 06208, 06214) and part of Bình Gia's 06079; 2025
 //! commune 06079 of Bình Gia's 06079 (its default) and 06094.
 
+use crate::error::AppError;
 use crate::evaluations::Action;
 use crate::indicators::Breakdown;
 use crate::registry::{Actor, NewOrg, Registry};
@@ -204,5 +205,29 @@ hoptac_testkit::both_backends! {
         let formal = report.targets.iter().find(|t| t.target.indicator == FormalOnly).expect("formal");
         assert_eq!(formal.status, TargetStatus::OffTrack, "one formal-only HTX misses a target of 0");
         assert!(!report.rows.is_empty());
+    }
+
+    fn weak_and_formal_only_htx_get_follow_ups(url) {
+        use crate::followups::{Cause, FollowUpInput, Plan};
+        let reg = registry(&url);
+        build(&reg);
+        let a = Actor::new("so-tai-chinh", None);
+        let needed = reg.needing_follow_up(2025).expect("list");
+        let names: Vec<(String, Vec<Cause>)> = needed.iter().map(|n| (n.org.name().to_owned(), n.causes.clone())).collect();
+        assert_eq!(names, vec![("HTX H4".to_owned(), vec![Cause::Weak]), ("HTX H6".to_owned(), vec![Cause::FormalOnly])]);
+        assert!(needed.iter().all(|n| n.follow_up.is_none()));
+        let h4 = needed[0].org.id;
+        let input = |desc: &str| FollowUpInput { plan: Plan::Support, description: desc.into(), owner: "Liên minh HTX tỉnh".into(), deadline: d(2026, 6, 30), outcome: None, closed: false };
+        assert!(matches!(reg.save_follow_up(h4, 2025, input(" "), None, &a), Err(AppError::Invalid(_))));
+        let f = reg.save_follow_up(h4, 2025, input("Tập huấn kế toán, hỗ trợ xây dựng phương án kinh doanh"), None, &a).expect("save");
+        assert_eq!(f.version, 1);
+        let f = reg
+            .save_follow_up(h4, 2025, FollowUpInput { outcome: Some("Đã tập huấn".into()), closed: true, ..input("Tập huấn kế toán") }, Some(1), &a)
+            .expect("update");
+        assert!(f.follow_up.closed);
+        let needed = reg.needing_follow_up(2025).expect("list");
+        assert_eq!(needed.iter().filter(|n| n.follow_up.is_none()).count(), 1, "only H6 still has none");
+        let h1 = reg.list(&hoptac_domain::list::OrgFilter { q: Some("H1".into()), ..Default::default() }, hoptac_domain::list::PageRequest::default()).expect("h1").items[0].id;
+        assert!(matches!(reg.save_follow_up(h1, 2025, input("x"), None, &a), Err(AppError::Refused { code: "no_follow_up_needed", .. })));
     }
 }

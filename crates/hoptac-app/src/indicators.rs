@@ -57,6 +57,7 @@ pub struct IndicatorRules {
     /// Credit funds are left out of HTX counts and shares.
     pub exclude_credit_funds: bool,
     pub deadlines: Deadlines,
+    pub formal_only: FormalOnlyRule,
 }
 
 impl Default for IndicatorRules {
@@ -64,6 +65,39 @@ impl Default for IndicatorRules {
         IndicatorRules {
             exclude_credit_funds: true,
             deadlines: Deadlines::default(),
+            formal_only: FormalOnlyRule::default(),
+        }
+    }
+}
+
+/// When an HTX active on 31 December counts as existing only on paper (*tồn tại hình
+/// thức*). No regulation defines it (spec §5.5); this is the default, configurable.
+#[derive(Debug, Clone, Copy)]
+pub struct FormalOnlyRule {
+    /// No final annual report for the year.
+    pub no_final_report: bool,
+    /// Zero revenue and zero products or services supplied to members.
+    pub no_activity: bool,
+}
+
+impl Default for FormalOnlyRule {
+    fn default() -> Self {
+        FormalOnlyRule {
+            no_final_report: true,
+            no_activity: true,
+        }
+    }
+}
+
+impl FormalOnlyRule {
+    pub fn applies(&self, final_report: Option<&ReportFigures>) -> bool {
+        match final_report {
+            None => self.no_final_report,
+            Some(r) => {
+                self.no_activity
+                    && r.revenue.unwrap_or(0) == 0
+                    && r.supplied_to_members.unwrap_or(0) == 0
+            }
         }
     }
 }
@@ -114,12 +148,12 @@ pub struct TargetReport {
 }
 
 /// What the computations read, loaded once.
-struct Data {
-    places: Gazetteer,
-    rules: IndicatorRules,
-    histories: Vec<OrgHistory>,
-    approved: HashMap<(OrgId, i32), Rating>,
-    final_reports: HashMap<(OrgId, i32), ReportFigures>,
+pub(crate) struct Data {
+    pub(crate) places: Gazetteer,
+    pub(crate) rules: IndicatorRules,
+    pub(crate) histories: Vec<OrgHistory>,
+    pub(crate) approved: HashMap<(OrgId, i32), Rating>,
+    pub(crate) final_reports: HashMap<(OrgId, i32), ReportFigures>,
 }
 
 fn dec31(year: i32) -> Result<NaiveDate> {
@@ -136,7 +170,7 @@ fn kind_of(ind: Indicator) -> OrgKind {
 }
 
 impl Registry {
-    fn indicator_data(&self) -> Result<Data> {
+    pub(crate) fn indicator_data(&self) -> Result<Data> {
         let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
         let histories = self.db.read(|c| orgs::histories_until(c, far))?;
         let evals: Vec<Doc<Evaluation>> = self
@@ -309,13 +343,10 @@ impl Registry {
                     if view.status != Status::Active {
                         continue;
                     }
-                    let formal = match data.final_reports.get(&(h.id, year)) {
-                        None => true,
-                        Some(r) => {
-                            r.revenue.unwrap_or(0) == 0 && r.supplied_to_members.unwrap_or(0) == 0
-                        }
-                    };
-                    if !formal {
+                    if !rules
+                        .formal_only
+                        .applies(data.final_reports.get(&(h.id, year)))
+                    {
                         continue;
                     }
                     (1, None, None)

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod evaluations;
 pub mod export;
+pub mod followups;
 pub mod import;
 pub mod indicators;
 pub mod registry;

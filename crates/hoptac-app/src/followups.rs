@@ -1,0 +1,235 @@
+//! Follow-up of weak and formal-only cooperatives (spec §5.5): every HTX rated weak, or
+//! existing only on paper, in a year gets a record of the plan (support,
+//! restructuring, dissolution), who owns it, the deadline and the outcome; and a list
+//! shows those that have none.
+
+use crate::error::{AppError, Result};
+use crate::registry::{Actor, Registry};
+use chrono::{NaiveDate, Utc};
+use hoptac_domain::evaluation::Rating;
+use hoptac_domain::history::OrgState;
+use hoptac_domain::list::OrgView;
+use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
+use hoptac_domain::validate::{FieldError, FieldProblem};
+use hoptac_store::docs::{self, Doc, Stamp};
+use serde::{Deserialize, Serialize};
+
+pub const KIND: &str = "follow_up";
+
+/// Why an HTX needs a follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// Rated weak (*yếu*) in an approved evaluation.
+    Weak,
+    /// Existing only on paper (*tồn tại hình thức*).
+    FormalOnly,
+}
+
+/// The plan (*phương án*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Plan {
+    /// Support to strengthen it (*hỗ trợ, củng cố*).
+    Support,
+    /// Restructure (*tổ chức lại*).
+    Restructure,
+    /// Dissolve (*giải thể*).
+    Dissolve,
+}
+
+/// A follow-up record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FollowUp {
+    pub org_id: OrgId,
+    pub year: i32,
+    pub causes: Vec<Cause>,
+    pub plan: Plan,
+    pub description: String,
+    /// The agency or person in charge.
+    pub owner: String,
+    pub deadline: NaiveDate,
+    pub outcome: Option<String>,
+    pub closed: bool,
+}
+
+/// What a user sends.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct FollowUpInput {
+    pub plan: Plan,
+    pub description: String,
+    pub owner: String,
+    pub deadline: NaiveDate,
+    #[serde(default)]
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FollowUpRecord {
+    pub version: i64,
+    pub follow_up: FollowUp,
+}
+
+/// An HTX that needs a follow-up for a year, and the record if there is one.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct NeedsFollowUp {
+    pub org: OrgView,
+    pub causes: Vec<Cause>,
+    pub follow_up: Option<FollowUpRecord>,
+}
+
+fn key(org: OrgId, year: i32) -> String {
+    crate::reports::key(org, year)
+}
+
+impl Registry {
+    /// HTX rated weak or formal-only in `year`, with their follow-up if any.
+    pub fn needing_follow_up(&self, year: i32) -> Result<Vec<NeedsFollowUp>> {
+        let data = self.indicator_data()?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or_else(|| AppError::refused("bad_year", "Năm không hợp lệ", "Invalid year"))?;
+        let records: Vec<Doc<FollowUp>> = self
+            .db
+            .read(|c| docs::list(c, KIND, Some(i64::from(year)), None))?;
+        let mut out = Vec::new();
+        for h in data
+            .histories
+            .iter()
+            .filter(|h| h.kind == OrgKind::Cooperative)
+        {
+            let Some(st) = OrgState::fold(h.id, h.kind, &h.changes, Some(end)) else {
+                continue;
+            };
+            if data.rules.exclude_credit_funds && st.fields.sector == Some(Sector::CreditFund) {
+                continue;
+            }
+            let view = OrgView::from_state(st, h.version, end, &data.places);
+            let mut causes = Vec::new();
+            if data.approved.get(&(h.id, year)) == Some(&Rating::Weak) {
+                causes.push(Cause::Weak);
+            }
+            if view.status == Status::Active
+                && data
+                    .rules
+                    .formal_only
+                    .applies(data.final_reports.get(&(h.id, year)))
+            {
+                causes.push(Cause::FormalOnly);
+            }
+            if causes.is_empty() {
+                continue;
+            }
+            let follow_up =
+                records
+                    .iter()
+                    .find(|d| d.org_id == Some(h.id))
+                    .map(|d| FollowUpRecord {
+                        version: d.version,
+                        follow_up: d.body.clone(),
+                    });
+            out.push(NeedsFollowUp {
+                org: view,
+                causes,
+                follow_up,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Records or updates the follow-up of an HTX for a year (the previous versions stay
+    /// in its history).
+    pub fn save_follow_up(
+        &self,
+        org_id: OrgId,
+        year: i32,
+        input: FollowUpInput,
+        version: Option<i64>,
+        actor: &Actor,
+    ) -> Result<FollowUpRecord> {
+        let mut errs = Vec::new();
+        for (field, v) in [("description", &input.description), ("owner", &input.owner)] {
+            if v.trim().is_empty() {
+                errs.push(FieldError::new(field, FieldProblem::Required));
+            }
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let needed = self.needing_follow_up(year)?;
+        let Some(n) = needed.into_iter().find(|n| n.org.id == org_id) else {
+            return Err(AppError::refused(
+                "no_follow_up_needed",
+                format!(
+                    "Tổ chức {org_id} không xếp loại yếu và không tồn tại hình thức năm {year}"
+                ),
+                format!("Organisation {org_id} was neither weak nor formal-only in {year}"),
+            ));
+        };
+        let f = FollowUp {
+            org_id,
+            year,
+            causes: n.causes,
+            plan: input.plan,
+            description: hoptac_domain::text::nfc(&input.description),
+            owner: hoptac_domain::text::nfc(&input.owner),
+            deadline: input.deadline,
+            outcome: input.outcome.map(|o| hoptac_domain::text::nfc(&o)),
+            closed: input.closed,
+        };
+        let id = key(org_id, year);
+        let now = Utc::now();
+        let stamp = Stamp {
+            author: &actor.name,
+            source: actor.source.as_deref(),
+            note: None,
+            now,
+        };
+        self.db.write(|c| {
+            let cur: Option<Doc<FollowUp>> = docs::get(c, KIND, &id)?;
+            let stale = |cur: &Doc<FollowUp>, yours: i64| AppError::StaleDocument {
+                what: "follow-up",
+                current: Box::new(serde_json::to_value(&cur.body).unwrap_or_default()),
+                current_version: cur.version,
+                your_version: yours,
+            };
+            match (cur, version) {
+                (None, _) => {
+                    docs::insert(
+                        c,
+                        KIND,
+                        &id,
+                        Some(org_id),
+                        Some(i64::from(year)),
+                        Some(if f.closed { "closed" } else { "open" }),
+                        &f,
+                        &stamp,
+                    )?;
+                    Ok(FollowUpRecord {
+                        version: 1,
+                        follow_up: f.clone(),
+                    })
+                }
+                (Some(cur), Some(v)) if cur.version == v => {
+                    if !docs::update(
+                        c,
+                        KIND,
+                        &id,
+                        v,
+                        Some(if f.closed { "closed" } else { "open" }),
+                        &f,
+                        &stamp,
+                    )? {
+                        return Err(stale(&cur, v));
+                    }
+                    Ok(FollowUpRecord {
+                        version: v + 1,
+                        follow_up: f.clone(),
+                    })
+                }
+                (Some(cur), v) => Err(stale(&cur, v.unwrap_or(0))),
+            }
+        })
+    }
+}
