@@ -717,7 +717,9 @@ pub struct ApiDoc;
 
 /// The OpenAPI 3 document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    doc.merge(<crate::api_eval::EvalDoc as OpenApi>::openapi());
+    doc
 }
 
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {

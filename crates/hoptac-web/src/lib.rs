@@ -2,6 +2,7 @@
 //! small server-rendered start page. The full web application comes later.
 
 pub mod api;
+pub mod api_eval;
 pub mod error;
 pub mod pages;
 
@@ -19,6 +20,7 @@ pub fn router(registry: Registry) -> Router {
     let state = AppState { registry };
     Router::new()
         .merge(api::routes())
+        .merge(api_eval::routes())
         .merge(pages::routes())
         .fallback(pages::not_found)
         .with_state(state)

@@ -1,0 +1,441 @@
+//! API for annual reports, evaluations, targets and follow-ups (`/api/v1`).
+
+use crate::api::ReqLang;
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use hoptac_app::evaluations::{Action, EvaluationRecord};
+use hoptac_app::followups::{FollowUpInput, FollowUpRecord, NeedsFollowUp};
+use hoptac_app::indicators::{Breakdown, TargetReport};
+use hoptac_app::reports::{Filing, MissingFiling, ReportRecord};
+use hoptac_app::{Actor, AppError};
+use hoptac_domain::i18n::Lang;
+use hoptac_domain::indicators::Target;
+use hoptac_domain::org::OrgId;
+use hoptac_domain::report::{Deadlines, ReportFigures, ReportStage};
+use hoptac_domain::ruleset::RuleSet;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+type ApiResult<T> = Result<T, ApiError>;
+
+async fn blocking<T: Send + 'static>(
+    lang: Lang,
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> ApiResult<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(|e| ApiError::new(e, lang)),
+        Err(_) => Err(ApiError::bad_request(
+            lang,
+            "Lỗi hệ thống",
+            "Internal error",
+        )),
+    }
+}
+
+/// Who is acting. Until sign-in arrives (the web application issue), clients name the
+/// person in `X-Hoptac-User`; writes are recorded under that name.
+fn actor(headers: &HeaderMap, source: &str) -> Actor {
+    let name = headers
+        .get("x-hoptac-user")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or("api");
+    Actor::new(name, Some(source.to_owned()))
+}
+
+/// Evaluation rule sets known to this server.
+#[utoipa::path(get, path = "/api/v1/rule-sets", tag = "evaluation", responses((status = 200, body = Vec<RuleSet>)))]
+async fn rule_sets(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+) -> ApiResult<Json<Vec<RuleSet>>> {
+    let reg = st.registry.clone();
+    Ok(Json(blocking(lang, move || reg.rule_sets()).await?))
+}
+
+/// A filing or correction of an annual report.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReportRequest {
+    pub stage: ReportStage,
+    /// The figures to set (others keep their values).
+    pub figures: ReportFigures,
+    /// The version read; omit for a first filing.
+    pub version: Option<i64>,
+}
+
+/// One organisation's annual report for a year.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/reports/{year}", params(("id" = i64, Path), ("year" = i32, Path)), tag = "reports",
+    responses((status = 200, body = ReportRecord), (status = 404, body = ErrorBody)))]
+async fn get_report(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path((id, year)): Path<(OrgId, i32)>,
+) -> ApiResult<Json<ReportRecord>> {
+    let reg = st.registry.clone();
+    Ok(Json(blocking(lang, move || reg.report(id, year)).await?))
+}
+
+/// File or correct an annual report (estimate, then final).
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/reports/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ReportRequest, tag = "reports",
+    responses((status = 200, body = ReportRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_report(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path((id, year)): Path<(OrgId, i32)>,
+    Json(r): Json<ReportRequest>,
+) -> ApiResult<Json<ReportRecord>> {
+    let reg = st.registry.clone();
+    let who = actor(&headers, "api: report");
+    Ok(Json(
+        blocking(lang, move || {
+            reg.file_report(id, year, r.stage, r.figures, r.version, &who)
+        })
+        .await?,
+    ))
+}
+
+/// Every version of a report with author and time.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/reports/{year}/history", params(("id" = i64, Path), ("year" = i32, Path)), tag = "reports",
+    responses((status = 200, body = Vec<serde_json::Value>)))]
+async fn report_history(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path((id, year)): Path<(OrgId, i32)>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let reg = st.registry.clone();
+    let h = blocking(lang, move || reg.report_history(id, year)).await?;
+    Ok(Json(serde_json::to_value(h).unwrap_or_default()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MissingQuery {
+    pub year: i32,
+    /// `self_evaluation` (due 15/12 of the year) or `final_report` (due 15/01 after).
+    pub filing: Filing,
+    /// The day to judge on (default today).
+    pub on: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// HTX and LHHTX that had not filed by a deadline (filter by commune on the client
+/// from each record's `places`).
+#[utoipa::path(get, path = "/api/v1/reports/missing", params(MissingQuery), tag = "reports", responses((status = 200, body = Vec<MissingFiling>)))]
+async fn missing(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<MissingQuery>,
+) -> ApiResult<Json<Vec<MissingFiling>>> {
+    let on = match q.on.as_deref() {
+        Some(s) => Some(hoptac_domain::i18n::parse_date(s).ok_or_else(|| {
+            ApiError::bad_request(
+                lang,
+                format!("Ngày \"{s}\" không hợp lệ"),
+                format!("\"{s}\" is not a date"),
+            )
+        })?),
+        None => None,
+    };
+    let reg = st.registry.clone();
+    Ok(Json(
+        blocking(lang, move || {
+            let on: NaiveDate = on.unwrap_or_else(|| reg.today());
+            reg.missing_filings(q.year, q.filing, on, &Deadlines::default())
+        })
+        .await?,
+    ))
+}
+
+/// Scores for a draft score sheet.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ScoresRequest {
+    /// Sub-criterion code → points (tenths allowed: 6.5).
+    pub scores: BTreeMap<String, f64>,
+    /// Why a proposed score was changed, by sub-criterion.
+    #[serde(default)]
+    pub reasons: BTreeMap<String, String>,
+    /// A rule set id (default: the one that applies).
+    pub rule_set: Option<String>,
+    /// The version read; omit for a new sheet.
+    pub version: Option<i64>,
+}
+
+fn tenths(lang: Lang, scores: BTreeMap<String, f64>) -> ApiResult<BTreeMap<String, i32>> {
+    scores
+        .into_iter()
+        .map(|(k, v)| {
+            let t = v * 10.0;
+            if (t - t.round()).abs() > 1e-6 || !t.is_finite() {
+                Err(ApiError::bad_request(
+                    lang,
+                    format!("Tiêu chí {k}: {v} điểm (chỉ lẻ tới 0,1)"),
+                    format!("Criterion {k}: {v} points (tenths at most)"),
+                ))
+            } else {
+                Ok((k, t.round() as i32))
+            }
+        })
+        .collect()
+}
+
+/// An evaluation (score sheet) for a year.
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/evaluations/{year}", params(("id" = i64, Path), ("year" = i32, Path)), tag = "evaluation",
+    responses((status = 200, body = EvaluationRecord), (status = 404, body = ErrorBody)))]
+async fn get_evaluation(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path((id, year)): Path<(OrgId, i32)>,
+) -> ApiResult<Json<EvaluationRecord>> {
+    let reg = st.registry.clone();
+    Ok(Json(
+        blocking(lang, move || reg.evaluation(id, year)).await?,
+    ))
+}
+
+/// Save scores on a draft sheet (creating it).
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/evaluations/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ScoresRequest, tag = "evaluation",
+    responses((status = 200, body = EvaluationRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn put_scores(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path((id, year)): Path<(OrgId, i32)>,
+    Json(r): Json<ScoresRequest>,
+) -> ApiResult<Json<EvaluationRecord>> {
+    let scores = tenths(lang, r.scores)?;
+    let reg = st.registry.clone();
+    let who = actor(&headers, "api: scores");
+    Ok(Json(
+        blocking(lang, move || {
+            reg.save_scores(
+                id,
+                year,
+                scores,
+                r.reasons,
+                r.rule_set.as_deref(),
+                r.version,
+                &who,
+            )
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ActionRequest {
+    #[serde(flatten)]
+    pub action: Action,
+    pub version: i64,
+}
+
+/// Submit, review, approve, return (with reason) or reopen (with reason) a sheet.
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/evaluations/{year}/actions", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ActionRequest, tag = "evaluation",
+    responses((status = 200, body = EvaluationRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn act(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path((id, year)): Path<(OrgId, i32)>,
+    Json(r): Json<ActionRequest>,
+) -> ApiResult<Json<EvaluationRecord>> {
+    let reg = st.registry.clone();
+    let who = actor(&headers, "api: evaluation");
+    Ok(Json(
+        blocking(lang, move || {
+            reg.transition(id, year, r.action, r.version, &who)
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    pub year: i32,
+    pub lang: Option<String>,
+}
+
+/// Every evaluation of a year.
+#[utoipa::path(get, path = "/api/v1/evaluations", params(YearQuery), tag = "evaluation", responses((status = 200, body = Vec<EvaluationRecord>)))]
+async fn evaluations(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<YearQuery>,
+) -> ApiResult<Json<Vec<EvaluationRecord>>> {
+    let reg = st.registry.clone();
+    Ok(Json(
+        blocking(lang, move || reg.evaluations_for_year(q.year)).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TargetsQuery {
+    /// Default: this year.
+    pub year: Option<i32>,
+    /// `commune` (2025), `district` (legacy), `legacy_commune`, `sector` or `kind`.
+    pub by: Option<String>,
+    pub lang: Option<String>,
+}
+
+/// Letter 538's targets for a year: values, numerators and denominators, coverage,
+/// series, projection and status, optionally by place, sector or kind.
+#[utoipa::path(get, path = "/api/v1/targets", params(TargetsQuery), tag = "targets", responses((status = 200, body = TargetReport), (status = 400, body = ErrorBody)))]
+async fn targets(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<TargetsQuery>,
+) -> ApiResult<Json<TargetReport>> {
+    let by = match q.by.as_deref().filter(|b| !b.is_empty()) {
+        Some(b) => Some(Breakdown::parse(b).ok_or_else(|| {
+            ApiError::bad_request(
+                lang,
+                format!("Tham số by: \"{b}\" không hợp lệ"),
+                format!("Parameter by: \"{b}\" is not valid"),
+            )
+        })?),
+        None => None,
+    };
+    let reg = st.registry.clone();
+    Ok(Json(
+        blocking(lang, move || {
+            use chrono::Datelike;
+            let year = q.year.unwrap_or_else(|| reg.today().year());
+            reg.target_report(year, by)
+        })
+        .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TargetRequest {
+    pub version: i64,
+    pub target: Target,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TargetRecord {
+    pub id: String,
+    pub version: i64,
+    pub target: Target,
+}
+
+/// Change a target (its previous values stay in its history).
+#[utoipa::path(put, path = "/api/v1/targets/{id}", params(("id" = String, Path)), request_body = TargetRequest, tag = "targets",
+    responses((status = 200, body = TargetRecord), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn put_target(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(r): Json<TargetRequest>,
+) -> ApiResult<Json<TargetRecord>> {
+    let reg = st.registry.clone();
+    let who = actor(&headers, "api: target");
+    let (id, version, target) = blocking(lang, move || {
+        reg.update_target(&id, r.version, r.target, &who)
+    })
+    .await?;
+    Ok(Json(TargetRecord {
+        id,
+        version,
+        target,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FollowUpQuery {
+    pub year: i32,
+    /// Only those without a follow-up record.
+    pub missing_only: Option<bool>,
+    pub lang: Option<String>,
+}
+
+/// HTX rated weak or formal-only in a year, with their follow-up records.
+#[utoipa::path(get, path = "/api/v1/follow-ups", params(FollowUpQuery), tag = "evaluation", responses((status = 200, body = Vec<NeedsFollowUp>)))]
+async fn follow_ups(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<FollowUpQuery>,
+) -> ApiResult<Json<Vec<NeedsFollowUp>>> {
+    let reg = st.registry.clone();
+    let mut list = blocking(lang, move || reg.needing_follow_up(q.year)).await?;
+    if q.missing_only.unwrap_or(false) {
+        list.retain(|n| n.follow_up.is_none());
+    }
+    Ok(Json(list))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FollowUpRequest {
+    #[serde(flatten)]
+    pub input: FollowUpInput,
+    pub version: Option<i64>,
+}
+
+/// Record or update the follow-up of a weak or formal-only HTX.
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/follow-ups/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = FollowUpRequest, tag = "evaluation",
+    responses((status = 200, body = FollowUpRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_follow_up(
+    State(st): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Path((id, year)): Path<(OrgId, i32)>,
+    Json(r): Json<FollowUpRequest>,
+) -> ApiResult<Json<FollowUpRecord>> {
+    let reg = st.registry.clone();
+    let who = actor(&headers, "api: follow-up");
+    Ok(Json(
+        blocking(lang, move || {
+            reg.save_follow_up(id, year, r.input, r.version, &who)
+        })
+        .await?,
+    ))
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/rule-sets", get(rule_sets))
+        .route(
+            "/api/v1/organisations/{id}/reports/{year}",
+            get(get_report).put(put_report),
+        )
+        .route(
+            "/api/v1/organisations/{id}/reports/{year}/history",
+            get(report_history),
+        )
+        .route("/api/v1/reports/missing", get(missing))
+        .route(
+            "/api/v1/organisations/{id}/evaluations/{year}",
+            get(get_evaluation).put(put_scores),
+        )
+        .route(
+            "/api/v1/organisations/{id}/evaluations/{year}/actions",
+            post(act),
+        )
+        .route("/api/v1/evaluations", get(evaluations))
+        .route("/api/v1/targets", get(targets))
+        .route("/api/v1/targets/{id}", put(put_target))
+        .route("/api/v1/follow-ups", get(follow_ups))
+        .route(
+            "/api/v1/organisations/{id}/follow-ups/{year}",
+            put(put_follow_up),
+        )
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(rule_sets, get_report, put_report, report_history, missing, get_evaluation, put_scores, act, evaluations, targets, put_target, follow_ups, put_follow_up),
+    components(schemas(ReportRequest, ScoresRequest, ActionRequest, TargetRequest, TargetRecord, FollowUpRequest, ReportRecord, EvaluationRecord, TargetReport, MissingFiling, NeedsFollowUp, FollowUpRecord, RuleSet)),
+    tags((name = "reports", description = "Annual reports"), (name = "evaluation", description = "Evaluation, classification and follow-up"), (name = "targets", description = "Letter 538 targets and indicators"))
+)]
+pub struct EvalDoc;
