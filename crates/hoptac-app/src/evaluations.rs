@@ -479,6 +479,58 @@ impl Registry {
         })
     }
 
+    /// The sheet an import would write: a new draft, the existing draft with the new
+    /// scores, or (historical sheets) an approved one with its outcome.
+    pub(crate) fn prepare_sheet(
+        &self,
+        org_id: OrgId,
+        year: i32,
+        scores: BTreeMap<String, i32>,
+        approved: bool,
+        existing: Option<&Evaluation>,
+        actor: &Actor,
+    ) -> Result<Evaluation> {
+        let org = self.get(org_id, None)?;
+        let rs = self.rule_set_for(
+            org.kind,
+            org.fields.sector,
+            year,
+            existing.map(|e| e.rule_set.as_str()),
+        )?;
+        let this = self.report(org_id, year).ok().map(|r| r.report.figures);
+        let last = self.report(org_id, year - 1).ok().map(|r| r.report.figures);
+        let mut e = existing.cloned().unwrap_or(Evaluation {
+            org_id,
+            year,
+            rule_set: rs.id.clone(),
+            state: EvalState::Draft,
+            scores: BTreeMap::new(),
+            reasons: BTreeMap::new(),
+            proposals: vec![],
+            report_version: None,
+            outcome: None,
+            prepared_by: actor.name.clone(),
+            submitted_at: None,
+            reviewed_by: None,
+            approved_by: None,
+            approved_at: None,
+            imported: false,
+            last_return: None,
+        });
+        e.scores.extend(scores);
+        e.proposals = propose(&rs, this.as_ref(), last.as_ref());
+        if approved {
+            self.classify_into(&mut e)?;
+            let now = Utc::now();
+            e.state = EvalState::Approved;
+            e.imported = true;
+            e.submitted_at = e.submitted_at.or(Some(now));
+            e.approved_by = Some(actor.name.clone());
+            e.approved_at = Some(now);
+        }
+        Ok(e)
+    }
+
     pub fn evaluation(&self, org_id: OrgId, year: i32) -> Result<EvaluationRecord> {
         let d: Option<Doc<Evaluation>> =
             self.db.read(|c| docs::get(c, KIND, &key(org_id, year)))?;

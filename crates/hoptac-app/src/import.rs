@@ -911,7 +911,7 @@ fn join_ids(ids: &[OrgId]) -> String {
         .join(", ")
 }
 
-fn read_error_message(e: &hoptac_io::grid::ReadError, lang: Lang) -> String {
+pub(crate) fn read_error_message(e: &hoptac_io::grid::ReadError, lang: Lang) -> String {
     use hoptac_io::grid::ReadError::*;
     match (e, lang) {
         (UnsupportedType(n), Lang::Vi) => {
@@ -928,7 +928,7 @@ fn read_error_message(e: &hoptac_io::grid::ReadError, lang: Lang) -> String {
     }
 }
 
-fn note_message(n: &Note, lang: Lang) -> String {
+pub(crate) fn note_message(n: &Note, lang: Lang) -> String {
     match (n, lang) {
         (Note::HiddenColumn { column, header }, Lang::Vi) => {
             format!("Cột {column} (\"{header}\") đang ẩn: bỏ qua")

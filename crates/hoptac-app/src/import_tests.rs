@@ -213,3 +213,103 @@ hoptac_testkit::both_backends! {
         assert_eq!(r.unchanged, 2);
     }
 }
+
+mod documents {
+    use super::*;
+    use crate::evaluations::EvalState;
+    use crate::import_docs::{import_reports, import_score_sheets, DocImportOptions};
+    use hoptac_domain::evaluation::Rating;
+    use hoptac_domain::report::ReportStage;
+
+    fn doc_opts(dry_run: bool, approved: bool) -> DocImportOptions {
+        DocImportOptions {
+            year: None,
+            dry_run,
+            lang: Lang::Vi,
+            approved,
+        }
+    }
+
+    fn by_tax(reg: &Registry, tax: &str) -> i64 {
+        reg.list(
+            &OrgFilter {
+                q: Some(tax.into()),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .expect("list")
+        .items[0]
+            .id
+    }
+
+    hoptac_testkit::both_backends! {
+        fn annual_reports_import_check_first_and_once(url) {
+            let reg = registry(&url);
+            run(&reg, "registry_messy.xlsx", &opts(Some(OrgKind::Cooperative), false)).expect("registry");
+            let (name, bytes) = fixture("reports_2024.xlsx");
+            let dry = import_reports(&reg, &name, bytes.clone(), &doc_opts(true, false), &actor()).expect("dry");
+            assert_eq!((dry.created, dry.written), (4, false));
+            let r = import_reports(&reg, &name, bytes.clone(), &doc_opts(false, false), &actor()).expect("import");
+            assert_eq!((r.created, r.updated, r.unchanged), (4, 0, 0));
+            assert!(r.notes.iter().any(|n| n.contains("tổng cộng")), "{:?}", r.notes);
+            let again = import_reports(&reg, &name, bytes, &doc_opts(false, false), &actor()).expect("again");
+            assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4));
+            let hd = reg.report(by_tax(&reg, "4900101001"), 2024).expect("report").report;
+            assert_eq!((hd.figures.revenue, hd.figures.total_capital_end, hd.stage), (Some(2_300_500_000), Some(1_250_000_000), ReportStage::Final));
+            let tt = reg.report(by_tax(&reg, "4900101002"), 2024).expect("report").report;
+            assert_eq!(tt.figures.pre_tax_profit, Some(-35_000_000), "a loss is a negative profit, allowed");
+            let hung_dao = reg.report(by_tax(&reg, "4900101003"), 2024).expect("report").report;
+            assert_eq!((hung_dao.stage, hung_dao.figures.sanctioned), (ReportStage::Estimate, Some(true)));
+            let mai_pha = reg.report(by_tax(&reg, "4900101005"), 2024).expect("report").report;
+            assert_eq!(mai_pha.figures.supplied_to_members, Some(1_000_000_000));
+        }
+
+        fn bad_reports_write_nothing_and_say_where(url) {
+            let reg = registry(&url);
+            run(&reg, "registry_messy.xlsx", &opts(Some(OrgKind::Cooperative), false)).expect("registry");
+            let (name, bytes) = fixture("reports_bad.csv");
+            match import_reports(&reg, &name, bytes, &doc_opts(false, false), &actor()) {
+                Err(AppError::ImportRejected(r)) => {
+                    let at: Vec<(usize, &str)> = r.errors.iter().map(|e| (e.row, e.field.as_str())).collect();
+                    assert_eq!(at, vec![(2, "revenue"), (3, "year"), (4, "year"), (5, "tax_code"), (6, "months_suspended")], "{:?}", r.errors);
+                    assert!(r.errors[1].message.contains("trước khi thành lập"), "{}", r.errors[1].message);
+                    assert!(r.errors[2].message.contains("2027"), "{}", r.errors[2].message);
+                    assert_eq!(r.errors[0].column.as_deref(), Some("D"));
+                }
+                other => panic!("expected a rejected import, got {other:?}"),
+            }
+            assert!(reg.reports_for_year(2024).expect("reports").is_empty());
+        }
+
+        fn score_sheets_import_as_approved_history(url) {
+            let reg = registry(&url);
+            run(&reg, "registry_messy.xlsx", &opts(Some(OrgKind::Cooperative), false)).expect("registry");
+            run(&reg, "registry_unaccented.csv", &opts(None, false)).expect("groups");
+            let (name, bytes) = fixture("scores_2024.xlsx");
+            let r = import_score_sheets(&reg, &name, bytes.clone(), &doc_opts(false, true), &actor()).expect("import");
+            assert_eq!(r.created, 3);
+            let rating = |tax: &str| {
+                let e = reg.evaluation(by_tax(&reg, tax), 2024).expect("sheet").evaluation;
+                assert_eq!((e.state, e.imported), (EvalState::Approved, true));
+                e.outcome.expect("outcome").rating
+            };
+            assert_eq!(rating("4900101001"), Rating::Good);
+            assert_eq!(rating("4900101002"), Rating::Fair);
+            assert_eq!(rating("4900101005"), Rating::Weak);
+            let again = import_score_sheets(&reg, &name, bytes, &doc_opts(false, true), &actor()).expect("again");
+            assert_eq!(again.unchanged, 3);
+            let (name, bytes) = fixture("scores_bad.xlsx");
+            match import_score_sheets(&reg, &name, bytes, &doc_opts(false, true), &actor()) {
+                Err(AppError::ImportRejected(r)) => {
+                    let msgs: Vec<String> = r.errors.iter().map(|e| format!("{}:{}:{}", e.row, e.column.clone().unwrap_or_default(), e.message)).collect();
+                    assert!(msgs.iter().any(|m| m.starts_with("2:F:") && m.contains("vượt mức tối đa")), "{msgs:?}");
+                    assert!(msgs.iter().any(|m| m.starts_with("2:AC:") && m.contains("không có tiêu chí 16")), "{msgs:?}");
+                    assert!(msgs.iter().any(|m| m.starts_with("3:") && m.contains("Tổ hợp tác")), "{msgs:?}");
+                }
+                other => panic!("expected a rejected import, got {other:?}"),
+            }
+            assert_eq!(reg.evaluations_for_year(2024).expect("sheets").len(), 3, "nothing more written");
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod evaluations;
 pub mod export;
 pub mod followups;
 pub mod import;
+pub mod import_docs;
 pub mod indicators;
 pub mod registry;
 pub mod reports;

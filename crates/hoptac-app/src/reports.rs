@@ -83,6 +83,22 @@ impl Registry {
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
+        self.db
+            .write(|c| self.file_report_in(c, org_id, year, stage, figures.clone(), version, actor))
+    }
+
+    /// Writes a checked report inside a transaction (imports write many in one).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn file_report_in(
+        &self,
+        c: &mut dyn hoptac_store::Conn,
+        org_id: OrgId,
+        year: i32,
+        stage: ReportStage,
+        figures: ReportFigures,
+        version: Option<i64>,
+        actor: &Actor,
+    ) -> Result<ReportRecord> {
         let now = Utc::now();
         let stamp = Stamp {
             author: &actor.name,
@@ -91,63 +107,61 @@ impl Registry {
             now,
         };
         let id = key(org_id, year);
-        self.db.write(|c| {
-            let current: Option<Doc<AnnualReport>> = docs::get(c, KIND, &id)?;
-            match (current, version) {
-                (None, _) => {
-                    let r = AnnualReport {
-                        org_id,
-                        year,
-                        stage,
-                        figures: figures.clone(),
-                        filed_at: now,
-                        final_at: (stage == ReportStage::Final).then_some(now),
-                    };
-                    docs::insert(
-                        c,
-                        KIND,
-                        &id,
-                        Some(org_id),
-                        Some(i64::from(year)),
-                        Some(stage.code()),
-                        &r,
-                        &stamp,
-                    )
-                    .map_err(|e| match e {
-                        StoreError::Unique(_) => stale(&id, 0, 0),
-                        e => e.into(),
-                    })?;
-                    Ok(ReportRecord {
-                        version: 1,
-                        report: r,
-                    })
-                }
-                (Some(cur), None) => Err(stale_doc(&cur, 0)),
-                (Some(cur), Some(v)) if cur.version != v => Err(stale_doc(&cur, v)),
-                (Some(cur), Some(v)) => {
-                    if cur.body.stage == ReportStage::Final && stage == ReportStage::Estimate {
-                        return Err(AppError::refused(
-                            "report_already_final",
-                            "Báo cáo đã là chính thức, không thể trở lại số ước tính",
-                            "The report is already final and cannot go back to an estimate",
-                        ));
-                    }
-                    let mut r = cur.body.clone();
-                    r.figures.apply(&figures);
-                    if r.stage == ReportStage::Estimate && stage == ReportStage::Final {
-                        r.final_at = Some(now);
-                    }
-                    r.stage = stage;
-                    if !docs::update(c, KIND, &id, v, Some(stage.code()), &r, &stamp)? {
-                        return Err(stale_doc(&cur, v));
-                    }
-                    Ok(ReportRecord {
-                        version: v + 1,
-                        report: r,
-                    })
-                }
+        let current: Option<Doc<AnnualReport>> = docs::get(c, KIND, &id)?;
+        match (current, version) {
+            (None, _) => {
+                let r = AnnualReport {
+                    org_id,
+                    year,
+                    stage,
+                    figures: figures.clone(),
+                    filed_at: now,
+                    final_at: (stage == ReportStage::Final).then_some(now),
+                };
+                docs::insert(
+                    c,
+                    KIND,
+                    &id,
+                    Some(org_id),
+                    Some(i64::from(year)),
+                    Some(stage.code()),
+                    &r,
+                    &stamp,
+                )
+                .map_err(|e| match e {
+                    StoreError::Unique(_) => stale(&id, 0, 0),
+                    e => e.into(),
+                })?;
+                Ok(ReportRecord {
+                    version: 1,
+                    report: r,
+                })
             }
-        })
+            (Some(cur), None) => Err(stale_doc(&cur, 0)),
+            (Some(cur), Some(v)) if cur.version != v => Err(stale_doc(&cur, v)),
+            (Some(cur), Some(v)) => {
+                if cur.body.stage == ReportStage::Final && stage == ReportStage::Estimate {
+                    return Err(AppError::refused(
+                        "report_already_final",
+                        "Báo cáo đã là chính thức, không thể trở lại số ước tính",
+                        "The report is already final and cannot go back to an estimate",
+                    ));
+                }
+                let mut r = cur.body.clone();
+                r.figures.apply(&figures);
+                if r.stage == ReportStage::Estimate && stage == ReportStage::Final {
+                    r.final_at = Some(now);
+                }
+                r.stage = stage;
+                if !docs::update(c, KIND, &id, v, Some(stage.code()), &r, &stamp)? {
+                    return Err(stale_doc(&cur, v));
+                }
+                Ok(ReportRecord {
+                    version: v + 1,
+                    report: r,
+                })
+            }
+        }
     }
 
     pub fn report(&self, org_id: OrgId, year: i32) -> Result<ReportRecord> {
