@@ -207,3 +207,97 @@ fn serve_answers_http_on_loopback() {
     assert!(r.contains("\"total\":1"), "{r}");
     assert!(r.contains("Hợp tác xã Vận tải Minh Sơn, Hữu Lũng"), "{r}");
 }
+
+#[test]
+fn targets_reports_and_scores_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    let f = |n: &str| fixture(n).to_str().expect("path").to_owned();
+    ok(&hoptac(
+        &db,
+        &["import", &f("registry_messy.xlsx"), "--kind", "HTX"],
+    ));
+    let o = hoptac(
+        &db,
+        &["import", &f("reports_2024.xlsx"), "--what", "reports"],
+    );
+    ok(&o);
+    assert!(
+        text(&o.stdout).contains("4 thêm mới"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = hoptac(&db, &["import", &f("reports_bad.csv"), "--what", "reports"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("Dòng 3, cột C \"Năm\""),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = hoptac(
+        &db,
+        &[
+            "import",
+            &f("scores_2024.xlsx"),
+            "--what",
+            "scores",
+            "--approved",
+            "--as",
+            "so-tai-chinh",
+        ],
+    );
+    ok(&o);
+    let o = hoptac(&db, &["targets", "--year", "2024"]);
+    ok(&o);
+    let table = text(&o.stdout);
+    assert!(
+        table.contains("Tỷ lệ HTX xếp loại tốt, khá")
+            && table.contains("66,7%")
+            && table.contains("2/3"),
+        "{table}"
+    );
+    let o = hoptac(
+        &db,
+        &[
+            "targets", "--year", "2024", "--by", "district", "--format", "csv",
+        ],
+    );
+    ok(&o);
+    assert!(o.stdout.starts_with(b"\xEF\xBB\xBF"));
+    assert!(
+        text(&o.stdout).contains("Huyện Tràng Định"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = hoptac(&db, &["targets", "--year", "2024", "--format", "json"]);
+    ok(&o);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["targets"][3]["current"]["denominator"], 3);
+    let o = hoptac(&db, &["follow-ups", "--year", "2024", "--missing-only"]);
+    ok(&o);
+    assert!(
+        text(&o.stdout).contains("Hợp tác xã Rau sạch Mai Pha"),
+        "the weak one: {}",
+        text(&o.stdout)
+    );
+    let o = hoptac(&db, &["filings", "--year", "2024"]);
+    ok(&o);
+    assert!(text(&o.stdout).contains("Chưa nộp"), "{}", text(&o.stdout));
+    // A broken rule set file is refused, naming the criterion.
+    let bad = dir.path().join("bad.toml");
+    let shipped = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/rulesets/tt01-2020.toml"),
+    )
+    .expect("read");
+    std::fs::write(&bad, shipped.replacen("max = 6\n", "max = 5\n", 1)).expect("write");
+    let o = hoptac(
+        &db,
+        &["--rule-sets", bad.to_str().expect("path"), "targets"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("tiêu chí 1:"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -160,11 +160,16 @@ pub fn stopped_timeline(changes: &[Change]) -> Vec<(NaiveDate, bool)> {
 }
 
 impl Registry {
-    /// The rule sets this registry knows (shipped ones).
+    /// The rule sets this registry knows: the shipped ones and any loaded from files.
     pub fn rule_sets(&self) -> Result<Vec<RuleSet>> {
-        RuleSet::shipped().map_err(|e| {
+        let mut all = RuleSet::shipped().map_err(|e| {
             AppError::refused("bad_rule_set", e.message(Lang::Vi), e.message(Lang::En))
-        })
+        })?;
+        for extra in self.extra_rule_sets.iter() {
+            all.retain(|r| r.id != extra.id);
+            all.push(extra.clone());
+        }
+        Ok(all)
     }
 
     /// The rule set for an organisation and year: the one named, else the newest that

@@ -47,6 +47,8 @@ pub struct Registry {
     places: Arc<RwLock<Gazetteer>>,
     pub law: LawRules,
     today: Option<NaiveDate>,
+    /// Rule sets loaded from files, beside (or replacing, by id) the shipped ones.
+    pub(crate) extra_rule_sets: Arc<Vec<hoptac_domain::ruleset::RuleSet>>,
 }
 
 fn store(e: StoreError) -> AppError {
@@ -79,9 +81,54 @@ impl Registry {
             places: Arc::new(RwLock::new(places)),
             law: LawRules::default(),
             today: None,
+            extra_rule_sets: Arc::new(Vec::new()),
         };
         reg.seed_targets()?;
         Ok(reg)
+    }
+
+    /// Adds rule sets read from a file or a folder of `.toml` files; a broken file is
+    /// refused with the criterion named.
+    pub fn with_rule_sets_from(mut self, path: &std::path::Path) -> Result<Self> {
+        let files: Vec<std::path::PathBuf> = if path.is_dir() {
+            let mut v: Vec<_> = std::fs::read_dir(path)
+                .map_err(|e| {
+                    AppError::refused(
+                        "rule_sets_unreadable",
+                        format!("{}: {e}", path.display()),
+                        format!("{}: {e}", path.display()),
+                    )
+                })?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            v.sort();
+            v
+        } else {
+            vec![path.to_owned()]
+        };
+        let mut sets = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).map_err(|e| {
+                AppError::refused(
+                    "rule_sets_unreadable",
+                    format!("{}: {e}", f.display()),
+                    format!("{}: {e}", f.display()),
+                )
+            })?;
+            let rs = hoptac_domain::ruleset::RuleSet::parse(&text, &f.display().to_string())
+                .map_err(|e| {
+                    AppError::refused(
+                        "bad_rule_set",
+                        e.message(hoptac_domain::Lang::Vi),
+                        e.message(hoptac_domain::Lang::En),
+                    )
+                })?;
+            sets.push(rs);
+        }
+        self.extra_rule_sets = Arc::new(sets);
+        Ok(self)
     }
 
     /// Fixes "today" (tests and demo generation only).

@@ -48,6 +48,9 @@ struct Global {
     /// Language of messages: vi (default) or en.
     #[arg(long, global = true, env = "HOPTAC_LANG", default_value = "vi")]
     lang: String,
+    /// Extra evaluation rule sets: a .toml file or a folder of them (checked on load).
+    #[arg(long, global = true, env = "HOPTAC_RULE_SETS")]
+    rule_sets: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -66,6 +69,10 @@ enum Command {
     Backup(BackupArgs),
     /// Letter 538's targets and indicators for a year (table, JSON or CSV).
     Targets(TargetsArgs),
+    /// Who has not filed the self-evaluation or the final report by its deadline, by commune.
+    Filings(FilingsArgs),
+    /// HTX rated weak or formal-only in a year, and their follow-up plans.
+    FollowUps(FollowUpsArgs),
 }
 
 #[derive(Args)]
@@ -79,9 +86,19 @@ struct ServeArgs {
 struct ImportArgs {
     /// The .xlsx or .csv file.
     file: PathBuf,
+    /// What the file holds: registry (organisations), reports (annual reports) or
+    /// scores (score sheets, one column per sub-criterion).
+    #[arg(long, default_value = "registry")]
+    what: String,
     /// Kind of every row when the file has no "Loại hình" column: HTX, LHHTX or THT.
     #[arg(long)]
     kind: Option<String>,
+    /// Reports and scores: the year of every row when the file has no "Năm" column.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Scores: enter the sheets as approved historical sheets (provincial officers).
+    #[arg(long)]
+    approved: bool,
     /// Check the whole file and report, without writing anything.
     #[arg(long)]
     dry_run: bool,
@@ -159,12 +176,40 @@ struct TargetsArgs {
 }
 
 #[derive(Args)]
+struct FilingsArgs {
+    #[arg(long)]
+    year: i32,
+    /// self-evaluation (due 15/12) or final-report (due 15/01 of the next year).
+    #[arg(long, default_value = "final-report")]
+    filing: String,
+}
+
+#[derive(Args)]
+struct FollowUpsArgs {
+    #[arg(long)]
+    year: i32,
+    /// Only those without a follow-up record.
+    #[arg(long)]
+    missing_only: bool,
+}
+
+#[derive(Args)]
 struct BackupArgs {
     /// Where to write the copy (must not exist).
     dest: PathBuf,
 }
 
 struct Failure(String);
+
+/// Prints a line to standard output; a closed pipe (`hoptac … | head`) ends the
+/// program quietly instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    };
+}
 
 fn fail(e: AppError, lang: Lang) -> Failure {
     Failure(e.message(lang))
@@ -193,7 +238,11 @@ fn open(g: &Global, lang: Lang) -> Result<Registry, Failure> {
             }));
         }
     }
-    Registry::open(db, province).map_err(|e| fail(e, lang))
+    let reg = Registry::open(db, province).map_err(|e| fail(e, lang))?;
+    match &g.rule_sets {
+        Some(p) => reg.with_rule_sets_from(p).map_err(|e| fail(e, lang)),
+        None => Ok(reg),
+    }
 }
 
 pub fn run() -> ExitCode {
@@ -208,7 +257,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Serve(a) => open(&cli.global, lang).and_then(|reg| serve(reg, &a.bind, lang)),
         Command::Migrate => open(&cli.global, lang).map(|_| {
-            println!(
+            outln!(
                 "{}",
                 lang.t(
                     "Cơ sở dữ liệu đã được cập nhật cấu trúc.",
@@ -220,9 +269,13 @@ pub fn run() -> ExitCode {
         Command::Export(a) => open(&cli.global, lang).and_then(|reg| export_cmd(&reg, *a, lang)),
         Command::Demo(a) => demo(&cli.global, a, lang),
         Command::Targets(a) => open(&cli.global, lang).and_then(|reg| targets_cmd(&reg, a, lang)),
+        Command::Filings(a) => open(&cli.global, lang).and_then(|reg| filings_cmd(&reg, a, lang)),
+        Command::FollowUps(a) => {
+            open(&cli.global, lang).and_then(|reg| follow_ups_cmd(&reg, a, lang))
+        }
         Command::Backup(a) => open(&cli.global, lang).and_then(|reg| {
             backup_sqlite(&reg.db, &a.dest).map_err(|e| fail(e.into(), lang))?;
-            println!(
+            outln!(
                 "{} {}",
                 lang.t("Đã sao lưu vào", "Backed up to"),
                 a.dest.display()
@@ -252,7 +305,7 @@ fn serve(reg: Registry, bind: &str, lang: Lang) -> Result<(), Failure> {
             })
         })?;
         let addr = listener.local_addr().map_err(|e| Failure(e.to_string()))?;
-        println!(
+        outln!(
             "hoptac: http://{addr}  ({})",
             lang.t("Ctrl-C để dừng", "Ctrl-C to stop")
         );
@@ -350,10 +403,24 @@ fn import(reg: &Registry, a: ImportArgs, lang: Lang) -> Result<(), Failure> {
             }
         }
     };
-    match import_file(reg, &name, bytes, &opts, &actor, &progress) {
+    let doc_opts = hoptac_app::import_docs::DocImportOptions {
+        year: a.year,
+        dry_run: a.dry_run,
+        lang,
+        approved: a.approved,
+    };
+    let result = match a.what.as_str() {
+        "registry" => import_file(reg, &name, bytes, &opts, &actor, &progress),
+        "reports" => hoptac_app::import_docs::import_reports(reg, &name, bytes, &doc_opts, &actor),
+        "scores" => {
+            hoptac_app::import_docs::import_score_sheets(reg, &name, bytes, &doc_opts, &actor)
+        }
+        w => return Err(Failure(format!("--what {w}: registry, reports, scores"))),
+    };
+    match result {
         Ok(r) => {
             print_report(&r, lang);
-            println!("{}", r.summary(lang));
+            outln!("{}", r.summary(lang));
             Ok(())
         }
         Err(AppError::ImportRejected(r)) => {
@@ -426,9 +493,11 @@ fn export_cmd(reg: &Registry, a: ExportArgs, lang: Lang) -> Result<(), Failure> 
     };
     let (bytes, _) = export(reg, &filter, format, lang).map_err(|e| fail(e, lang))?;
     if a.file.as_os_str() == "-" {
-        std::io::stdout()
-            .write_all(&bytes)
-            .map_err(|e| Failure(e.to_string()))?;
+        match std::io::stdout().write_all(&bytes) {
+            // The reader stopped early (`| head`): not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+            r => r.map_err(|e| Failure(e.to_string()))?,
+        }
     } else {
         std::fs::write(&a.file, &bytes)
             .map_err(|e| Failure(format!("{}: {e}", a.file.display())))?;
@@ -534,5 +603,112 @@ fn targets_cmd(reg: &Registry, a: TargetsArgs, lang: Lang) -> Result<(), Failure
         "csv" => out.write_all(&crate::targets::csv(&report, lang)),
         f => return Err(Failure(format!("--format {f}: table, json, csv"))),
     };
-    written.map_err(|e| Failure(e.to_string()))
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Failure(e.to_string())),
+    }
+}
+
+fn filings_cmd(reg: &Registry, a: FilingsArgs, lang: Lang) -> Result<(), Failure> {
+    use hoptac_app::reports::Filing;
+    let filing = match a.filing.replace('_', "-").as_str() {
+        "final-report" | "final" => Filing::FinalReport,
+        "self-evaluation" | "self" => Filing::SelfEvaluation,
+        f => {
+            return Err(Failure(format!(
+                "--filing {f}: final-report, self-evaluation"
+            )))
+        }
+    };
+    let missing = reg
+        .missing_filings(
+            a.year,
+            filing,
+            reg.today(),
+            &hoptac_domain::report::Deadlines::default(),
+        )
+        .map_err(|e| fail(e, lang))?;
+    let places = reg.places();
+    let mut by_commune: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for m in &missing {
+        let commune = m
+            .org
+            .places
+            .commune_2025
+            .as_deref()
+            .and_then(|c| places.units.commune(hoptac_domain::Scheme::Y2025, c))
+            .map_or_else(
+                || lang.t("(chưa rõ)", "(unknown)").to_owned(),
+                |c| c.name.clone(),
+            );
+        by_commune
+            .entry(commune)
+            .or_default()
+            .push(format!("{} ({})", m.org.name(), m.org.id));
+    }
+    let due = missing
+        .first()
+        .map(|m| hoptac_domain::i18n::format_date(m.due))
+        .unwrap_or_default();
+    outln!(
+        "{}: {} {}",
+        lang.t("Chưa nộp", "Not filed"),
+        missing.len(),
+        if due.is_empty() {
+            String::new()
+        } else {
+            format!("({} {due})", lang.t("hạn", "due"))
+        }
+    );
+    let mut communes: Vec<_> = by_commune.into_iter().collect();
+    communes.sort_by_key(|(c, _)| hoptac_domain::text::sort_key(c));
+    for (commune, orgs) in communes {
+        outln!("\n{commune} ({})", orgs.len());
+        for o in orgs {
+            outln!("  - {o}");
+        }
+    }
+    Ok(())
+}
+
+fn follow_ups_cmd(reg: &Registry, a: FollowUpsArgs, lang: Lang) -> Result<(), Failure> {
+    let mut list = reg.needing_follow_up(a.year).map_err(|e| fail(e, lang))?;
+    if a.missing_only {
+        list.retain(|n| n.follow_up.is_none());
+    }
+    outln!(
+        "{}: {}",
+        lang.t("HTX yếu hoặc tồn tại hình thức", "Weak or formal-only HTX"),
+        list.len()
+    );
+    for n in list {
+        let causes: Vec<&str> = n
+            .causes
+            .iter()
+            .map(|c| match c {
+                hoptac_app::followups::Cause::Weak => lang.t("yếu", "weak"),
+                hoptac_app::followups::Cause::FormalOnly => {
+                    lang.t("tồn tại hình thức", "formal-only")
+                }
+            })
+            .collect();
+        let plan = match &n.follow_up {
+            Some(f) => format!(
+                "{} — {}, {} {}",
+                f.follow_up.description,
+                f.follow_up.owner,
+                lang.t("hạn", "due"),
+                hoptac_domain::i18n::format_date(f.follow_up.deadline)
+            ),
+            None => lang.t("CHƯA CÓ PHƯƠNG ÁN", "NO PLAN YET").to_owned(),
+        };
+        outln!(
+            "  {} ({}): {} — {plan}",
+            n.org.name(),
+            n.org.id,
+            causes.join(", ")
+        );
+    }
+    Ok(())
 }
