@@ -786,6 +786,7 @@ fn reports_and_evaluations(
                                 report_version: report.as_ref().map(|_| 1),
                                 outcome: Some(outcome),
                                 prepared_by: "demo: hợp tác xã".into(),
+                                editors: std::iter::once("demo: hợp tác xã".to_owned()).collect(),
                                 submitted_at: Some(at(ymd(year, 12, 12), 2)),
                                 reviewed_by: Some("demo: UBND xã".into()),
                                 approved_by: Some("demo: Sở Tài chính".into()),

@@ -43,8 +43,15 @@ hoptac_testkit::both_backends! {
         assert_eq!((fin.version, fin.report.stage), (2, ReportStage::Final));
         assert_eq!(fin.report.figures.total_capital_end, Some(500_000_000), "a correction keeps the other figures");
         assert!(matches!(reg.file_report(org.id, 2024, ReportStage::Estimate, ReportFigures::default(), Some(2), &a), Err(AppError::Refused { code: "report_already_final", .. })));
+        // A correction is checked with the figures it joins.
+        let ops = ReportFigures { months_operated: Some(10), ..Default::default() };
+        let with_ops = reg.file_report(org.id, 2024, ReportStage::Final, ops, Some(2), &a).expect("months");
+        assert!(matches!(
+            reg.file_report(org.id, 2024, ReportStage::Final, ReportFigures { months_suspended: Some(5), ..Default::default() }, Some(with_ops.version), &a),
+            Err(AppError::Invalid(_))
+        ));
         let h = reg.report_history(org.id, 2024).expect("history");
-        assert_eq!(h.iter().map(|c| c.author.as_str()).collect::<Vec<_>>(), vec!["tester", "kế toán"]);
+        assert_eq!(h.iter().map(|c| c.author.as_str()).collect::<Vec<_>>(), vec!["tester", "kế toán", "tester"]);
         assert_eq!(h[0].body.figures.revenue, Some(1_000_000_000));
         let fields = |r| match r {
             Err(AppError::Invalid(errs)) => errs.into_iter().map(|e| e.field).collect::<Vec<_>>(),
@@ -83,6 +90,16 @@ hoptac_testkit::both_backends! {
         // An incomplete sheet cannot be submitted.
         assert!(matches!(reg.transition(org.id, 2024, Action::Submit, 1, &htx_actor), Err(AppError::Refused { code: "invalid_scores", .. })));
         let e = reg.save_scores(org.id, 2024, full_scores(705), BTreeMap::new(), None, Some(1), &htx_actor).expect("complete");
+        // 2b scores 1.0 where the reports propose 0: submitting needs a reason.
+        match reg.transition(org.id, 2024, Action::Submit, e.version, &htx_actor) {
+            Err(AppError::Refused { code: "reason_required", vi, .. }) => assert!(vi.contains("2b"), "{vi}"),
+            other => panic!("expected a reason to be required, got {other:?}"),
+        }
+        let mut reasons = BTreeMap::new();
+        reasons.insert("2b".to_owned(), "Tài sản không chia tăng theo biên bản kiểm kê cuối năm".to_owned());
+        // A second person edits the sheet: they may not approve it either.
+        let bookkeeper = Actor::new("ke-toan-htx", None);
+        let e = reg.save_scores(org.id, 2024, BTreeMap::new(), reasons, None, Some(e.version), &bookkeeper).expect("reason");
         let e = reg.transition(org.id, 2024, Action::Submit, e.version, &htx_actor).expect("submit");
         let o = e.evaluation.outcome.clone().expect("outcome");
         assert_eq!((o.total, o.rating), (705, Rating::Fair));
@@ -92,6 +109,7 @@ hoptac_testkit::both_backends! {
         let e = reg.transition(org.id, 2024, Action::Submit, e.version, &htx_actor).expect("resubmit");
         let e = reg.transition(org.id, 2024, Action::Review, e.version, &commune).expect("review");
         assert!(matches!(reg.transition(org.id, 2024, Action::Approve, e.version, &htx_actor), Err(AppError::Refused { code: "approver_prepared", .. })));
+        assert!(matches!(reg.transition(org.id, 2024, Action::Approve, e.version, &bookkeeper), Err(AppError::Refused { code: "approver_prepared", .. })));
         let e = reg.transition(org.id, 2024, Action::Approve, e.version, &province).expect("approve");
         assert_eq!(e.evaluation.state, EvalState::Approved);
         // Approved sheets are locked.

@@ -81,6 +81,9 @@ pub struct Evaluation {
     pub report_version: Option<i64>,
     pub outcome: Option<Outcome>,
     pub prepared_by: String,
+    /// Everyone who saved scores on the sheet: none of them may approve it.
+    #[serde(default)]
+    pub editors: std::collections::BTreeSet<String>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub reviewed_by: Option<String>,
     pub approved_by: Option<String>,
@@ -261,7 +264,10 @@ impl Registry {
                 hoptac_domain::validate::FieldProblem::FutureYear(year),
             )));
         }
-        let rs = self.rule_set_for(org.kind, org.fields.sector, year, rule_set)?;
+        // A draft keeps its rule set unless one is named.
+        let existing = self.evaluation(org_id, year).ok();
+        let named = rule_set.or(existing.as_ref().map(|e| e.evaluation.rule_set.as_str()));
+        let rs = self.rule_set_for(org.kind, org.fields.sector, year, named)?;
         let errs = evaluation::check_scores(&rs, &scores, false);
         if !errs.is_empty() {
             return Err(score_errors(errs));
@@ -300,6 +306,7 @@ impl Registry {
                         report_version: None,
                         outcome: None,
                         prepared_by: actor.name.clone(),
+                        editors: std::iter::once(actor.name.clone()).collect(),
                         submitted_at: None,
                         reviewed_by: None,
                         approved_by: None,
@@ -307,8 +314,15 @@ impl Registry {
                         imported: false,
                         last_return: None,
                     };
-                    docs::insert(c, KIND, &id, Some(org_id), Some(i64::from(year)), Some("draft"), &e, &stamp)?;
-                    Ok(EvaluationRecord { version: 1, evaluation: e })
+                    match docs::insert(c, KIND, &id, Some(org_id), Some(i64::from(year)), Some("draft"), &e, &stamp) {
+                        Ok(()) => Ok(EvaluationRecord { version: 1, evaluation: e }),
+                        // Someone created it a moment ago: a conflict, not a failure.
+                        Err(hoptac_store::StoreError::Unique(_)) => match docs::get::<Evaluation>(c, KIND, &id)? {
+                            Some(cur) => Err(stale(&cur, 0)),
+                            None => Err(AppError::refused("changed", "Phiếu vừa bị sửa", "The sheet just changed")),
+                        },
+                        Err(e) => Err(e.into()),
+                    }
                 }
                 (Some(cur), v) if v != Some(cur.version) => Err(stale(&cur, v.unwrap_or(0))),
                 (Some(cur), Some(v)) => {
@@ -320,10 +334,20 @@ impl Registry {
                         ));
                     }
                     let mut e = cur.body.clone();
+                    if e.rule_set != rs.id {
+                        // Another rule set: the old scores mean nothing under it.
+                        e.scores.clear();
+                        e.reasons.clear();
+                    }
                     e.scores.extend(scores.clone());
                     e.reasons.extend(reasons.clone());
+                    let errs = evaluation::check_scores(&rs, &e.scores, false);
+                    if !errs.is_empty() {
+                        return Err(score_errors(errs));
+                    }
                     e.proposals = proposals.clone();
                     e.rule_set = rs.id.clone();
+                    e.editors.insert(actor.name.clone());
                     if !docs::update(c, KIND, &id, v, Some("draft"), &e, &stamp)? {
                         return Err(stale(&cur, v));
                     }
@@ -377,6 +401,28 @@ impl Registry {
         let mut note = None;
         match (&action, e.state) {
             (Action::Submit, EvalState::Draft) => {
+                // A proposal is only a proposal, but changing it needs a reason (§5.3).
+                let unexplained: Vec<String> = e
+                    .proposals
+                    .iter()
+                    .filter_map(|p| p.points.map(|pts| (p, pts)))
+                    .filter(|(p, pts)| e.scores.get(&p.code).is_some_and(|s| s != pts))
+                    .filter(|(p, _)| e.reasons.get(&p.code).is_none_or(|r| r.trim().is_empty()))
+                    .map(|(p, _)| p.code.clone())
+                    .collect();
+                if !unexplained.is_empty() {
+                    return Err(AppError::refused(
+                        "reason_required",
+                        format!(
+                            "Điểm khác điểm đề xuất ở tiêu chí {}: cần ghi lý do",
+                            unexplained.join(", ")
+                        ),
+                        format!(
+                            "Scores differ from the proposal for {}: give a reason",
+                            unexplained.join(", ")
+                        ),
+                    ));
+                }
                 self.classify_into(&mut e)?;
                 e.state = EvalState::Submitted;
                 e.submitted_at = Some(now);
@@ -386,7 +432,7 @@ impl Registry {
                 e.reviewed_by = Some(actor.name.clone());
             }
             (Action::Approve, EvalState::Reviewed) => {
-                if actor.name == e.prepared_by {
+                if actor.name == e.prepared_by || e.editors.contains(&actor.name) {
                     return Err(AppError::refused(
                         "approver_prepared",
                         "Người lập phiếu không được phê duyệt phiếu của mình",
@@ -515,6 +561,7 @@ impl Registry {
             report_version: None,
             outcome: None,
             prepared_by: actor.name.clone(),
+            editors: std::collections::BTreeSet::new(),
             submitted_at: None,
             reviewed_by: None,
             approved_by: None,
@@ -523,6 +570,7 @@ impl Registry {
             last_return: None,
         });
         e.scores.extend(scores);
+        e.editors.insert(actor.name.clone());
         e.proposals = propose(&rs, this.as_ref(), last.as_ref());
         if approved {
             self.classify_into(&mut e)?;

@@ -205,7 +205,16 @@ impl Registry {
                         Some(if f.closed { "closed" } else { "open" }),
                         &f,
                         &stamp,
-                    )?;
+                    )
+                    .map_err(|e| match e {
+                        // Someone recorded it a moment ago: a conflict, not a failure.
+                        hoptac_store::StoreError::Unique(_) => AppError::refused(
+                            "changed",
+                            "Phương án vừa được người khác ghi; hãy tải lại",
+                            "Someone just recorded this follow-up; reload it",
+                        ),
+                        e => e.into(),
+                    })?;
                     Ok(FollowUpRecord {
                         version: 1,
                         follow_up: f.clone(),

@@ -9,7 +9,7 @@ use crate::columns::REGISTRY_COLUMNS;
 use crate::error::{AppError, Result};
 use crate::registry::{Actor, NewOrg, Registry};
 use chrono::{NaiveDate, Utc};
-use hoptac_domain::history::ChangeBody;
+use hoptac_domain::history::{ChangeBody, OrgState};
 use hoptac_domain::i18n::{field_label, place_message, problem_message, Lang};
 use hoptac_domain::list::OrgView;
 use hoptac_domain::org::{OrgFields, OrgId, OrgKind, ProductClass, Sector, Status, StatusChange};
@@ -129,6 +129,8 @@ enum Plan {
         kind: OrgKind,
         fields: Box<OrgFields>,
         status: StatusChange,
+        /// When the status is not active: the day it took effect.
+        status_at: Option<NaiveDate>,
     },
     Update {
         id: OrgId,
@@ -556,7 +558,11 @@ pub fn import_file(
             let mut row = parse_row(&mut ctx, r, opts.kind);
             let n = row.number;
             let name = row.fields.name.clone().unwrap_or_default();
-            if let Some(t) = row.fields.tax_code.clone() {
+            let normalised_tax = row.fields.tax_code.as_deref().map(|t| {
+                hoptac_domain::validate::TaxCode::parse(t)
+                    .map_or_else(|| t.to_owned(), |tc| tc.as_str().to_owned())
+            });
+            if let Some(t) = normalised_tax {
                 if let Some(prev) = seen_tax.insert(t.clone(), n) {
                     ctx.err(
                         n,
@@ -612,12 +618,26 @@ pub fn import_file(
                         );
                         continue;
                     }
+                    let effective = row.effective.unwrap_or(today);
+                    // The place was read in the scheme of the founding date; an update
+                    // takes effect on its own date. The same place keeps what is stored;
+                    // another one is read again in the scheme in force on that date.
+                    if let Some(p) = row.fields.place.clone() {
+                        let same =
+                            places.both_schemes(&p, None).commune_2025 == cur.places.commune_2025;
+                        if same {
+                            row.fields.place = None;
+                        } else if !r.cells.contains_key("scheme")
+                            && Scheme::in_force_on(effective) != p.scheme
+                        {
+                            row.fields.place = ctx.place(r, effective);
+                        }
+                    }
                     for e in validator.check(cur.kind, &mut row.fields, false) {
                         if !row.already_reported(&e.field) {
                             ctx.field_error(n, &e);
                         }
                     }
-                    let effective = row.effective.unwrap_or(today);
                     if let Some(e) = validator.check_effective(effective) {
                         ctx.field_error(n, &e);
                     }
@@ -637,17 +657,35 @@ pub fn import_file(
                             }
                         }
                     }
-                    let patch = cur.fields.changes_to(&row.fields);
+                    // Back-dated rows are compared with what was in force on their date.
+                    let base = if effective < today {
+                        OrgState::fold(
+                            cur.id,
+                            cur.kind,
+                            &orgs::changes(c, cur.id)?,
+                            Some(effective),
+                        )
+                        .map(|s| s.fields)
+                        .unwrap_or_default()
+                    } else {
+                        cur.fields.clone()
+                    };
+                    let patch = base.changes_to(&row.fields);
                     let mut bodies = Vec::new();
                     let mut changed: Vec<String> = patch.as_map().keys().cloned().collect();
                     if !patch.is_empty() {
                         bodies.push((effective, ChangeBody::Fields { fields: patch }));
                     }
                     if let Some(s) = row.status.take() {
-                        let same = s.status == cur.status
-                            && (s.status != Status::Suspended
-                                || s.until == cur.status_detail.until);
-                        if !same {
+                        // Same as recorded, or as in force today (an ended suspension
+                        // reads as active), is no change.
+                        let as_recorded = s.status == cur.status_detail.status
+                            && s.until == cur.status_detail.until;
+                        let as_today = s.status == cur.status && s.status != Status::Suspended;
+                        for e in crate::registry::check_status(cur.kind, &s) {
+                            ctx.field_error(n, &e);
+                        }
+                        if !(as_recorded || as_today) {
                             let d = row.status_date.unwrap_or(effective);
                             if let Some(e) = validator.check_effective(d) {
                                 ctx.field_error(
@@ -715,17 +753,42 @@ pub fn import_file(
                         },
                         &places,
                     ) {
-                        Ok((kind, fields, status)) => plans.push(Planned {
-                            row: n,
-                            plan: Plan::Create {
-                                kind,
-                                fields: Box::new(fields),
-                                status,
-                            },
-                            name,
-                            id: None,
-                            changed: vec![],
-                        }),
+                        Ok((kind, fields, status)) => {
+                            // A status other than active is an event on the row's status
+                            // date (or the import date), after the founding.
+                            let status_at = (status.status != Status::Active)
+                                .then(|| row.status_date.unwrap_or(today));
+                            if let (Some(at), Some(founded)) = (status_at, fields.founding_date) {
+                                if at < founded {
+                                    ctx.err(
+                                        n,
+                                        "status_date",
+                                        match lang {
+                                            Lang::Vi => format!(
+                                                "ngày {} trước ngày thành lập {}",
+                                                hoptac_domain::i18n::format_date(at),
+                                                hoptac_domain::i18n::format_date(founded)
+                                            ),
+                                            Lang::En => format!(
+                                                "{at} is before the founding date {founded}"
+                                            ),
+                                        },
+                                    );
+                                }
+                            }
+                            plans.push(Planned {
+                                row: n,
+                                plan: Plan::Create {
+                                    kind,
+                                    fields: Box::new(fields),
+                                    status,
+                                    status_at,
+                                },
+                                name,
+                                id: None,
+                                changed: vec![],
+                            });
+                        }
                         Err(AppError::Invalid(errs)) => {
                             for e in errs.iter().filter(|e| !row.already_reported(&e.field)) {
                                 ctx.field_error(n, e);
@@ -793,6 +856,7 @@ pub fn import_file(
                     kind,
                     fields,
                     status,
+                    status_at,
                 } => {
                     reg.insert_new(
                         c,
@@ -800,6 +864,7 @@ pub fn import_file(
                         *kind,
                         (**fields).clone(),
                         status.clone(),
+                        *status_at,
                         actor,
                         now,
                         &places,
@@ -897,8 +962,17 @@ fn find_existing(
     }
     if let Some(k) = match_key(places, kind, &row.fields) {
         let ids = orgs::by_match_key(c, &k)?;
-        if let [id] = ids.as_slice() {
-            return load(c, *id);
+        match ids.as_slice() {
+            [id] => return load(c, *id),
+            [] => {}
+            many => {
+                // Never guess, and never add a third twin: ask for a number.
+                ctx.err(row.number, "name", match ctx.lang {
+                    Lang::Vi => format!("khớp với nhiều hồ sơ cùng tên, loại hình và địa bàn ({}); ghi thêm mã hồ sơ hoặc mã số thuế", join_ids(many)),
+                    Lang::En => format!("matches several records with the same name, kind and place ({}); add the record id or tax code", join_ids(many)),
+                });
+                return Ok(None);
+            }
         }
     }
     Ok(None)

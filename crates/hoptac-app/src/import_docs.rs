@@ -236,7 +236,9 @@ fn identify(
         return Ok(None);
     };
     let district = parse::text(r.get("district"));
-    let mut found = None;
+    // Reports and sheets are about HTX and LHHTX first: a group and the cooperative it
+    // became often share a name and a commune.
+    let mut found: Vec<OrgId> = Vec::new();
     for scheme in [Scheme::Y2025, Scheme::Legacy] {
         if let Ok(cm) = places.find_commune(
             scheme,
@@ -247,21 +249,34 @@ fn identify(
                 .both_schemes(&hoptac_domain::PlaceRef::new(scheme, cm.code.clone()), None)
                 .commune_2025
                 .unwrap_or_else(|| cm.code.clone());
-            for kind in [
-                OrgKind::Cooperative,
-                OrgKind::Union,
-                OrgKind::CooperativeGroup,
+            for kinds in [
+                &[OrgKind::Cooperative, OrgKind::Union][..],
+                &[OrgKind::CooperativeGroup][..],
             ] {
-                let key = format!("{}|{}|{}", kind.code(), search_key(&name), code_2025);
-                if let [id] = orgs::by_match_key(c, &key)?.as_slice() {
-                    found = Some(*id);
+                for kind in kinds {
+                    let key = format!("{}|{}|{}", kind.code(), search_key(&name), code_2025);
+                    found.extend(orgs::by_match_key(c, &key)?);
+                }
+                if !found.is_empty() {
+                    break;
                 }
             }
         }
-        if found.is_some() {
+        if !found.is_empty() {
             break;
         }
     }
+    found.sort_unstable();
+    found.dedup();
+    if found.len() > 1 {
+        let ids: Vec<String> = found.iter().map(ToString::to_string).collect();
+        ctx.err(r.number, "name", match ctx.lang {
+            Lang::Vi => format!("\"{name}\" ở \"{commune}\" khớp với nhiều hồ sơ ({}); ghi thêm mã hồ sơ hoặc mã số thuế", ids.join(", ")),
+            Lang::En => format!("\"{name}\" in \"{commune}\" matches several records ({}); add the record id or tax code", ids.join(", ")),
+        });
+        return Ok(None);
+    }
+    let found = found.first().copied();
     match found {
         Some(id) => load(c, id),
         None => {
@@ -696,10 +711,12 @@ pub fn import_score_sheets(
             }
             Some(_) => "update",
         };
+        // Approved history is entered once; a sheet that exists goes through its workflow.
         if action == "update"
-            && cur
-                .as_ref()
-                .is_some_and(|e| e.evaluation.state != EvalState::Draft)
+            && (opts.approved
+                || cur
+                    .as_ref()
+                    .is_some_and(|e| e.evaluation.state != EvalState::Draft))
         {
             report.errors.push(RowError {
                 row,

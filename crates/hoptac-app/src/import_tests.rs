@@ -137,6 +137,11 @@ hoptac_testkit::both_backends! {
             .expect("list");
         assert_eq!(suspended.total, 1);
         assert!(suspended.items[0].status_detail.document.as_deref().unwrap_or("").contains("registry_messy.xlsx"));
+        // A status from the file takes effect on the import date, not on the founding
+        // date: Tú Mịch (founded 2009, "Đã giải thể" in the file) was active in 2020.
+        let tu_mich = reg.list(&OrgFilter { q: Some("tu mich".into()), ..Default::default() }, PageRequest::default()).expect("list").items[0].clone();
+        assert_eq!(tu_mich.status, Status::Dissolved);
+        assert_eq!(reg.get(tu_mich.id, Some(crate::registry_tests::d(2020, 1, 1))).expect("2020").status, Status::Active);
     }
 
     fn unaccented_english_and_group_files_import(url) {
@@ -193,6 +198,22 @@ hoptac_testkit::both_backends! {
             other => panic!("expected a rejected import, got {other:?}"),
         }
         assert_eq!(total(&reg), 0);
+    }
+
+    fn twins_are_never_guessed(url) {
+        let reg = registry(&url);
+        for _ in 0..2 {
+            // Registered twice by mistake, with no numbers to tell them apart.
+            reg.create(crate::registry_tests::htx("Hợp tác xã Song Sinh", hoptac_domain::PlaceRef::new(hoptac_domain::Scheme::Legacy, "06205"), crate::registry_tests::d(2019, 1, 1)), &actor())
+                .map(|_| ())
+                .unwrap_or_else(|e| panic!("{e:?}"));
+        }
+        let csv = "Tên HTX,Xã,Huyện,Ngày thành lập,Số thành viên\nHợp tác xã Song Sinh,Hồng Phong,Cao Lộc,01/01/2019,20\n";
+        match import_file(&reg, "twins.csv", csv.as_bytes().to_vec(), &opts(Some(OrgKind::Cooperative), false), &actor(), &|_| {}) {
+            Err(AppError::ImportRejected(r)) => assert!(r.errors[0].message.contains("nhiều hồ sơ"), "{:?}", r.errors),
+            other => panic!("expected a rejected import, got {other:?}"),
+        }
+        assert_eq!(total(&reg), 2, "no third twin");
     }
 
     fn exports_come_back_unchanged(url) {

@@ -281,6 +281,7 @@ impl Registry {
         period: (NaiveDate, NaiveDate),
         year: i32,
         by: Option<Breakdown>,
+        province: Option<&str>,
     ) -> Result<BTreeMap<Option<Group>, (Measure, usize)>> {
         let (rules, places) = (&data.rules, &data.places);
         let mut out: BTreeMap<Option<Group>, (Measure, usize)> = BTreeMap::new();
@@ -320,6 +321,11 @@ impl Registry {
                 continue;
             }
             let view = OrgView::from_state(st, h.version, at, places);
+            // A province's target counts that province only (national deployments
+            // hold every province).
+            if province.is_some_and(|p| view.places.province_2025.as_deref() != Some(p)) {
+                continue;
+            }
             let (num, den, unevaluated) = match ind {
                 Indicator::NewCooperatives | Indicator::NewGroups | Indicator::NewUnions => {
                     (1, None, None)
@@ -399,7 +405,8 @@ impl Registry {
         by: Option<Breakdown>,
     ) -> Result<Vec<IndicatorRow>> {
         let data = self.indicator_data()?;
-        let m = self.measure(&data, ind, period, year, by)?;
+        let province = data.places.province.clone();
+        let m = self.measure(&data, ind, period, year, by, province.as_deref())?;
         Ok(m.into_iter()
             .map(|(group, (measure, derived))| IndicatorRow {
                 indicator: ind,
@@ -440,12 +447,24 @@ impl Registry {
             let first = t.period_start.year();
             let mut series = Vec::new();
             for y in first..=last {
-                let m =
-                    self.measure(&data, t.indicator, (t.period_start, t.period_end), y, None)?;
+                let m = self.measure(
+                    &data,
+                    t.indicator,
+                    (t.period_start, t.period_end),
+                    y,
+                    None,
+                    Some(&t.province),
+                )?;
                 series.push((y, m.get(&None).and_then(|(m, _)| m.value())));
             }
-            let whole =
-                self.measure(&data, t.indicator, (t.period_start, t.period_end), last, by)?;
+            let whole = self.measure(
+                &data,
+                t.indicator,
+                (t.period_start, t.period_end),
+                last,
+                by,
+                Some(&t.province),
+            )?;
             let current = whole.get(&None).map(|(m, _)| *m).unwrap_or_default();
             let points: Vec<(i32, f64)> = series
                 .iter()

@@ -200,7 +200,7 @@ impl Registry {
         places: &Gazetteer,
     ) -> Result<OrgView> {
         let id = orgs::allocate_ids(c, "organisation", 1)?;
-        self.insert_new(c, id, kind, fields, status, actor, now, places)
+        self.insert_new(c, id, kind, fields, status, None, actor, now, places)
     }
 
     /// Validates a new organisation; returns what to store.
@@ -242,6 +242,7 @@ impl Registry {
         kind: OrgKind,
         fields: OrgFields,
         status: StatusChange,
+        status_at: Option<NaiveDate>,
         actor: &Actor,
         now: DateTime<Utc>,
         places: &Gazetteer,
@@ -257,11 +258,33 @@ impl Registry {
             source: actor.source.clone(),
             body: ChangeBody::Fields { fields },
         }];
-        changes.push(Change {
-            seq: 2,
-            body: ChangeBody::Status { status },
-            ..changes[0].clone()
-        });
+        match status_at.filter(|d| *d > founded) {
+            // Founded active; the status came later, on its own date.
+            Some(at) => {
+                let active = StatusChange {
+                    status: Status::Active,
+                    until: None,
+                    reason: None,
+                    document: None,
+                };
+                changes.push(Change {
+                    seq: 2,
+                    body: ChangeBody::Status { status: active },
+                    ..changes[0].clone()
+                });
+                changes.push(Change {
+                    seq: 3,
+                    effective: at,
+                    body: ChangeBody::Status { status },
+                    ..changes[0].clone()
+                });
+            }
+            None => changes.push(Change {
+                seq: 2,
+                body: ChangeBody::Status { status },
+                ..changes[0].clone()
+            }),
+        }
         let st = OrgState::fold(id, kind, &changes, None).ok_or_else(|| not_found(id))?;
         let view = self.view(st.clone(), 1, self.today(), places);
         orgs::insert(c, &view, &st, now).map_err(store)?;
@@ -342,9 +365,29 @@ impl Registry {
             return Err(AppError::Invalid(errs));
         }
         let now = Utc::now();
+        let today = self.today();
         self.db.write(|c| {
             let st = orgs::get(c, id)?.ok_or_else(|| not_found(id))?;
-            let patch = st.state.fields.changes_to(&fields);
+            // A back-dated change is compared with what was in force on its date, so a
+            // late correction is recorded even when today's value already agrees.
+            let base = if effective < today {
+                OrgState::fold(id, current.kind, &orgs::changes(c, id)?, Some(effective))
+                    .map(|s| s.fields)
+                    .unwrap_or_default()
+            } else {
+                st.state.fields.clone()
+            };
+            let patch = base.changes_to(&fields);
+            if patch.members.is_some() || patch.founding_date.is_some() {
+                let mut merged = st.state.fields.clone();
+                merged.apply(&patch);
+                if let Some(e) = self
+                    .validator(&places)
+                    .check_min_members(current.kind, &merged)
+                {
+                    return Err(AppError::invalid(e));
+                }
+            }
             let bodies = if patch.is_empty() {
                 vec![]
             } else {
@@ -506,10 +549,15 @@ impl Registry {
             ));
         }
         let mut fields = source.fields.clone();
+        // The new cooperative is founded when it registers, not when the group began.
         fields.tax_code = None;
         fields.registration_number = None;
         fields.registration_date = None;
+        fields.founding_date = None;
         fields.apply(&new);
+        if fields.founding_date.is_none() {
+            fields.founding_date = Some(self.today());
+        }
         let (kind, fields, status) = self.check_new(
             NewOrg {
                 kind: Some(OrgKind::Cooperative),
@@ -722,7 +770,9 @@ impl Registry {
             for id in orgs::all_ids(c)? {
                 if let Some(s) = orgs::get(c, id)? {
                     let view = self.view(s.state.clone(), s.version, self.today(), &places);
-                    orgs::save_state(c, &view, &s.state, now)?;
+                    // Conditional on the version read: a concurrent edit wins, and its
+                    // own write has already derived the places with the new data.
+                    orgs::save_state_at(c, &view, &s.state, s.version, now)?;
                 }
             }
             Ok::<_, AppError>(())
@@ -752,7 +802,7 @@ fn check_tax_code_free(c: &mut dyn Conn, id: OrgId, fields: &OrgFields) -> Resul
     Ok(())
 }
 
-fn check_status(kind: OrgKind, s: &StatusChange) -> Vec<FieldError> {
+pub(crate) fn check_status(kind: OrgKind, s: &StatusChange) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if s.status == Status::Converted && kind != OrgKind::CooperativeGroup {
         errs.push(FieldError::new("status", FieldProblem::NotForKind(kind)));

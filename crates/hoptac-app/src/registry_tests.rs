@@ -269,6 +269,34 @@ hoptac_testkit::both_backends! {
         assert_eq!(reg.list(&OrgFilter::default(), PageRequest::default()).expect("list").total, 1);
     }
 
+    fn late_corrections_conversion_dates_and_required_members(url) {
+        let reg = registry(&url);
+        let a = actor();
+        let v = reg.create(htx("Hợp tác xã Tên Cũ", legacy("06205"), d(2015, 1, 1)), &a).expect("create");
+        let v = reg.update(v.id, v.version, OrgFields { name: Some("Hợp tác xã Tên Mới".into()), ..Default::default() }, Some(d(2024, 1, 1)), &a).expect("rename");
+        // Later it turns out the new name was in use from 2020: today's value already
+        // agrees, but the correction must still be recorded for 2020–2023.
+        let v = reg.update(v.id, v.version, OrgFields { name: Some("Hợp tác xã Tên Mới".into()), ..Default::default() }, Some(d(2020, 1, 1)), &a).expect("late correction");
+        assert_eq!(v.version, 3);
+        assert_eq!(reg.get(v.id, Some(d(2021, 6, 1))).expect("2021").name(), "Hợp tác xã Tên Mới");
+        assert_eq!(reg.get(v.id, Some(d(2019, 6, 1))).expect("2019").name(), "Hợp tác xã Tên Cũ");
+        // A group converted without a founding date is founded today, not when the group began.
+        let tht = reg
+            .create(NewOrg { kind: Some(OrgKind::CooperativeGroup), ..htx("Tổ hợp tác Chuyển Đổi", legacy("06205"), d(2016, 1, 1)) }, &a)
+            .expect("tht");
+        let h = reg.convert(tht.id, tht.version, OrgFields::default(), None, &a).expect("convert");
+        assert_eq!(h.fields.founding_date, Some(d(2026, 11, 27)));
+        // An HTX needs its number of members to check the legal minimum.
+        let mut no_members = htx("Hợp tác xã Không Rõ Thành Viên", legacy("06205"), d(2020, 1, 1));
+        no_members.fields.members = None;
+        match reg.create(no_members, &a) {
+            Err(AppError::Invalid(errs)) => assert_eq!(errs[0].field, "members"),
+            other => panic!("expected invalid, got {other:?}"),
+        }
+        // Lowering members below the minimum of the founding law is refused on update.
+        assert!(matches!(reg.update(h.id, h.version, OrgFields { members: Some(3), ..Default::default() }, None, &a), Err(AppError::Invalid(_))));
+    }
+
     fn nfd_names_are_stored_as_their_nfc_twin(url) {
         let reg = registry(&url);
         let nfc = "Hợp tác xã Quế Hồi Văn Quan";

@@ -9,6 +9,7 @@ use hoptac_domain::list::{OrgFilter, OrgView, PageRequest};
 use hoptac_domain::org::{OrgId, OrgKind, Status};
 use hoptac_domain::report::{Deadlines, ReportFigures, ReportStage};
 use hoptac_store::docs::{self, Doc, DocChange, Stamp};
+use hoptac_store::orgs;
 use hoptac_store::StoreError;
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +150,14 @@ impl Registry {
                 }
                 let mut r = cur.body.clone();
                 r.figures.apply(&figures);
+                // The corrected report as a whole must hold together.
+                let founded = orgs::get(c, org_id)?
+                    .and_then(|o| o.state.fields.founding_date)
+                    .unwrap_or(NaiveDate::MIN);
+                let errs = r.figures.check(year, founded, self.today());
+                if !errs.is_empty() {
+                    return Err(AppError::Invalid(errs));
+                }
                 if r.stage == ReportStage::Estimate && stage == ReportStage::Final {
                     r.final_at = Some(now);
                 }
@@ -226,13 +235,13 @@ impl Registry {
             let filed = match filing {
                 Filing::FinalReport => reports.iter().any(|r| {
                     r.report.org_id == o.id
-                        && r.report.final_at.is_some_and(|t| t.date_naive() <= cutoff)
+                        && r.report.final_at.is_some_and(|t| vietnam_date(t) <= cutoff)
                 }),
                 Filing::SelfEvaluation => evaluations.iter().any(|e| {
                     e.evaluation.org_id == o.id
                         && e.evaluation
                             .submitted_at
-                            .is_some_and(|t| t.date_naive() <= cutoff)
+                            .is_some_and(|t| vietnam_date(t) <= cutoff)
                 }),
             };
             if !filed {
@@ -245,6 +254,11 @@ impl Registry {
         }
         Ok(out)
     }
+}
+
+/// The calendar day in Vietnam (UTC+7) of a recorded time: deadlines are Vietnamese days.
+fn vietnam_date(t: DateTime<Utc>) -> NaiveDate {
+    (t + chrono::Duration::hours(7)).date_naive()
 }
 
 fn stale(id: &str, current: i64, yours: i64) -> AppError {

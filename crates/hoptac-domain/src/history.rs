@@ -80,6 +80,11 @@ impl OrgFields {
         set(&mut self.registration_date, &p.registration_date);
         set_text(&mut self.registering_body, &p.registering_body);
         set_text(&mut self.address, &p.address);
+        // A different place invalidates a carried legacy commune; the same place
+        // re-sent (a form, an import without that column) keeps it.
+        if p.place.is_some() && p.place != self.place && p.legacy_commune.is_none() {
+            self.legacy_commune = None;
+        }
         set(&mut self.place, &p.place);
         set_text(&mut self.legacy_commune, &p.legacy_commune);
         set(&mut self.sector, &p.sector);
@@ -91,10 +96,6 @@ impl OrgFields {
         set(&mut self.founding_date, &p.founding_date);
         set_text(&mut self.notes, &p.notes);
         set(&mut self.product_class, &p.product_class);
-        // A new place in another scheme invalidates a carried legacy commune.
-        if p.place.is_some() && p.legacy_commune.is_none() {
-            self.legacy_commune = None;
-        }
     }
 
     /// The attributes of `new` that differ from `self`: the patch that turns one into
@@ -152,14 +153,26 @@ impl OrgState {
         changes: &[Change],
         as_of: Option<NaiveDate>,
     ) -> Option<OrgState> {
+        // The registration's first facts hold from the founding date in force, even
+        // when a later correction moved that date before them.
+        let first = changes.iter().map(|c| c.effective).min()?;
+        let founded = if as_of.is_some() {
+            Self::fold(id, kind, changes, None).and_then(|s| s.fields.founding_date)
+        } else {
+            None
+        };
+        let effective = |c: &Change| match founded {
+            Some(f) if c.effective == first && f < first => f,
+            _ => c.effective,
+        };
         let mut ordered: Vec<&Change> = changes
             .iter()
-            .filter(|c| as_of.is_none_or(|d| c.effective <= d))
+            .filter(|c| as_of.is_none_or(|d| effective(c) <= d))
             .collect();
         if ordered.is_empty() {
             return None;
         }
-        ordered.sort_by_key(|c| (c.effective, c.seq));
+        ordered.sort_by_key(|c| (effective(c), c.seq));
         let mut st = OrgState {
             id,
             kind,
@@ -170,7 +183,7 @@ impl OrgState {
                 reason: None,
                 document: None,
             },
-            status_since: ordered[0].effective,
+            status_since: effective(ordered[0]),
             links: Vec::new(),
         };
         for c in ordered {
@@ -178,7 +191,7 @@ impl OrgState {
                 ChangeBody::Fields { fields } => st.fields.apply(fields),
                 ChangeBody::Status { status } => {
                     st.status = status.clone();
-                    st.status_since = c.effective;
+                    st.status_since = effective(c);
                 }
                 ChangeBody::Link { link } => {
                     st.links.retain(|l| l.id != link.id);
@@ -312,6 +325,53 @@ mod tests {
             Some(PlaceRef::new(Scheme::Y2025, "06184"))
         );
         assert_eq!(now.fields.name.as_deref(), Some("HTX Na Sầm"));
+    }
+
+    #[test]
+    fn a_founding_date_corrected_earlier_brings_the_first_facts_with_it() {
+        let changes = vec![
+            change(
+                1,
+                d(2020, 5, 1),
+                fields(OrgFields {
+                    name: Some("X".into()),
+                    founding_date: Some(d(2020, 5, 1)),
+                    ..Default::default()
+                }),
+            ),
+            change(
+                2,
+                d(2024, 1, 1),
+                fields(OrgFields {
+                    founding_date: Some(d(2018, 3, 1)),
+                    ..Default::default()
+                }),
+            ),
+        ];
+        let s = OrgState::fold(1, OrgKind::Cooperative, &changes, Some(d(2019, 1, 1)))
+            .expect("exists from 2018");
+        assert_eq!(s.fields.name.as_deref(), Some("X"));
+        assert!(OrgState::fold(1, OrgKind::Cooperative, &changes, Some(d(2018, 2, 28))).is_none());
+    }
+
+    #[test]
+    fn re_sending_the_same_place_keeps_the_legacy_commune() {
+        let place = PlaceRef::new(Scheme::Y2025, "06184");
+        let mut f = OrgFields {
+            place: Some(place.clone()),
+            legacy_commune: Some("06205".into()),
+            ..Default::default()
+        };
+        let same = OrgFields {
+            place: Some(place),
+            ..Default::default()
+        };
+        assert!(f.changes_to(&same).is_empty());
+        f.apply(&OrgFields {
+            place: Some(PlaceRef::new(Scheme::Y2025, "06079")),
+            ..Default::default()
+        });
+        assert_eq!(f.legacy_commune, None);
     }
 
     #[test]

@@ -280,21 +280,27 @@ impl Validator<'_> {
             }
         }
         if creating {
-            if let (Some(m), Some(founded)) = (f.members, f.founding_date) {
-                if let Some(rule) = self.law.min_members(kind, founded) {
-                    if m < rule.minimum {
-                        errs.push(FieldError::new(
-                            "members",
-                            FieldProblem::BelowMinimumMembers {
-                                minimum: rule.minimum,
-                                law: rule.law.clone(),
-                            },
-                        ));
-                    }
-                }
+            if f.members.is_none() && kind != OrgKind::CooperativeGroup {
+                errs.push(FieldError::new("members", FieldProblem::Required));
             }
+            errs.extend(self.check_min_members(kind, f));
         }
         errs
+    }
+
+    /// The number of members against the law in force on the founding date.
+    pub fn check_min_members(&self, kind: OrgKind, f: &OrgFields) -> Option<FieldError> {
+        let (m, founded) = (f.members?, f.founding_date?);
+        let rule = self.law.min_members(kind, founded)?;
+        (m < rule.minimum).then(|| {
+            FieldError::new(
+                "members",
+                FieldProblem::BelowMinimumMembers {
+                    minimum: rule.minimum,
+                    law: rule.law.clone(),
+                },
+            )
+        })
     }
 
     /// An effective date may be in the past (a late registration) but not the future.

@@ -127,6 +127,29 @@ pub fn save_state(
     Ok(())
 }
 
+/// Rewrites the current state only if the version is still `version` (derived data
+/// refreshed outside an edit); returns whether it did.
+pub fn save_state_at(
+    c: &mut dyn Conn,
+    view: &OrgView,
+    state: &OrgState,
+    version: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut p = snapshot_params(view, state)?;
+    p.push(now.into());
+    p.push(state.id.into());
+    p.push(version.into());
+    Ok(c.execute(
+        "UPDATE organisations SET name = ?, tax_code = ?, registration_number = ?, \
+         registering_body = ?, place_scheme = ?, place_code = ?, commune_2025 = ?, \
+         legacy_commune = ?, legacy_district = ?, province_2025 = ?, sector = ?, \
+         founding_date = ?, status = ?, suspended_until = ?, search_key = ?, sort_key = ?, \
+         match_key = ?, state = ?, updated_at = ? WHERE id = ? AND version = ?",
+        &p,
+    )? == 1)
+}
+
 /// The next recorded-order number in an organisation's history.
 pub fn next_seq(c: &mut dyn Conn, id: OrgId) -> Result<i64> {
     let r = c.query_one(
