@@ -22,6 +22,8 @@ pub struct DemoSpec {
     pub seed: u64,
     /// 1.0: about 500 HTX, 300 THT and 6 LHHTX.
     pub scale: f64,
+    /// Exact numbers of (HTX, THT, LHHTX), overriding `scale` (national datasets).
+    pub counts: Option<(usize, usize, usize)>,
 }
 
 impl Default for DemoSpec {
@@ -29,6 +31,19 @@ impl Default for DemoSpec {
         DemoSpec {
             seed: 538,
             scale: 1.0,
+            counts: None,
+        }
+    }
+}
+
+impl DemoSpec {
+    /// Vietnam's size: about 35,000 HTX, 80,000 THT and 200 LHHTX, over every
+    /// province's communes.
+    pub fn national(seed: u64) -> Self {
+        DemoSpec {
+            seed,
+            scale: 1.0,
+            counts: Some((35_000, 80_000, 200)),
         }
     }
 }
@@ -211,6 +226,21 @@ impl Gen<'_> {
         }
     }
 
+    fn province_name(&self, c: &Commune) -> String {
+        self.places
+            .units
+            .province(c.scheme, &c.province_code)
+            .map_or_else(
+                || "tỉnh".to_owned(),
+                // "Tỉnh Lạng Sơn" → "tỉnh Lạng Sơn", as it reads inside a sentence.
+                |p| {
+                    p.name
+                        .replacen("Tỉnh ", "tỉnh ", 1)
+                        .replacen("Thành phố ", "thành phố ", 1)
+                },
+            )
+    }
+
     /// Appends a change after the last one of `changes`.
     fn append(
         &mut self,
@@ -331,11 +361,11 @@ impl Gen<'_> {
         };
         let registering_body = match kind {
             OrgKind::CooperativeGroup => format!("UBND {}", commune.name),
-            OrgKind::Union => "Sở Kế hoạch và Đầu tư tỉnh Lạng Sơn".to_owned(),
+            OrgKind::Union => format!("Sở Kế hoạch và Đầu tư {}", self.province_name(commune)),
             OrgKind::Cooperative if founded < reform_date() => {
                 format!("Phòng Tài chính - Kế hoạch {district_name}")
             }
-            OrgKind::Cooperative => "Sở Tài chính tỉnh Lạng Sơn".to_owned(),
+            OrgKind::Cooperative => format!("Sở Tài chính {}", self.province_name(commune)),
         };
         let has_tax = kind != OrgKind::CooperativeGroup
             && (founded.year() > 2005 || self.rng.random_bool(0.7));
@@ -521,7 +551,7 @@ pub fn generate(reg: &Registry, spec: &DemoSpec) -> Result<DemoSummary> {
         next_link: 1,
     };
     let n = |base: f64| ((base * spec.scale).round() as usize).max(1);
-    let (n_htx, n_tht, n_union) = (n(500.0), n(300.0), n(6.0));
+    let (n_htx, n_tht, n_union) = spec.counts.unwrap_or((n(500.0), n(300.0), n(6.0)));
     let district_name = |c: &Commune| {
         c.district_code
             .as_deref()

@@ -154,6 +154,9 @@ pub(crate) struct Data {
     pub(crate) histories: Vec<OrgHistory>,
     pub(crate) approved: HashMap<(OrgId, i32), Rating>,
     pub(crate) final_reports: HashMap<(OrgId, i32), ReportFigures>,
+    /// The 2025 provinces each organisation was ever placed in: a province's figures
+    /// skip the rest of the country without folding their histories.
+    pub(crate) provinces: HashMap<OrgId, Vec<String>>,
 }
 
 fn dec31(year: i32) -> Result<NaiveDate> {
@@ -192,8 +195,29 @@ impl Registry {
             .filter(|d| d.body.stage == ReportStage::Final)
             .map(|d| ((d.body.org_id, d.body.year), d.body.figures))
             .collect();
+        let places = self.places();
+        let provinces = histories
+            .iter()
+            .map(|h| {
+                let mut ps: Vec<String> = h
+                    .changes
+                    .iter()
+                    .filter_map(|c| match &c.body {
+                        hoptac_domain::history::ChangeBody::Fields { fields } => {
+                            fields.place.as_ref()
+                        }
+                        _ => None,
+                    })
+                    .filter_map(|p| places.both_schemes(p, None).province_2025)
+                    .collect();
+                ps.sort();
+                ps.dedup();
+                (h.id, ps)
+            })
+            .collect();
         Ok(Data {
-            places: self.places(),
+            provinces,
+            places,
             rules: IndicatorRules::default(),
             histories,
             approved,
@@ -297,7 +321,18 @@ impl Registry {
                 .deadlines
                 .final_report_due(year)
                 .is_none_or(|d| self.today() <= d);
-        for h in data.histories.iter().filter(|h| h.kind == kind) {
+        let in_province = |id: &OrgId| {
+            province.is_none_or(|p| {
+                data.provinces
+                    .get(id)
+                    .is_none_or(|ps| ps.iter().any(|x| x == p))
+            })
+        };
+        for h in data
+            .histories
+            .iter()
+            .filter(|h| h.kind == kind && in_province(&h.id))
+        {
             let Some(now) = OrgState::fold(h.id, h.kind, &h.changes, None) else {
                 continue;
             };

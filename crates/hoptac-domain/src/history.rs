@@ -156,7 +156,13 @@ impl OrgState {
         // The registration's first facts hold from the founding date in force, even
         // when a later correction moved that date before them.
         let first = changes.iter().map(|c| c.effective).min()?;
-        let founded = if as_of.is_some() {
+        // Only a later change of the founding date can move it before the first facts;
+        // without one there is nothing to look up (the common, fast case).
+        let moved = changes.iter().any(|c| {
+            c.effective != first
+                && matches!(&c.body, ChangeBody::Fields { fields } if fields.founding_date.is_some())
+        });
+        let founded = if as_of.is_some() && moved {
             Self::fold(id, kind, changes, None).and_then(|s| s.fields.founding_date)
         } else {
             None

@@ -154,9 +154,11 @@ struct DemoArgs {
     /// Random seed: the same seed gives the same province.
     #[arg(long, default_value_t = 538)]
     seed: u64,
-    /// Size factor: 1 gives about 500 HTX, 300 THT and 6 LHHTX.
-    #[arg(long, default_value_t = 1.0)]
-    scale: f64,
+    /// Size: a factor (1 gives about 500 HTX, 300 THT and 6 LHHTX in the province), or
+    /// `vn` for a national dataset over every province (about 35,000 HTX, 80,000 THT,
+    /// 200 LHHTX; implies --province all).
+    #[arg(long, default_value = "1")]
+    scale: String,
     /// Generate and exit without serving.
     #[arg(long)]
     no_serve: bool,
@@ -508,6 +510,28 @@ fn export_cmd(reg: &Registry, a: ExportArgs, lang: Lang) -> Result<(), Failure> 
 
 fn demo(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
     let mut g = g.clone();
+    let spec = if a.scale == "vn" {
+        g.province = "all".into();
+        DemoSpec::national(a.seed)
+    } else {
+        let scale: f64 = a
+            .scale
+            .parse()
+            .ok()
+            .filter(|x: &f64| *x > 0.0)
+            .ok_or_else(|| {
+                Failure(format!(
+                    "--scale {}: {}",
+                    a.scale,
+                    lang.t("một số dương hoặc vn", "a positive number or vn")
+                ))
+            })?;
+        DemoSpec {
+            seed: a.seed,
+            scale,
+            counts: None,
+        }
+    };
     if g.database == "sqlite://hoptac.db" {
         // The demo never touches the default database.
         g.database = "sqlite://hoptac-demo.db".into();
@@ -522,14 +546,7 @@ fn demo(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
             "{}",
             lang.t("Đang tạo tỉnh mẫu…", "Generating the demo province…")
         );
-        let s = generate(
-            &reg,
-            &DemoSpec {
-                seed: a.seed,
-                scale: a.scale,
-            },
-        )
-        .map_err(|e| fail(e, lang))?;
+        let s = generate(&reg, &spec).map_err(|e| fail(e, lang))?;
         eprintln!(
             "{}: {} HTX, {} LHHTX, {} THT, {} {}, {} {}, {} {}",
             lang.t("Tỉnh mẫu", "Demo province"),
