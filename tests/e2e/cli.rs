@@ -301,3 +301,42 @@ fn targets_reports_and_scores_from_the_command_line() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn the_audit_trail_catches_tampering_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("a.db");
+    let db = format!("sqlite://{}", path.display());
+    ok(&hoptac(
+        &db,
+        &[
+            "import",
+            fixture("registry_english.csv").to_str().expect("path"),
+        ],
+    ));
+    let o = hoptac(&db, &["audit", "verify"]);
+    ok(&o);
+    // Two links: Letter 538's targets loaded on first open, then the whole import.
+    assert!(
+        text(&o.stdout).contains("Nhật ký nguyên vẹn: 2"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = hoptac(&db, &["audit", "anchor"]);
+    ok(&o);
+    let anchor = text(&o.stdout).trim().to_owned();
+    assert!(anchor.starts_with("2:"), "{anchor}");
+    // Someone edits the trail directly in the database.
+    let store = hoptac_store::Db::open(&db).expect("open");
+    store
+        .write(|c| c.batch("UPDATE audit_log SET actor = 'someone else' WHERE seq = 2"))
+        .expect("tamper");
+    drop(store);
+    let o = hoptac(&db, &["audit", "verify", "--anchor", &anchor]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("nhật ký bị sửa: mắt xích 2"),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -657,6 +657,20 @@ pub fn generate(reg: &Registry, spec: &DemoSpec) -> Result<DemoSummary> {
         for (link_id, kind, subject, object) in &links {
             orgs::insert_link(c, *link_id, *kind, *subject, *object, now)?;
         }
+        hoptac_store::audit::summarize(
+            c,
+            "demo",
+            Some("hoptac demo"),
+            hoptac_store::audit::Entry {
+                entity: "demo".into(),
+                id: format!("seed {}", spec.seed),
+                action: "generate".into(),
+                before: None,
+                after: Some(
+                    serde_json::json!({ "organisations": orgs_out.len(), "links": links.len() }),
+                ),
+            },
+        );
         c.execute(
             "UPDATE id_counters SET next_id = ? WHERE name = 'organisation'",
             &[last_id.into()],
@@ -868,6 +882,13 @@ fn reports_and_evaluations(
                 &stamp,
             )?;
         }
+        hoptac_store::audit::summarize(c, "demo", Some("hoptac demo"), hoptac_store::audit::Entry {
+            entity: "demo".into(),
+            id: format!("seed {}", spec.seed),
+            action: "generate reports and evaluations".into(),
+            before: None,
+            after: Some(serde_json::json!({ "annual_reports": reports.len(), "evaluations": evals.len() })),
+        });
         Ok::<_, crate::error::AppError>(())
     })?;
     Ok((reports.len(), evals.len()))

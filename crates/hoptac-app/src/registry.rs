@@ -8,7 +8,7 @@ use hoptac_domain::list::{OrgFilter, OrgView, Page, PageRequest};
 use hoptac_domain::org::{Link, LinkKind, OrgFields, OrgId, OrgKind, Status, StatusChange};
 use hoptac_domain::place::{Gazetteer, MappingCorrection, PlaceAlias};
 use hoptac_domain::validate::{today_in_vietnam, FieldError, FieldProblem, LawRules, Validator};
-use hoptac_store::{orgs, overlays, Conn, Db, StoreError};
+use hoptac_store::{audit, orgs, overlays, Conn, Db, StoreError};
 use serde::{Deserialize, Serialize};
 use std::sync::{Arc, RwLock};
 
@@ -289,6 +289,18 @@ impl Registry {
         let view = self.view(st.clone(), 1, self.today(), places);
         orgs::insert(c, &view, &st, now).map_err(store)?;
         orgs::append_changes(c, &changes).map_err(store)?;
+        audit::record(
+            c,
+            &actor.name,
+            actor.source.as_deref(),
+            audit::Entry {
+                entity: "organisation".into(),
+                id: id.to_string(),
+                action: "create".into(),
+                before: None,
+                after: serde_json::to_value(&st).ok(),
+            },
+        );
         Ok(view)
     }
 
@@ -313,6 +325,7 @@ impl Registry {
                 your_version: version,
             });
         }
+        let before = orgs::get(c, id)?.map(|s| s.state);
         let mut changes = orgs::changes(c, id)?;
         let last = changes.iter().map(|c| c.seq).max().unwrap_or(0);
         let mut new = Vec::new();
@@ -335,6 +348,18 @@ impl Registry {
         let view = self.view(st.clone(), version + 1, self.today(), places);
         orgs::append_changes(c, &new).map_err(store)?;
         orgs::save_state(c, &view, &st, now).map_err(store)?;
+        audit::record(
+            c,
+            &actor.name,
+            actor.source.as_deref(),
+            audit::Entry {
+                entity: "organisation".into(),
+                id: id.to_string(),
+                action: "update".into(),
+                before: before.and_then(|b| serde_json::to_value(b).ok()),
+                after: serde_json::to_value(&st).ok(),
+            },
+        );
         Ok(view)
     }
 
@@ -731,6 +756,18 @@ impl Registry {
         self.db.write(|c| {
             let id = orgs::allocate_ids(c, "place_overlay", 1)?;
             overlays::add_correction(c, id, &corr, &actor.name, now)?;
+            audit::record(
+                c,
+                &actor.name,
+                actor.source.as_deref(),
+                audit::Entry {
+                    entity: "mapping_correction".into(),
+                    id: corr.legacy_code.clone(),
+                    action: "create".into(),
+                    before: None,
+                    after: serde_json::to_value(&corr).ok(),
+                },
+            );
             Ok::<_, AppError>(())
         })?;
         self.reload_places()
@@ -755,6 +792,18 @@ impl Registry {
         self.db.write(|c| {
             let id = orgs::allocate_ids(c, "place_overlay", 1)?;
             overlays::add_alias(c, id, &alias, &actor.name, now)?;
+            audit::record(
+                c,
+                &actor.name,
+                actor.source.as_deref(),
+                audit::Entry {
+                    entity: "place_alias".into(),
+                    id: alias.legacy_code.clone(),
+                    action: "create".into(),
+                    before: None,
+                    after: serde_json::to_value(&alias).ok(),
+                },
+            );
             Ok::<_, AppError>(())
         })?;
         self.reload_places()

@@ -297,6 +297,24 @@ hoptac_testkit::both_backends! {
         assert!(matches!(reg.update(h.id, h.version, OrgFields { members: Some(3), ..Default::default() }, None, &a), Err(AppError::Invalid(_))));
     }
 
+    fn every_write_is_in_the_audit_trail_with_before_and_after(url) {
+        use hoptac_store::audit;
+        let reg = registry(&url);
+        let a = Actor::new("can-bo-so", Some("test".into()));
+        let v = reg.create(htx("Hợp tác xã Nhật Ký", legacy("06205"), d(2019, 1, 1)), &a).expect("create");
+        reg.update(v.id, v.version, OrgFields { members: Some(31), ..Default::default() }, None, &a).expect("update");
+        let links = audit::recent(&reg.db, 10).expect("links");
+        // The oldest link is Letter 538's targets, loaded when the registry first opened.
+        assert_eq!(links.len(), 3);
+        assert_eq!(links[2].actor, "hoptac");
+        assert_eq!(links[0].actor, "can-bo-so");
+        let entries: Vec<audit::Entry> = serde_json::from_str(&links[0].entries).expect("entries");
+        assert_eq!((entries[0].entity.as_str(), entries[0].action.as_str()), ("organisation", "update"));
+        assert_eq!(entries[0].before.as_ref().and_then(|b| b["fields"]["members"].as_i64()), Some(12));
+        assert_eq!(entries[0].after.as_ref().and_then(|b| b["fields"]["members"].as_i64()), Some(31));
+        assert_eq!(audit::verify(&reg.db, None).expect("verify"), audit::Finding::Intact { links: 3 });
+    }
+
     fn nfd_names_are_stored_as_their_nfc_twin(url) {
         let reg = registry(&url);
         let nfc = "Hợp tác xã Quế Hồi Văn Quan";

@@ -241,13 +241,15 @@ pub trait Conn {
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>>;
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<u64>;
     fn batch(&mut self, sql: &str) -> Result<()>;
+    /// What this transaction will add to the audit trail when it commits.
+    fn audit_buffer(&mut self) -> &mut crate::audit::Buffer;
 
     fn query_one(&mut self, sql: &str, params: &[Val]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 }
 
-struct SqliteConn<'a>(&'a rusqlite::Transaction<'a>);
+struct SqliteConn<'a>(&'a rusqlite::Transaction<'a>, crate::audit::Buffer);
 
 impl Conn for SqliteConn<'_> {
     fn backend(&self) -> Backend {
@@ -284,9 +286,12 @@ impl Conn for SqliteConn<'_> {
     fn batch(&mut self, sql: &str) -> Result<()> {
         Ok(self.0.execute_batch(sql)?)
     }
+    fn audit_buffer(&mut self) -> &mut crate::audit::Buffer {
+        &mut self.1
+    }
 }
 
-struct PgConn<'a, 'b>(&'a mut postgres::Transaction<'b>);
+struct PgConn<'a, 'b>(&'a mut postgres::Transaction<'b>, crate::audit::Buffer);
 
 /// `?` → `$1, $2, …`, leaving quoted text alone.
 pub fn pg_placeholders(sql: &str) -> String {
@@ -359,6 +364,9 @@ impl Conn for PgConn<'_, '_> {
     }
     fn batch(&mut self, sql: &str) -> Result<()> {
         Ok(self.0.batch_execute(sql)?)
+    }
+    fn audit_buffer(&mut self) -> &mut crate::audit::Buffer {
+        &mut self.1
     }
 }
 
@@ -454,7 +462,7 @@ impl Db {
             Pools::Sqlite(p) => {
                 let mut c = p.get().map_err(StoreError::from)?;
                 let tx = c.transaction().map_err(StoreError::from)?;
-                let r = f(&mut SqliteConn(&tx))?;
+                let r = f(&mut SqliteConn(&tx, Default::default()))?;
                 tx.commit().map_err(StoreError::from)?;
                 Ok(r)
             }
@@ -466,7 +474,7 @@ impl Db {
                     .read_only(true)
                     .start()
                     .map_err(StoreError::from)?;
-                let r = f(&mut PgConn(&mut tx))?;
+                let r = f(&mut PgConn(&mut tx, Default::default()))?;
                 tx.commit().map_err(StoreError::from)?;
                 Ok(r)
             }
@@ -507,14 +515,18 @@ impl Db {
                 let tx = c
                     .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                     .map_err(StoreError::from)?;
-                let r = f(&mut SqliteConn(&tx))?;
+                let mut conn = SqliteConn(&tx, Default::default());
+                let r = f(&mut conn)?;
+                crate::audit::flush(&mut conn)?;
                 tx.commit().map_err(StoreError::from)?;
                 Ok(r)
             }
             Pools::Postgres(p) => {
                 let mut c = p.get().map_err(StoreError::from)?;
                 let mut tx = c.transaction().map_err(StoreError::from)?;
-                let r = f(&mut PgConn(&mut tx))?;
+                let mut conn = PgConn(&mut tx, Default::default());
+                let r = f(&mut conn)?;
+                crate::audit::flush(&mut conn)?;
                 tx.commit().map_err(StoreError::from)?;
                 Ok(r)
             }

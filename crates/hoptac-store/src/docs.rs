@@ -117,7 +117,20 @@ pub fn insert<T: Serialize>(
             s.now.into(),
         ],
     )?;
-    append(c, kind, id, 1, state, body, s)
+    append(c, kind, id, 1, state, body, s)?;
+    crate::audit::record(
+        c,
+        s.author,
+        s.source,
+        crate::audit::Entry {
+            entity: kind.to_owned(),
+            id: id.to_owned(),
+            action: "create".into(),
+            before: None,
+            after: serde_json::to_value(body).ok(),
+        },
+    );
+    Ok(())
 }
 
 /// Replaces a document if it is still at `expected`; false when someone else wrote
@@ -131,6 +144,13 @@ pub fn update<T: Serialize>(
     body: &T,
     s: &Stamp,
 ) -> Result<bool> {
+    let before: Option<serde_json::Value> = c
+        .query_one(
+            "SELECT body FROM documents WHERE kind = ? AND id = ?",
+            &[kind.into(), id.into()],
+        )?
+        .and_then(|r| r.text(0).ok())
+        .and_then(|t| serde_json::from_str(&t).ok());
     let n = c.execute(
         "UPDATE documents SET version = version + 1, state = ?, body = ?, updated_at = ? \
          WHERE kind = ? AND id = ? AND version = ?",
@@ -147,6 +167,20 @@ pub fn update<T: Serialize>(
         return Ok(false);
     }
     append(c, kind, id, expected + 1, state, body, s)?;
+    crate::audit::record(
+        c,
+        s.author,
+        s.source,
+        crate::audit::Entry {
+            entity: kind.to_owned(),
+            id: id.to_owned(),
+            action: s
+                .note
+                .map_or_else(|| "update".to_owned(), |n| format!("update: {n}")),
+            before,
+            after: serde_json::to_value(body).ok(),
+        },
+    );
     Ok(true)
 }
 

@@ -1,6 +1,7 @@
 //! hoptac storage: SQLite (embedded default) and PostgreSQL, one schema, migrations for
 //! both, and the repositories. Every write goes through [`Db::write`] (all or nothing).
 
+pub mod audit;
 pub mod backup;
 pub mod db;
 pub mod docs;

@@ -23,6 +23,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_documents.sql"),
         postgres: include_str!("../migrations/postgres/0002_documents.sql"),
     },
+    Migration {
+        version: 3,
+        name: "audit",
+        sqlite: include_str!("../migrations/sqlite/0003_audit.sql"),
+        postgres: include_str!("../migrations/postgres/0003_audit.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.

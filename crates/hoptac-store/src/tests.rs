@@ -73,3 +73,104 @@ fn both_backends_have_the_same_tables_and_columns() {
     assert!(!a.is_empty());
     assert_eq!(a, b);
 }
+
+mod audit_trail {
+    use super::*;
+    use crate::audit::{self, Anchor, Entry, Finding};
+
+    fn change(db: &Db, what: &str) {
+        db.write(|c| {
+            c.execute(
+                "UPDATE id_counters SET next_id = next_id + 1 WHERE name = 'link'",
+                &[],
+            )?;
+            audit::record(
+                c,
+                "tester",
+                Some("test"),
+                Entry {
+                    entity: "counter".into(),
+                    id: what.into(),
+                    action: "update".into(),
+                    before: Some(serde_json::json!({ "v": 1 })),
+                    after: Some(serde_json::json!({ "v": 2, "what": what })),
+                },
+            );
+            Ok::<_, StoreError>(())
+        })
+        .expect("write");
+    }
+
+    fn sql(db: &Db, q: &str) {
+        db.write(|c| c.batch(q)).expect("tamper");
+    }
+
+    hoptac_testkit::both_backends! {
+        fn an_untouched_chain_verifies_and_reads_without_writes_add_nothing(url) {
+            let db = open(&url);
+            db.write(|c| c.query("SELECT 1", &[]).map(|_| ())).expect("no change");
+            assert_eq!(audit::verify(&db, None).expect("verify"), Finding::Intact { links: 0 });
+            change(&db, "a");
+            change(&db, "b");
+            let anchor = audit::anchor(&db).expect("anchor").expect("some");
+            assert_eq!(anchor.seq, 2);
+            assert_eq!(audit::verify(&db, Some(&anchor)).expect("verify"), Finding::Intact { links: 2 });
+            assert_eq!(Anchor::parse(&anchor.to_string()), Some(anchor));
+            let recent = audit::recent(&db, 10).expect("recent");
+            assert_eq!((recent[0].seq, recent[0].actor.as_str()), (2, "tester"));
+        }
+
+        fn an_edited_row_is_caught(url) {
+            let db = open(&url);
+            change(&db, "a");
+            change(&db, "b");
+            sql(&db, "UPDATE audit_log SET entries = REPLACE(entries, '\"v\":2', '\"v\":3') WHERE seq = 1");
+            assert_eq!(audit::verify(&db, None).expect("verify"), Finding::Altered { seq: 1 });
+        }
+
+        fn a_deleted_row_is_caught(url) {
+            let db = open(&url);
+            change(&db, "a");
+            change(&db, "b");
+            change(&db, "c");
+            let anchor = audit::anchor(&db).expect("anchor").expect("some");
+            sql(&db, "DELETE FROM audit_log WHERE seq = 2");
+            assert_eq!(audit::verify(&db, None).expect("verify"), Finding::Missing { seq: 2 });
+            // Cutting the tail leaves a whole chain: only the anchor shows it.
+            let db2 = open(&hoptac_testkit::sqlite());
+            change(&db2, "a");
+            change(&db2, "b");
+            let a2 = audit::anchor(&db2).expect("anchor").expect("some");
+            sql(&db2, "DELETE FROM audit_log WHERE seq = 2");
+            assert_eq!(audit::verify(&db2, None).expect("verify"), Finding::Intact { links: 1 });
+            assert_eq!(audit::verify(&db2, Some(&a2)).expect("verify"), Finding::Missing { seq: 2 });
+            let _ = anchor;
+        }
+
+        fn a_rewritten_chain_is_caught_by_the_anchor(url) {
+            let db = open(&url);
+            change(&db, "a");
+            change(&db, "b");
+            let anchor = audit::anchor(&db).expect("anchor").expect("some");
+            // Someone with database access edits row 1 and recomputes every hash.
+            let rows = audit::recent(&db, 10).expect("rows");
+            let mut prev = String::new();
+            for mut r in rows.into_iter().rev() {
+                if r.seq == 1 {
+                    r.entries = r.entries.replace("\"what\":\"a\"", "\"what\":\"z\"");
+                }
+                let h = audit::hash(r.seq, r.recorded_at, &r.actor, r.source.as_deref(), &r.entries, &prev);
+                db.write(|c| {
+                    c.execute(
+                        "UPDATE audit_log SET entries = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                        &[r.entries.clone().into(), prev.clone().into(), h.clone().into(), r.seq.into()],
+                    )
+                })
+                .expect("rewrite");
+                prev = h;
+            }
+            assert_eq!(audit::verify(&db, None).expect("verify"), Finding::Intact { links: 2 }, "internally consistent");
+            assert_eq!(audit::verify(&db, Some(&anchor)).expect("verify"), Finding::AnchorMismatch { seq: 2 });
+        }
+    }
+}

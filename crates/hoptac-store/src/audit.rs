@@ -1,0 +1,225 @@
+//! The audit trail (*nhật ký thay đổi*): every transaction that changes data appends
+//! one row — who, when, through what, and each record's value before and after — to a
+//! hash chain, so that editing, deleting or rewriting rows afterwards is detectable.
+//! Rows are written at commit time by [`crate::Db::write`]; writers only describe what
+//! they changed with [`record`].
+
+use crate::db::{Conn, Db, Result, StoreError, Val};
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// One record changed in a transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// `organisation`, `annual_report`, `evaluation`, …
+    pub entity: String,
+    pub id: String,
+    /// `create`, `update`, …
+    pub action: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// What a transaction will append when it commits.
+#[derive(Debug, Default)]
+pub struct Buffer {
+    actor: Option<String>,
+    source: Option<String>,
+    entries: Vec<Entry>,
+}
+
+/// Notes a change for the audit trail of the current transaction.
+pub fn record(c: &mut dyn Conn, actor: &str, source: Option<&str>, entry: Entry) {
+    let b = c.audit_buffer();
+    if b.actor.is_none() {
+        b.actor = Some(actor.to_owned());
+        b.source = source.map(str::to_owned);
+    }
+    b.entries.push(entry);
+}
+
+/// Replaces what the transaction noted with one summary entry: for generated bulk data
+/// (the demo), where a per-record trail would only repeat the generator.
+pub fn summarize(c: &mut dyn Conn, actor: &str, source: Option<&str>, entry: Entry) {
+    let b = c.audit_buffer();
+    b.entries.clear();
+    b.actor = None;
+    record(c, actor, source, entry);
+}
+
+/// One link of the chain as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub seq: i64,
+    pub recorded_at: DateTime<Utc>,
+    pub actor: String,
+    pub source: Option<String>,
+    pub entries: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+pub(crate) fn hash(
+    seq: i64,
+    at: DateTime<Utc>,
+    actor: &str,
+    source: Option<&str>,
+    entries: &str,
+    prev: &str,
+) -> String {
+    let mut h = Sha256::new();
+    // Lengths keep field boundaries unambiguous.
+    for part in [
+        seq.to_string().as_str(),
+        at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().as_str(),
+        actor,
+        source.unwrap_or(""),
+        entries,
+        prev,
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends the transaction's link, if it changed anything. Called before commit.
+pub(crate) fn flush(c: &mut dyn Conn) -> Result<()> {
+    let b = std::mem::take(c.audit_buffer());
+    if b.entries.is_empty() {
+        return Ok(());
+    }
+    // Taking the head row serialises writers on PostgreSQL; SQLite has one writer.
+    let head = c
+        .query_one(
+            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+            &[],
+        )?
+        .ok_or_else(|| StoreError::Corrupt("audit_head is missing".into()))?;
+    let (seq, prev) = (head.i64(0)?, head.text(1)?);
+    let at = Utc::now().trunc_subsecs(6);
+    let entries =
+        serde_json::to_string(&b.entries).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let actor = b.actor.unwrap_or_default();
+    let h = hash(seq, at, &actor, b.source.as_deref(), &entries, &prev);
+    c.execute(
+        "INSERT INTO audit_log (seq, recorded_at, actor, source, entries, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        &[seq.into(), at.into(), actor.into(), b.source.into(), entries.into(), prev.into(), h.clone().into()],
+    )?;
+    c.execute("UPDATE audit_head SET hash = ? WHERE id = 1", &[h.into()])?;
+    Ok(())
+}
+
+/// A point of the chain to check against later (kept outside the database).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+impl Anchor {
+    pub fn parse(s: &str) -> Option<Anchor> {
+        let (seq, hash) = s.trim().split_once(':')?;
+        Some(Anchor {
+            seq: seq.parse().ok()?,
+            hash: hash.to_owned(),
+        })
+    }
+}
+
+/// What verification found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Finding {
+    /// The chain is whole (and matches the anchor, if one was given).
+    Intact { links: i64 },
+    /// A row was removed (a gap in the sequence) before `seq`.
+    Missing { seq: i64 },
+    /// Row `seq` does not hash to what it says: it was edited.
+    Altered { seq: i64 },
+    /// Row `seq` does not follow the row before it.
+    Broken { seq: i64 },
+    /// The chain is internally whole but differs from the anchor: it was rewritten.
+    AnchorMismatch { seq: i64 },
+}
+
+/// The latest link, to keep as an anchor.
+pub fn anchor(db: &Db) -> Result<Option<Anchor>> {
+    db.read(|c| {
+        c.query_one(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            &[],
+        )?
+        .map(|r| {
+            Ok(Anchor {
+                seq: r.i64(0)?,
+                hash: r.text(1)?,
+            })
+        })
+        .transpose()
+    })
+}
+
+/// Recomputes the whole chain; with an anchor, also checks the chain still passes
+/// through it.
+pub fn verify(db: &Db, anchor: Option<&Anchor>) -> Result<Finding> {
+    db.read(|c| {
+        let rows = c.query("SELECT seq, recorded_at, actor, source, entries, prev_hash, hash FROM audit_log ORDER BY seq", &[])?;
+        let mut prev = String::new();
+        let mut expected = 1;
+        for r in &rows {
+            let (seq, at, actor, source, entries, prev_hash, h) =
+                (r.i64(0)?, r.ts(1)?, r.text(2)?, r.opt_text(3)?, r.text(4)?, r.text(5)?, r.text(6)?);
+            if seq != expected {
+                return Ok(Finding::Missing { seq: expected });
+            }
+            if prev_hash != prev {
+                return Ok(Finding::Broken { seq });
+            }
+            if hash(seq, at, &actor, source.as_deref(), &entries, &prev_hash) != h {
+                return Ok(Finding::Altered { seq });
+            }
+            prev = h;
+            expected += 1;
+        }
+        let last = expected - 1;
+        if let Some(a) = anchor {
+            let at = rows.iter().find(|r| r.i64(0).ok() == Some(a.seq));
+            match at {
+                None => return Ok(Finding::Missing { seq: a.seq }),
+                Some(r) if r.text(6)? != a.hash => return Ok(Finding::AnchorMismatch { seq: a.seq }),
+                Some(_) => {}
+            }
+        }
+        Ok(Finding::Intact { links: last })
+    })
+}
+
+/// Recent links, newest first (for administrators).
+pub fn recent(db: &Db, limit: i64) -> Result<Vec<Link>> {
+    db.read(|c| {
+        c.query(
+            "SELECT seq, recorded_at, actor, source, entries, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?",
+            &[Val::I64(limit)],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(Link {
+                seq: r.i64(0)?,
+                recorded_at: r.ts(1)?,
+                actor: r.text(2)?,
+                source: r.opt_text(3)?,
+                entries: r.text(4)?,
+                prev_hash: r.text(5)?,
+                hash: r.text(6)?,
+            })
+        })
+        .collect()
+    })
+}
