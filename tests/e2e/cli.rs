@@ -340,3 +340,77 @@ fn the_audit_trail_catches_tampering_from_the_command_line() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn accounts_are_managed_from_the_command_line_without_default_passwords() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("u.db").display());
+    let o = hoptac(
+        &db,
+        &[
+            "user",
+            "add",
+            "quan.tri",
+            "--role",
+            "admin",
+            "--name",
+            "Quản trị tỉnh",
+        ],
+    );
+    ok(&o);
+    assert!(
+        text(&o.stdout).contains("Mật khẩu (chỉ hiện một lần"),
+        "a generated password is shown once: {}",
+        text(&o.stdout)
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .args([
+            "user",
+            "add",
+            "xa.dongdang",
+            "--role",
+            "commune_officer",
+            "--commune",
+            "06184",
+            "--password-stdin",
+        ])
+        .env("HOPTAC_DATABASE", &db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"mot-mat-khau-rat-dai\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    ok(&out);
+    assert!(
+        !text(&out.stdout).contains("mot-mat-khau"),
+        "a typed password is never echoed"
+    );
+    ok(&hoptac(&db, &["user", "disable", "xa.dongdang"]));
+    let o = hoptac(&db, &["user", "list"]);
+    ok(&o);
+    let list = text(&o.stdout);
+    assert!(
+        list.contains("quan.tri") && list.contains("xa.dongdang") && list.contains("đã khóa"),
+        "{list}"
+    );
+    let o = hoptac(
+        &db,
+        &[
+            "user",
+            "add",
+            "x",
+            "--role",
+            "commune_officer",
+            "--commune",
+            "99999",
+            "--password-stdin",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

@@ -12,6 +12,7 @@ pub mod import_docs;
 pub mod indicators;
 pub mod registry;
 pub mod reports;
+pub mod users;
 
 pub use error::{AppError, Result};
 pub use registry::{Actor, NewOrg, Registry};

@@ -5,6 +5,7 @@
 #[macro_use]
 pub mod org;
 
+pub mod auth;
 pub mod evaluation;
 pub mod history;
 pub mod i18n;

@@ -8,6 +8,7 @@ pub mod docs;
 pub mod migrate;
 pub mod orgs;
 pub mod overlays;
+pub mod users;
 
 pub use db::{AsStoreError, Backend, Conn, Db, Row, StoreError, Val};
 #[cfg(test)]

@@ -75,6 +75,8 @@ enum Command {
     FollowUps(FollowUpsArgs),
     /// The tamper-evident audit trail: verify it, print an anchor to keep, list links.
     Audit(AuditArgs),
+    /// Accounts: add, list, disable, enable, reset a password, issue an API token.
+    User(UserArgs),
 }
 
 #[derive(Args)]
@@ -198,6 +200,53 @@ struct FollowUpsArgs {
 }
 
 #[derive(Args)]
+struct UserArgs {
+    #[command(subcommand)]
+    what: UserCmd,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account. Without --password-stdin a password is generated and shown once.
+    Add {
+        username: String,
+        /// admin, provincial_officer, commune_officer, cooperative or leader.
+        #[arg(long)]
+        role: String,
+        /// Full name shown in the history.
+        #[arg(long)]
+        name: Option<String>,
+        /// Commune officers: a 2025 commune code (repeat for several).
+        #[arg(long = "commune")]
+        communes: Vec<String>,
+        /// Cooperative accounts: the organisation's record id.
+        #[arg(long)]
+        org: Option<i64>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account (its sessions end at once).
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// Set a new password (generated and shown once without --password-stdin).
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Issue an API bearer token for an account (shown once).
+    Token {
+        username: String,
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+}
+
+#[derive(Args)]
 struct AuditArgs {
     #[command(subcommand)]
     what: AuditCmd,
@@ -302,6 +351,7 @@ pub fn run() -> ExitCode {
             open(&cli.global, lang).and_then(|reg| follow_ups_cmd(&reg, a, lang))
         }
         Command::Audit(a) => open(&cli.global, lang).and_then(|reg| audit_cmd(&reg, a, lang)),
+        Command::User(a) => open(&cli.global, lang).and_then(|reg| user_cmd(&reg, a, lang)),
         Command::Backup(a) => open(&cli.global, lang).and_then(|reg| {
             backup_sqlite(&reg.db, &a.dest).map_err(|e| fail(e.into(), lang))?;
             outln!(
@@ -322,6 +372,15 @@ pub fn run() -> ExitCode {
 }
 
 fn serve(reg: Registry, bind: &str, lang: Lang) -> Result<(), Failure> {
+    if !reg.has_admin().unwrap_or(true) {
+        eprintln!(
+            "{}",
+            lang.t(
+                "Chưa có tài khoản quản trị. Tạo tài khoản đầu tiên: hoptac user add <tên> --role admin",
+                "No administrator yet. Create the first one: hoptac user add <name> --role admin"
+            )
+        );
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -822,6 +881,151 @@ fn audit_cmd(reg: &Registry, a: AuditArgs, lang: Lang) -> Result<(), Failure> {
                     }
                 })),
             }
+        }
+    }
+}
+
+fn read_password(from_stdin: bool, lang: Lang) -> Result<(String, bool), Failure> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Failure(e.to_string()))?;
+        let p = line.trim_end_matches(['\r', '\n']).to_owned();
+        if p.is_empty() {
+            return Err(Failure(
+                lang.t("Chưa nhập mật khẩu", "No password given").to_owned(),
+            ));
+        }
+        Ok((p, false))
+    } else {
+        Ok((hoptac_app::users::random_secret(8), true))
+    }
+}
+
+fn user_cmd(reg: &Registry, a: UserArgs, lang: Lang) -> Result<(), Failure> {
+    use hoptac_domain::auth::{Role, Scope};
+    let actor = Actor::new("cli", Some("hoptac user".into()));
+    match a.what {
+        UserCmd::Add {
+            username,
+            role,
+            name,
+            communes,
+            org,
+            password_stdin,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                Failure(format!("--role {role}: admin, provincial_officer, commune_officer, cooperative, leader"))
+            })?;
+            let scope = match (role, org) {
+                (Role::CommuneOfficer, _) => Scope::Communes {
+                    codes: communes.iter().map(|c| format!("{c:0>5}")).collect(),
+                },
+                (Role::Cooperative, Some(id)) => Scope::Organisation { id },
+                (Role::Cooperative, None) => {
+                    return Err(Failure(
+                        lang.t(
+                            "Tài khoản HTX cần --org <mã hồ sơ>",
+                            "A cooperative account needs --org <record id>",
+                        )
+                        .to_owned(),
+                    ))
+                }
+                _ => Scope::All,
+            };
+            let (password, generated) = read_password(password_stdin, lang)?;
+            let u = reg
+                .add_user(
+                    &username,
+                    name.as_deref().unwrap_or(&username),
+                    role,
+                    scope,
+                    &password,
+                    &actor,
+                )
+                .map_err(|e| fail(e, lang))?;
+            outln!(
+                "{} {} ({})",
+                lang.t("Đã tạo tài khoản", "Created account"),
+                u.username,
+                lang.t(u.role.label_vi(), u.role.label_en())
+            );
+            if generated {
+                outln!(
+                    "{}: {password}",
+                    lang.t(
+                        "Mật khẩu (chỉ hiện một lần, hãy đổi sau khi đăng nhập)",
+                        "Password (shown once; change it after signing in)"
+                    )
+                );
+            }
+            Ok(())
+        }
+        UserCmd::List => {
+            for u in reg.users().map_err(|e| fail(e, lang))? {
+                let scope = match &u.scope {
+                    Scope::All => lang.t("toàn tỉnh", "all").to_owned(),
+                    Scope::Communes { codes } => codes.join(", "),
+                    Scope::Organisation { id } => {
+                        format!("{} {id}", lang.t("tổ chức", "organisation"))
+                    }
+                };
+                outln!(
+                    "{}  {}  {}  {}{}",
+                    u.username,
+                    u.display_name,
+                    lang.t(u.role.label_vi(), u.role.label_en()),
+                    scope,
+                    if u.disabled {
+                        lang.t("  (đã khóa)", "  (disabled)")
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(())
+        }
+        UserCmd::Disable { username } => {
+            reg.set_disabled(&username, true, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!("{} {username}", lang.t("Đã khóa", "Disabled"));
+            Ok(())
+        }
+        UserCmd::Enable { username } => {
+            reg.set_disabled(&username, false, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!("{} {username}", lang.t("Đã mở khóa", "Enabled"));
+            Ok(())
+        }
+        UserCmd::ResetPassword {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = read_password(password_stdin, lang)?;
+            reg.reset_password(&username, &password, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!(
+                "{} {username}",
+                lang.t("Đã đặt lại mật khẩu cho", "Password reset for")
+            );
+            if generated {
+                outln!(
+                    "{}: {password}",
+                    lang.t(
+                        "Mật khẩu mới (chỉ hiện một lần)",
+                        "New password (shown once)"
+                    )
+                );
+            }
+            Ok(())
+        }
+        UserCmd::Token { username, label } => {
+            let t = reg
+                .issue_token(&username, &label, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!("{t}");
+            Ok(())
         }
     }
 }

@@ -1,0 +1,431 @@
+//! Accounts and sign-in: argon2id password hashes, sessions kept in the database (any
+//! app server can check them), API bearer tokens, and throttling of failed sign-ins.
+//! There is no default password: the first administrator is created from the command
+//! line, with a password typed in or generated and shown once.
+
+use crate::error::{AppError, Result};
+use crate::registry::{Actor, Registry};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Duration, Utc};
+use hoptac_domain::auth::{Principal, Role, Scope};
+use hoptac_store::users::{self, UserRow};
+use hoptac_store::{audit, orgs};
+use rand_core_06::{OsRng, RngCore};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// How long a browser session lasts without signing in again.
+pub const SESSION_HOURS: i64 = 12;
+/// Failed sign-ins allowed per account in the throttling window.
+pub const MAX_FAILED: i64 = 5;
+pub const THROTTLE_MINUTES: i64 = 15;
+
+/// An account as shown to administrators (never its password hash).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub disabled: bool,
+}
+
+impl From<&UserRow> for User {
+    fn from(u: &UserRow) -> Self {
+        User {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            scope: u.scope.clone(),
+            disabled: u.disabled,
+        }
+    }
+}
+
+fn principal(u: &UserRow) -> Principal {
+    Principal {
+        user_id: u.id,
+        username: u.username.clone(),
+        display_name: u.display_name.clone(),
+        role: u.role,
+        scope: u.scope.clone(),
+    }
+}
+
+/// A random secret, URL-safe.
+pub fn random_secret(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Secrets are stored as their SHA-256 (they are random and long, so no salt is needed).
+fn digest(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            AppError::refused(
+                "hash_failed",
+                format!("Không tạo được mật khẩu: {e}"),
+                format!("Cannot hash the password: {e}"),
+            )
+        })
+}
+
+fn check_password_rules(password: &str) -> Result<()> {
+    if password.chars().count() < 10 {
+        return Err(AppError::refused(
+            "weak_password",
+            "Mật khẩu cần ít nhất 10 ký tự",
+            "The password needs at least 10 characters",
+        ));
+    }
+    Ok(())
+}
+
+fn bad_credentials() -> AppError {
+    // The same answer for an unknown user and a wrong password.
+    AppError::refused(
+        "bad_credentials",
+        "Tên đăng nhập hoặc mật khẩu không đúng",
+        "Wrong username or password",
+    )
+}
+
+impl Registry {
+    /// Creates an account. The scope must fit the role (a commune officer names
+    /// communes, a cooperative account its organisation).
+    pub fn add_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        scope: Scope,
+        password: &str,
+        actor: &Actor,
+    ) -> Result<User> {
+        let username = username.trim().to_lowercase();
+        let valid = !username.is_empty()
+            && username.len() <= 64
+            && username
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+        if !valid {
+            return Err(AppError::refused(
+                "bad_username",
+                "Tên đăng nhập chỉ gồm chữ không dấu, số và . _ - @",
+                "A username has only ASCII letters, digits and . _ - @",
+            ));
+        }
+        if !role.scope_fits(&scope) {
+            return Err(AppError::refused(
+                "scope_does_not_fit",
+                format!("Vai trò \"{}\" cần phạm vi phù hợp (toàn tỉnh, danh sách xã, hoặc một tổ chức)", role.label_vi()),
+                format!("Role \"{}\" needs a fitting scope (all, communes, or one organisation)", role.label_en()),
+            ));
+        }
+        if let Scope::Communes { codes } = &scope {
+            let places = self.places();
+            for c in codes {
+                if places
+                    .check(&hoptac_domain::PlaceRef::new(
+                        hoptac_domain::Scheme::Y2025,
+                        c.clone(),
+                    ))
+                    .is_err()
+                {
+                    return Err(AppError::refused(
+                        "unknown_commune",
+                        format!("Không có xã/phường mã {c} (2025) trong tỉnh"),
+                        format!("No 2025 commune {c} in the province"),
+                    ));
+                }
+            }
+        }
+        if let Scope::Organisation { id } = &scope {
+            self.get(*id, None)?;
+        }
+        check_password_rules(password)?;
+        let hash = hash_password(password)?;
+        let now = Utc::now();
+        self.db.write(|c| {
+            if users::by_username(c, &username)?.is_some() {
+                return Err(AppError::refused(
+                    "username_taken",
+                    format!("Tên đăng nhập \"{username}\" đã có"),
+                    format!("Username \"{username}\" is taken"),
+                ));
+            }
+            let id = orgs::allocate_ids(c, "user", 1)?;
+            let row = UserRow {
+                id,
+                username: username.clone(),
+                display_name: hoptac_domain::text::nfc(display_name),
+                password_hash: hash.clone(),
+                role,
+                scope: scope.clone(),
+                disabled: false,
+                version: 1,
+            };
+            users::insert(c, &row, now)?;
+            audit::record(
+                c,
+                &actor.name,
+                actor.source.as_deref(),
+                audit::Entry {
+                    entity: "user".into(),
+                    id: username.clone(),
+                    action: "create".into(),
+                    before: None,
+                    after: serde_json::to_value(User::from(&row)).ok(),
+                },
+            );
+            Ok(User::from(&row))
+        })
+    }
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        Ok(self.db.read(users::all)?.iter().map(User::from).collect())
+    }
+
+    /// Whether an enabled administrator exists (the first-run check).
+    pub fn has_admin(&self) -> Result<bool> {
+        Ok(self.db.read(users::count_admins)? > 0)
+    }
+
+    /// Disables (or re-enables) an account and ends its sessions.
+    pub fn set_disabled(&self, username: &str, disabled: bool, actor: &Actor) -> Result<User> {
+        let now = Utc::now();
+        self.db.write(|c| {
+            let u = users::by_username(c, &username.to_lowercase())?.ok_or(AppError::NotFound {
+                what: "user",
+                id: username.to_owned(),
+            })?;
+            users::update(c, u.id, None, Some(disabled), now)?;
+            users::delete_sessions_of(c, u.id)?;
+            audit::record(
+                c,
+                &actor.name,
+                actor.source.as_deref(),
+                audit::Entry {
+                    entity: "user".into(),
+                    id: u.username.clone(),
+                    action: if disabled { "disable" } else { "enable" }.into(),
+                    before: serde_json::to_value(User::from(&u)).ok(),
+                    after: None,
+                },
+            );
+            Ok(User {
+                disabled,
+                ..User::from(&u)
+            })
+        })
+    }
+
+    /// Sets a new password and ends the account's sessions.
+    pub fn reset_password(&self, username: &str, password: &str, actor: &Actor) -> Result<()> {
+        check_password_rules(password)?;
+        let hash = hash_password(password)?;
+        let now = Utc::now();
+        self.db.write(|c| {
+            let u = users::by_username(c, &username.to_lowercase())?.ok_or(AppError::NotFound {
+                what: "user",
+                id: username.to_owned(),
+            })?;
+            users::update(c, u.id, Some(&hash), None, now)?;
+            users::delete_sessions_of(c, u.id)?;
+            users::clear_failed_logins(c, &u.username)?;
+            audit::record(
+                c,
+                &actor.name,
+                actor.source.as_deref(),
+                audit::Entry {
+                    entity: "user".into(),
+                    id: u.username.clone(),
+                    action: "reset_password".into(),
+                    before: None,
+                    after: None,
+                },
+            );
+            Ok(())
+        })
+    }
+
+    /// Checks a password; after too many failures the account waits, whatever is typed.
+    pub fn authenticate(
+        &self,
+        username: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Principal> {
+        let username = username.trim().to_lowercase();
+        let since = now - Duration::minutes(THROTTLE_MINUTES);
+        let (user, failures) = self.db.read(|c| {
+            Ok::<_, AppError>((
+                users::by_username(c, &username)?,
+                users::failed_logins_since(c, &username, since)?,
+            ))
+        })?;
+        if failures >= MAX_FAILED {
+            return Err(AppError::refused(
+                "throttled",
+                format!("Đăng nhập sai quá nhiều lần; hãy thử lại sau {THROTTLE_MINUTES} phút"),
+                format!("Too many failed sign-ins; try again in {THROTTLE_MINUTES} minutes"),
+            ));
+        }
+        let ok = user.as_ref().is_some_and(|u| {
+            !u.disabled
+                && PasswordHash::new(&u.password_hash).is_ok_and(|h| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &h)
+                        .is_ok()
+                })
+        });
+        match user.filter(|_| ok) {
+            Some(u) => {
+                self.db
+                    .write(|c| users::clear_failed_logins(c, &username))?;
+                Ok(principal(&u))
+            }
+            None => {
+                self.db
+                    .write(|c| users::record_failed_login(c, &username, now))?;
+                Err(bad_credentials())
+            }
+        }
+    }
+
+    /// Starts a browser session: (session token, CSRF token).
+    pub fn start_session(&self, p: &Principal, now: DateTime<Utc>) -> Result<(String, String)> {
+        let token = random_secret(32);
+        let csrf = random_secret(16);
+        self.db.write(|c| {
+            users::insert_session(
+                c,
+                &digest(&token),
+                p.user_id,
+                &csrf,
+                now,
+                now + Duration::hours(SESSION_HOURS),
+            )
+        })?;
+        Ok((token, csrf))
+    }
+
+    /// The user of a live session, and its CSRF token.
+    pub fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<(Principal, String)>> {
+        self.db.read(|c| {
+            let Some((uid, csrf)) = users::session(c, &digest(token), now)? else {
+                return Ok(None);
+            };
+            Ok(users::by_id(c, uid)?
+                .filter(|u| !u.disabled)
+                .map(|u| (principal(&u), csrf)))
+        })
+    }
+
+    pub fn end_session(&self, token: &str) -> Result<()> {
+        Ok(self
+            .db
+            .write(|c| users::delete_session(c, &digest(token)))?)
+    }
+
+    /// Issues an API bearer token for an account (shown once).
+    pub fn issue_token(&self, username: &str, label: &str, actor: &Actor) -> Result<String> {
+        let token = random_secret(32);
+        let now = Utc::now();
+        self.db.write(|c| {
+            let u = users::by_username(c, &username.to_lowercase())?.ok_or(AppError::NotFound {
+                what: "user",
+                id: username.to_owned(),
+            })?;
+            users::insert_token(c, &digest(&token), u.id, label, now)?;
+            audit::record(
+                c,
+                &actor.name,
+                actor.source.as_deref(),
+                audit::Entry {
+                    entity: "api_token".into(),
+                    id: format!("{}:{label}", u.username),
+                    action: "create".into(),
+                    before: None,
+                    after: None,
+                },
+            );
+            Ok::<_, AppError>(())
+        })?;
+        Ok(token)
+    }
+
+    /// The account behind a bearer token.
+    pub fn token_principal(&self, token: &str) -> Result<Option<Principal>> {
+        self.db.read(|c| {
+            let Some(uid) = users::token_user(c, &digest(token))? else {
+                return Ok(None);
+            };
+            Ok(users::by_id(c, uid)?
+                .filter(|u| !u.disabled)
+                .map(|u| principal(&u)))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::registry::Actor;
+    use crate::registry_tests::registry;
+    use chrono::{Duration, Utc};
+    use hoptac_domain::auth::{Role, Scope};
+
+    hoptac_testkit::both_backends! {
+        fn accounts_sessions_tokens_and_throttling(url) {
+            let reg = registry(&url);
+            let admin = Actor::new("cli", None);
+            assert!(!reg.has_admin().expect("check"));
+            assert!(reg.add_user("Admin", "Quản trị", Role::Admin, Scope::All, "short", &admin).is_err(), "weak password");
+            let u = reg.add_user("Admin", "Quản trị", Role::Admin, Scope::All, "mot-mat-khau-dai", &admin).expect("add");
+            assert_eq!(u.username, "admin");
+            assert!(reg.has_admin().expect("check"));
+            assert!(reg.add_user("admin", "x", Role::Admin, Scope::All, "mot-mat-khau-dai", &admin).is_err(), "taken");
+            assert!(reg.add_user("xa1", "x", Role::CommuneOfficer, Scope::All, "mot-mat-khau-dai", &admin).is_err(), "scope must fit");
+            assert!(reg.add_user("xa1", "x", Role::CommuneOfficer, Scope::Communes { codes: vec!["99999".into()] }, "mot-mat-khau-dai", &admin).is_err(), "unknown commune");
+            reg.add_user("xa1", "Cán bộ xã", Role::CommuneOfficer, Scope::Communes { codes: vec!["06184".into()] }, "mot-mat-khau-dai", &admin).expect("commune officer");
+            let now = Utc::now();
+            let p = reg.authenticate("ADMIN", "mot-mat-khau-dai", now).expect("sign in");
+            assert_eq!(p.role, Role::Admin);
+            let (token, csrf) = reg.start_session(&p, now).expect("session");
+            let (again, csrf2) = reg.session(&token, now + Duration::hours(1)).expect("read").expect("live");
+            assert_eq!((again.username.as_str(), csrf2), ("admin", csrf));
+            assert!(reg.session(&token, now + Duration::hours(13)).expect("read").is_none(), "expired");
+            assert!(reg.session("not-a-token", now).expect("read").is_none());
+            let bearer = reg.issue_token("xa1", "phần mềm xã", &admin).expect("token");
+            assert_eq!(reg.token_principal(&bearer).expect("read").map(|p| p.role), Some(Role::CommuneOfficer));
+            // Five wrong passwords, then even the right one waits.
+            for _ in 0..5 {
+                assert!(reg.authenticate("xa1", "sai-mat-khau-roi", now).is_err());
+            }
+            assert!(matches!(reg.authenticate("xa1", "mot-mat-khau-dai", now), Err(crate::AppError::Refused { code: "throttled", .. })));
+            // A reset clears the count and ends sessions; a disabled account cannot sign in.
+            reg.reset_password("xa1", "mat-khau-moi-dai-hon", &admin).expect("reset");
+            assert!(reg.authenticate("xa1", "mat-khau-moi-dai-hon", now).is_ok());
+            reg.set_disabled("xa1", true, &admin).expect("disable");
+            assert!(reg.authenticate("xa1", "mat-khau-moi-dai-hon", now).is_err());
+            assert!(reg.token_principal(&bearer).expect("read").is_none(), "a disabled account's tokens stop working");
+            let listed = reg.users().expect("list");
+            assert_eq!(listed.len(), 2);
+            assert!(listed.iter().any(|u| u.username == "xa1" && u.disabled));
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! Accounts, sessions, API tokens and failed sign-ins. Secrets arrive here already
+//! hashed; nothing in these tables can sign anyone in by itself.
+
+use crate::db::{Conn, Result, Row, StoreError, Val};
+use chrono::{DateTime, Utc};
+use hoptac_domain::auth::{Role, Scope};
+
+/// A stored account.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub scope: Scope,
+    pub disabled: bool,
+    pub version: i64,
+}
+
+const COLS: &str = "id, username, display_name, password_hash, role, scope, disabled, version";
+
+fn user(r: &Row) -> Result<UserRow> {
+    let role = r.text(4)?;
+    Ok(UserRow {
+        id: r.i64(0)?,
+        username: r.text(1)?,
+        display_name: r.text(2)?,
+        password_hash: r.text(3)?,
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("role {role}")))?,
+        scope: serde_json::from_str(&r.text(5)?).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        disabled: r.i64(6)? != 0,
+        version: r.i64(7)?,
+    })
+}
+
+pub fn insert(c: &mut dyn Conn, u: &UserRow, now: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        &format!("INSERT INTO users ({COLS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"),
+        &[
+            u.id.into(),
+            u.username.clone().into(),
+            u.display_name.clone().into(),
+            u.password_hash.clone().into(),
+            u.role.code().into(),
+            serde_json::to_string(&u.scope).map_err(|e| StoreError::Corrupt(e.to_string()))?.into(),
+            i64::from(u.disabled).into(),
+            now.into(),
+            now.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn by_username(c: &mut dyn Conn, username: &str) -> Result<Option<UserRow>> {
+    c.query_one(
+        &format!("SELECT {COLS} FROM users WHERE username = ?"),
+        &[username.into()],
+    )?
+    .map(|r| user(&r))
+    .transpose()
+}
+
+pub fn by_id(c: &mut dyn Conn, id: i64) -> Result<Option<UserRow>> {
+    c.query_one(
+        &format!("SELECT {COLS} FROM users WHERE id = ?"),
+        &[id.into()],
+    )?
+    .map(|r| user(&r))
+    .transpose()
+}
+
+pub fn all(c: &mut dyn Conn) -> Result<Vec<UserRow>> {
+    c.query(&format!("SELECT {COLS} FROM users ORDER BY username"), &[])?
+        .iter()
+        .map(user)
+        .collect()
+}
+
+/// Sets the password hash and/or the disabled flag.
+pub fn update(
+    c: &mut dyn Conn,
+    id: i64,
+    password_hash: Option<&str>,
+    disabled: Option<bool>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(h) = password_hash {
+        c.execute("UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?", &[h.into(), now.into(), id.into()])?;
+    }
+    if let Some(d) = disabled {
+        c.execute(
+            "UPDATE users SET disabled = ?, version = version + 1, updated_at = ? WHERE id = ?",
+            &[i64::from(d).into(), now.into(), id.into()],
+        )?;
+    }
+    Ok(())
+}
+
+pub fn count_admins(c: &mut dyn Conn) -> Result<i64> {
+    c.query_one(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0",
+        &[],
+    )?
+    .map(|r| r.i64(0))
+    .transpose()
+    .map(Option::unwrap_or_default)
+}
+
+pub fn insert_session(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    now: DateTime<Utc>,
+    expires: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        &[token_hash.into(), user_id.into(), csrf.into(), now.into(), expires.into()],
+    )?;
+    Ok(())
+}
+
+/// The user and CSRF token of an unexpired session.
+pub fn session(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, String)>> {
+    c.query_one(
+        "SELECT user_id, csrf FROM sessions WHERE token_hash = ? AND expires_at > ?",
+        &[token_hash.into(), now.into()],
+    )?
+    .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+    .transpose()
+}
+
+pub fn delete_session(c: &mut dyn Conn, token_hash: &str) -> Result<()> {
+    c.execute(
+        "DELETE FROM sessions WHERE token_hash = ?",
+        &[token_hash.into()],
+    )?;
+    Ok(())
+}
+
+pub fn delete_sessions_of(c: &mut dyn Conn, user_id: i64) -> Result<()> {
+    c.execute("DELETE FROM sessions WHERE user_id = ?", &[user_id.into()])?;
+    Ok(())
+}
+
+pub fn insert_token(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    user_id: i64,
+    label: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
+        &[token_hash.into(), user_id.into(), label.into(), now.into()],
+    )?;
+    Ok(())
+}
+
+pub fn token_user(c: &mut dyn Conn, token_hash: &str) -> Result<Option<i64>> {
+    c.query_one(
+        "SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+        &[token_hash.into()],
+    )?
+    .map(|r| r.i64(0))
+    .transpose()
+}
+
+pub fn record_failed_login(c: &mut dyn Conn, username: &str, now: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "INSERT INTO failed_logins (username, at) VALUES (?, ?)",
+        &[username.into(), now.into()],
+    )?;
+    Ok(())
+}
+
+pub fn failed_logins_since(c: &mut dyn Conn, username: &str, since: DateTime<Utc>) -> Result<i64> {
+    c.query_one(
+        "SELECT COUNT(*) FROM failed_logins WHERE username = ? AND at > ?",
+        &[username.into(), Val::Ts(since)],
+    )?
+    .map(|r| r.i64(0))
+    .transpose()
+    .map(Option::unwrap_or_default)
+}
+
+pub fn clear_failed_logins(c: &mut dyn Conn, username: &str) -> Result<()> {
+    c.execute(
+        "DELETE FROM failed_logins WHERE username = ?",
+        &[username.into()],
+    )?;
+    Ok(())
+}
