@@ -32,7 +32,8 @@ hoptac_testkit::both_backends! {
             .read(|c| c.query_one("SELECT COUNT(*), CAST(? AS BIGINT) FROM id_counters", &[Val::I64(42)]))
             .expect("read")
             .expect("row");
-        assert_eq!(r.i64(0).expect("count"), 3);
+        // organisation, link, place_overlay, user
+        assert_eq!(r.i64(0).expect("count"), 4);
         assert_eq!(r.i64(1).expect("param"), 42);
     }
 
