@@ -31,6 +31,12 @@ pub enum AppError {
     /// An import found errors; nothing was written.
     #[error("import rejected")]
     ImportRejected(Box<ImportReport>),
+    /// No (valid) sign-in for something that needs one.
+    #[error("not signed in")]
+    Unauthorized,
+    /// Signed in, but the role or scope does not allow it.
+    #[error("forbidden")]
+    Forbidden { vi: String, en: String },
     /// A request that cannot be done as asked, with the reason in both languages.
     #[error("{en}")]
     Refused {
@@ -74,6 +80,8 @@ impl AppError {
             AppError::Conflict { .. } | AppError::StaleDocument { .. } => "conflict",
             AppError::ImportRejected(_) => "import_rejected",
             AppError::Refused { code, .. } => code,
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden { .. } => "forbidden",
             AppError::Store(StoreError::UnknownScheme(_)) => "bad_database_url",
             AppError::Store(_) => "internal",
         }
@@ -109,6 +117,13 @@ impl AppError {
             },
             AppError::ImportRejected(r) => r.summary(lang),
             AppError::Refused { vi, en, .. } => lang.t(vi, en).to_owned(),
+            AppError::Unauthorized => lang
+                .t(
+                    "Cần đăng nhập (hoặc mã truy cập API: Authorization: Bearer …) để thay đổi dữ liệu",
+                    "Sign in (or send an API token: Authorization: Bearer …) to change data",
+                )
+                .to_owned(),
+            AppError::Forbidden { vi, en } => lang.t(vi, en).to_owned(),
             AppError::Store(StoreError::UnknownScheme(u)) => match lang {
                 Lang::Vi => format!("Địa chỉ cơ sở dữ liệu không hỗ trợ: {u} (dùng sqlite://ĐƯỜNG_DẪN hoặc postgres://…)"),
                 Lang::En => format!("Unsupported database URL: {u} (use sqlite://PATH or postgres://…)"),

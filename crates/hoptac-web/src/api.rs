@@ -2,6 +2,7 @@
 //! (the database drivers are synchronous) and answer JSON; every error goes through
 //! [`ApiError`].
 
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State};
@@ -13,7 +14,7 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use hoptac_app::export::{export, Format};
 use hoptac_app::import::{import_file, ImportOptions, ImportReport};
-use hoptac_app::{Actor, AppError, NewOrg};
+use hoptac_app::{AppError, NewOrg};
 use hoptac_domain::history::{attribute_history, AttributeChange, Change};
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::{OrgFilter, OrgView, Page, PageRequest, PlaceFilter, SortBy};
@@ -175,12 +176,6 @@ impl ListQuery {
     }
 }
 
-fn actor(source: &str) -> Actor {
-    // Sign-in comes with the web application; until then API writes are attributed
-    // to the API itself.
-    Actor::new("api", Some(source.to_owned()))
-}
-
 /// List organisations.
 #[utoipa::path(get, path = "/api/v1/organisations", params(ListQuery), tag = "registry",
     responses((status = 200, body = Page<OrgView>), (status = 400, body = ErrorBody)))]
@@ -200,11 +195,14 @@ async fn list(
 async fn create(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Json(new): Json<NewOrg>,
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let reg = st.registry.clone();
     let v = blocking(lang, move || {
-        reg.create(new, &actor("api: POST /organisations"))
+        let p = caller.writer()?.clone();
+        crate::auth::guard_new(&reg, &p, &new.fields)?;
+        reg.create(new, &Caller::actor(&p, "api: POST /organisations"))
     })
     .await?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -248,13 +246,22 @@ pub struct UpdateRequest {
 async fn update(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path(id): Path<OrgId>,
     Json(r): Json<UpdateRequest>,
 ) -> ApiResult<Json<OrgView>> {
     let reg = st.registry.clone();
     let yours = r.fields.clone();
     blocking(lang, move || {
-        reg.update(id, r.version, r.fields, r.effective, &actor("api: PATCH"))
+        let p = caller.writer()?.clone();
+        crate::auth::guard(&reg, &p, id)?;
+        reg.update(
+            id,
+            r.version,
+            r.fields,
+            r.effective,
+            &Caller::actor(&p, "api: PATCH"),
+        )
     })
     .await
     .map(Json)
@@ -274,13 +281,22 @@ pub struct StatusRequest {
 async fn set_status(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path(id): Path<OrgId>,
     Json(r): Json<StatusRequest>,
 ) -> ApiResult<Json<OrgView>> {
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
-            reg.set_status(id, r.version, r.status, r.effective, &actor("api: status"))
+            let p = caller.officer()?.clone();
+            crate::auth::guard(&reg, &p, id)?;
+            reg.set_status(
+                id,
+                r.version,
+                r.status,
+                r.effective,
+                &Caller::actor(&p, "api: status"),
+            )
         })
         .await?,
     ))
@@ -301,12 +317,15 @@ pub struct LinkRequest {
 async fn add_link(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path(id): Path<OrgId>,
     Json(r): Json<LinkRequest>,
 ) -> ApiResult<Json<OrgView>> {
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
+            let p = caller.officer()?.clone();
+            crate::auth::guard(&reg, &p, id)?;
             reg.link(
                 id,
                 r.version,
@@ -314,7 +333,7 @@ async fn add_link(
                 r.target,
                 r.effective,
                 r.document,
-                &actor("api: link"),
+                &Caller::actor(&p, "api: link"),
             )
         })
         .await?,
@@ -334,19 +353,22 @@ pub struct EndLinkRequest {
 async fn end_link(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path((id, link_id)): Path<(OrgId, i64)>,
     Json(r): Json<EndLinkRequest>,
 ) -> ApiResult<Json<OrgView>> {
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
+            let p = caller.officer()?.clone();
+            crate::auth::guard(&reg, &p, id)?;
             reg.end_link(
                 id,
                 r.version,
                 link_id,
                 r.effective,
                 r.document,
-                &actor("api: end link"),
+                &Caller::actor(&p, "api: end link"),
             )
         })
         .await?,
@@ -368,12 +390,21 @@ pub struct ConvertRequest {
 async fn convert(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path(id): Path<OrgId>,
     Json(r): Json<ConvertRequest>,
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let reg = st.registry.clone();
     let v = blocking(lang, move || {
-        reg.convert(id, r.version, r.fields, r.document, &actor("api: convert"))
+        let p = caller.officer()?.clone();
+        crate::auth::guard(&reg, &p, id)?;
+        reg.convert(
+            id,
+            r.version,
+            r.fields,
+            r.document,
+            &Caller::actor(&p, "api: convert"),
+        )
     })
     .await?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -479,6 +510,7 @@ pub struct ImportQuery {
 async fn import(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Query(q): Query<ImportQuery>,
     mut mp: Multipart,
 ) -> ApiResult<Json<ImportReport>> {
@@ -528,7 +560,15 @@ async fn import(
     let source = format!("api: import {name}");
     Ok(Json(
         blocking(lang, move || {
-            import_file(&reg, &name, bytes, &opts, &actor(&source), &|_| {})
+            let p = caller.provincial()?.clone();
+            import_file(
+                &reg,
+                &name,
+                bytes,
+                &opts,
+                &Caller::actor(&p, &source),
+                &|_| {},
+            )
         })
         .await?,
     ))
@@ -683,11 +723,14 @@ async fn suspect(State(st): State<AppState>) -> Json<Vec<SuspectRow>> {
 async fn add_correction(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Json(c): Json<MappingCorrection>,
 ) -> ApiResult<StatusCode> {
     let reg = st.registry.clone();
     blocking(lang, move || {
-        reg.add_correction(c, &actor("api: correction"))
+        let p = caller.provincial()?.clone();
+
+        reg.add_correction(c, &Caller::actor(&p, "api: correction"))
     })
     .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -699,16 +742,21 @@ async fn add_correction(
 async fn add_alias(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Json(a): Json<PlaceAlias>,
 ) -> ApiResult<StatusCode> {
     let reg = st.registry.clone();
-    blocking(lang, move || reg.add_alias(a, &actor("api: alias"))).await?;
+    blocking(lang, move || {
+        let p = caller.provincial()?.clone();
+        reg.add_alias(a, &Caller::actor(&p, "api: alias"))
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "hoptac API", description = "Sổ đăng ký kinh tế tập thể: hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác. Errors: JSON `{\"error\": {\"code\", \"message\", …}}`, message in Vietnamese unless `?lang=en` or `Accept-Language: en`."),
+    info(title = "hoptac API", description = "Sổ đăng ký kinh tế tập thể: hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác. Errors: JSON `{\"error\": {\"code\", \"message\", …}}`, message in Vietnamese unless `?lang=en` or `Accept-Language: en`. Writes need an API token (`Authorization: Bearer …`, issued with `hoptac user token`) of an account whose role and scope allow them: 401 without one, 403 outside its role or communes."),
     paths(list, create, get_one, update, set_status, add_link, end_link, convert, history, export_list, import, communes, districts, suspect, add_correction, add_alias),
     components(schemas(ErrorBody, Page<OrgView>, OrgView, NewOrg, UpdateRequest, StatusRequest, LinkRequest, EndLinkRequest, ConvertRequest, History, ImportReport, CommuneInfo, SuspectRow)),
     tags((name = "registry", description = "Organisations and their history"), (name = "places", description = "Administrative units before and after 1 July 2025"))

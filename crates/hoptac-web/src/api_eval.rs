@@ -1,10 +1,10 @@
 //! API for annual reports, evaluations, targets and follow-ups (`/api/v1`).
 
 use crate::api::ReqLang;
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
@@ -12,7 +12,7 @@ use hoptac_app::evaluations::{Action, EvaluationRecord};
 use hoptac_app::followups::{FollowUpInput, FollowUpRecord, NeedsFollowUp};
 use hoptac_app::indicators::{Breakdown, TargetReport};
 use hoptac_app::reports::{Filing, MissingFiling, ReportRecord};
-use hoptac_app::{Actor, AppError};
+use hoptac_app::AppError;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::indicators::Target;
 use hoptac_domain::org::OrgId;
@@ -36,18 +36,6 @@ async fn blocking<T: Send + 'static>(
             "Internal error",
         )),
     }
-}
-
-/// Who is acting. Until sign-in arrives (the web application issue), clients name the
-/// person in `X-Hoptac-User`; writes are recorded under that name.
-fn actor(headers: &HeaderMap, source: &str) -> Actor {
-    let name = headers
-        .get("x-hoptac-user")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .unwrap_or("api");
-    Actor::new(name, Some(source.to_owned()))
 }
 
 /// Evaluation rule sets known to this server.
@@ -88,14 +76,16 @@ async fn get_report(
 async fn put_report(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
-    headers: HeaderMap,
+    caller: Caller,
     Path((id, year)): Path<(OrgId, i32)>,
     Json(r): Json<ReportRequest>,
 ) -> ApiResult<Json<ReportRecord>> {
     let reg = st.registry.clone();
-    let who = actor(&headers, "api: report");
     Ok(Json(
         blocking(lang, move || {
+            let p = caller.writer()?.clone();
+            crate::auth::guard(&reg, &p, id)?;
+            let who = Caller::actor(&p, "api: report");
             reg.file_report(id, year, r.stage, r.figures, r.version, &who)
         })
         .await?,
@@ -206,15 +196,17 @@ async fn get_evaluation(
 async fn put_scores(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
-    headers: HeaderMap,
+    caller: Caller,
     Path((id, year)): Path<(OrgId, i32)>,
     Json(r): Json<ScoresRequest>,
 ) -> ApiResult<Json<EvaluationRecord>> {
     let scores = tenths(lang, r.scores)?;
     let reg = st.registry.clone();
-    let who = actor(&headers, "api: scores");
     Ok(Json(
         blocking(lang, move || {
+            let p = caller.writer()?.clone();
+            crate::auth::guard(&reg, &p, id)?;
+            let who = Caller::actor(&p, "api: scores");
             reg.save_scores(
                 id,
                 year,
@@ -242,14 +234,20 @@ pub struct ActionRequest {
 async fn act(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
-    headers: HeaderMap,
+    caller: Caller,
     Path((id, year)): Path<(OrgId, i32)>,
     Json(r): Json<ActionRequest>,
 ) -> ApiResult<Json<EvaluationRecord>> {
     let reg = st.registry.clone();
-    let who = actor(&headers, "api: evaluation");
     Ok(Json(
         blocking(lang, move || {
+            let p = match r.action {
+                Action::Submit => caller.writer()?.clone(),
+                Action::Review | Action::Return { .. } => caller.officer()?.clone(),
+                Action::Approve | Action::Reopen { .. } => caller.provincial()?.clone(),
+            };
+            crate::auth::guard(&reg, &p, id)?;
+            let who = Caller::actor(&p, "api: evaluation");
             reg.transition(id, year, r.action, r.version, &who)
         })
         .await?,
@@ -334,13 +332,14 @@ pub struct TargetRecord {
 async fn put_target(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
-    headers: HeaderMap,
+    caller: Caller,
     Path(id): Path<String>,
     Json(r): Json<TargetRequest>,
 ) -> ApiResult<Json<TargetRecord>> {
     let reg = st.registry.clone();
-    let who = actor(&headers, "api: target");
     let (id, version, target) = blocking(lang, move || {
+        let p = caller.provincial()?.clone();
+        let who = Caller::actor(&p, "api: target");
         reg.update_target(&id, r.version, r.target, &who)
     })
     .await?;
@@ -388,14 +387,16 @@ pub struct FollowUpRequest {
 async fn put_follow_up(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
-    headers: HeaderMap,
+    caller: Caller,
     Path((id, year)): Path<(OrgId, i32)>,
     Json(r): Json<FollowUpRequest>,
 ) -> ApiResult<Json<FollowUpRecord>> {
     let reg = st.registry.clone();
-    let who = actor(&headers, "api: follow-up");
     Ok(Json(
         blocking(lang, move || {
+            let p = caller.officer()?.clone();
+            crate::auth::guard(&reg, &p, id)?;
+            let who = Caller::actor(&p, "api: follow-up");
             reg.save_follow_up(id, year, r.input, r.version, &who)
         })
         .await?,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_eval;
+pub mod auth;
 pub mod error;
 pub mod pages;
 

@@ -5,21 +5,78 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use hoptac_app::Registry;
+use hoptac_domain::auth::{Role, Scope};
 use hoptac_store::{migrate::migrate, Db};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
+thread_local! {
+    /// The administrator token of this test's registry: writes need one.
+    static TOKEN: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 fn registry(url: &str) -> Registry {
     let db = Db::open(url).expect("open");
     migrate(&db).expect("migrate");
-    Registry::open(db, Some("20".into()))
+    let reg = Registry::open(db, Some("20".into()))
         .expect("registry")
-        .with_today(NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"))
+        .with_today(NaiveDate::from_ymd_opt(2026, 11, 27).expect("date"));
+    let cli = hoptac_app::Actor::new("cli", None);
+    reg.add_user(
+        "quan.tri",
+        "Quản trị",
+        Role::Admin,
+        Scope::All,
+        "mat-khau-quan-tri",
+        &cli,
+    )
+    .expect("admin");
+    let token = reg.issue_token("quan.tri", "test", &cli).expect("token");
+    TOKEN.with(|t| *t.borrow_mut() = token);
+    reg
+}
+
+fn bearer() -> String {
+    TOKEN.with(|t| format!("Bearer {}", t.borrow()))
+}
+
+/// A request as someone else (or nobody, with `None`).
+async fn call_as(
+    reg: &Registry,
+    token: Option<&str>,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = match body {
+        Some(b) => {
+            req = req.header("content-type", "application/json");
+            Body::from(b.to_string())
+        }
+        None => Body::empty(),
+    };
+    let resp = router(reg.clone())
+        .oneshot(req.body(body).expect("request"))
+        .await
+        .expect("response");
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 async fn call(reg: &Registry, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = Request::builder().method(method).uri(uri);
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("authorization", bearer());
     let body = match body {
         Some(b) => {
             req = req.header("content-type", "application/json");
@@ -140,6 +197,7 @@ hoptac_testkit::both_backends! {
                     .method("POST")
                     .uri(uri)
                     .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+                    .header("authorization", bearer())
                     .body(Body::from(body.clone()))
                     .expect("request")
             };
@@ -196,6 +254,53 @@ hoptac_testkit::both_backends! {
             assert_eq!((s, v.as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
             let (s, _) = call(&reg, "GET", "/api/v1/reports/missing?year=2024&filing=final_report", None).await;
             assert_eq!(s, StatusCode::OK);
+        });
+    }
+}
+
+hoptac_testkit::both_backends! {
+    fn writes_need_a_token_a_writing_role_and_the_right_commune(url) {
+        let reg = registry(&url);
+        let cli = hoptac_app::Actor::new("cli", None);
+        reg.add_user("lanh.dao", "Lãnh đạo", Role::Leader, Scope::All, "mat-khau-lanh-dao", &cli).expect("leader");
+        reg.add_user("xa.dongdang", "Cán bộ xã Đồng Đăng", Role::CommuneOfficer, Scope::Communes { codes: vec!["06184".into()] }, "mat-khau-can-bo-xa", &cli).expect("commune");
+        let leader = reg.issue_token("lanh.dao", "t", &cli).expect("token");
+        let commune = reg.issue_token("xa.dongdang", "t", &cli).expect("token");
+        rt().block_on(async {
+            let in_dong_dang = new_htx("Hợp tác xã Trong Xã", "4900000011"); // legacy 06205 → 2025 06184
+            let mut elsewhere = new_htx("Hợp tác xã Ngoài Xã", "4900000012");
+            elsewhere["fields"]["place"] = json!({"scheme": "legacy", "code": "06094"});
+            let (s, v) = call_as(&reg, None, "POST", "/api/v1/organisations", Some(in_dong_dang.clone())).await;
+            assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+            let (s, _) = call_as(&reg, Some("not-a-token"), "POST", "/api/v1/organisations", Some(in_dong_dang.clone())).await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+            let (s, v) = call_as(&reg, Some(&leader), "POST", "/api/v1/organisations", Some(in_dong_dang.clone())).await;
+            assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+            let (s, v) = call_as(&reg, Some(&commune), "POST", "/api/v1/organisations", Some(elsewhere.clone())).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+            let (s, v) = call_as(&reg, Some(&commune), "POST", "/api/v1/organisations", Some(in_dong_dang)).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            let own = v["id"].as_i64().expect("id");
+            // The history names the account that wrote.
+            let (_, h) = call_as(&reg, None, "GET", &format!("/api/v1/organisations/{own}/history"), None).await;
+            assert_eq!(h["changes"][0]["author"], "xa.dongdang");
+            let (_, v) = call(&reg, "POST", "/api/v1/organisations", Some(elsewhere)).await;
+            let other = v["id"].as_i64().expect("id");
+            let patch = json!({"version": 1, "fields": {"members": 30}});
+            let (s, _) = call_as(&reg, Some(&commune), "PATCH", &format!("/api/v1/organisations/{other}"), Some(patch.clone())).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "another commune's record");
+            let (s, _) = call_as(&reg, Some(&commune), "PATCH", &format!("/api/v1/organisations/{own}"), Some(patch)).await;
+            assert_eq!(s, StatusCode::OK);
+            // Approving is the province's.
+            let (s, _) = call_as(&reg, Some(&commune), "POST", &format!("/api/v1/organisations/{own}/evaluations/2025/actions"), Some(json!({"action": "approve", "version": 1}))).await;
+            assert_eq!(s, StatusCode::FORBIDDEN);
+            let (_, t) = call_as(&reg, None, "GET", "/api/v1/targets?year=2025", None).await;
+            let target = json!({"version": t["targets"][0]["version"], "target": t["targets"][0]["target"]});
+            let id = t["targets"][0]["id"].as_str().expect("id").to_owned();
+            let (s, _) = call_as(&reg, Some(&commune), "PUT", &format!("/api/v1/targets/{id}"), Some(target.clone())).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "targets are the province's");
+            let (s, v) = call(&reg, "PUT", &format!("/api/v1/targets/{id}"), Some(target)).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
         });
     }
 }

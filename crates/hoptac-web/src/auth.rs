@@ -1,0 +1,131 @@
+//! Who is calling: an API bearer token (`Authorization: Bearer …`) names an account;
+//! without one the caller is the public. Writes need an account whose role writes and
+//! whose scope covers the organisation. (Browser sign-in with sessions and CSRF comes
+//! with the web pages.)
+
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use hoptac_app::{Actor, AppError, Registry};
+use hoptac_domain::auth::{Principal, Role, Scope};
+use hoptac_domain::org::{OrgFields, OrgId};
+
+/// The caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_owned());
+        let Some(token) = token else {
+            return Ok(Caller(None));
+        };
+        let reg = state.registry.clone();
+        let p = tokio::task::spawn_blocking(move || reg.token_principal(&token))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .flatten();
+        Ok(Caller(p))
+    }
+}
+
+fn forbidden(vi: &str, en: &str) -> AppError {
+    AppError::Forbidden {
+        vi: vi.into(),
+        en: en.into(),
+    }
+}
+
+impl Caller {
+    /// An account that may change data.
+    pub fn writer(&self) -> Result<&Principal, AppError> {
+        let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
+        if !p.role.writes() {
+            return Err(forbidden(
+                "Tài khoản lãnh đạo chỉ được xem",
+                "Leader accounts are read-only",
+            ));
+        }
+        Ok(p)
+    }
+
+    /// Provincial officers and administrators (approvals, imports, targets, overlays).
+    pub fn provincial(&self) -> Result<&Principal, AppError> {
+        let p = self.writer()?;
+        if matches!(p.role, Role::Admin | Role::ProvincialOfficer) {
+            Ok(p)
+        } else {
+            Err(forbidden(
+                "Việc này dành cho cán bộ cấp tỉnh",
+                "This is for provincial officers",
+            ))
+        }
+    }
+
+    /// Officers (province or commune), not cooperative accounts.
+    pub fn officer(&self) -> Result<&Principal, AppError> {
+        let p = self.writer()?;
+        if p.role == Role::Cooperative {
+            return Err(forbidden(
+                "Tài khoản HTX không làm được việc này",
+                "Cooperative accounts cannot do this",
+            ));
+        }
+        Ok(p)
+    }
+
+    /// Who the history records.
+    pub fn actor(p: &Principal, source: &str) -> Actor {
+        Actor::new(p.username.clone(), Some(source.to_owned()))
+    }
+}
+
+/// The organisation must be within the account's scope.
+pub fn guard(reg: &Registry, p: &Principal, org: OrgId) -> Result<(), AppError> {
+    let view = reg.get(org, None)?;
+    if p.can_see(&view) {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "Tổ chức này ngoài địa bàn của tài khoản",
+            "This organisation is outside the account's scope",
+        ))
+    }
+}
+
+/// A new organisation must be placed within the account's communes.
+pub fn guard_new(reg: &Registry, p: &Principal, fields: &OrgFields) -> Result<(), AppError> {
+    match &p.scope {
+        Scope::All => Ok(()),
+        Scope::Organisation { .. } => Err(forbidden(
+            "Tài khoản HTX không đăng ký tổ chức mới",
+            "Cooperative accounts cannot register organisations",
+        )),
+        Scope::Communes { codes } => {
+            let c25 = fields.place.as_ref().and_then(|pl| {
+                reg.places()
+                    .both_schemes(pl, fields.legacy_commune.as_deref())
+                    .commune_2025
+            });
+            if c25.is_some_and(|c| codes.contains(&c)) {
+                Ok(())
+            } else {
+                Err(forbidden(
+                    "Địa bàn của tổ chức ngoài các xã của tài khoản",
+                    "The organisation's commune is outside the account's communes",
+                ))
+            }
+        }
+    }
+}
