@@ -102,14 +102,19 @@ fn row(v: &OrgView, places: &Gazetteer, lang: Lang) -> Vec<Out> {
         .collect()
 }
 
-/// The file for a filtered list (every page), and a suggested file name.
+/// The file for a filtered list (every page), and a suggested file name. `public`
+/// leaves out what only signed-in users see (contacts, notes).
 pub fn export(
     reg: &Registry,
     filter: &OrgFilter,
     format: Format,
     lang: Lang,
+    public: bool,
 ) -> Result<(Vec<u8>, String)> {
-    let page = reg.list(filter, PageRequest::all())?;
+    let mut page = reg.list(filter, PageRequest::all())?;
+    if public {
+        page.items = page.items.into_iter().map(OrgView::public).collect();
+    }
     let places = reg.places();
     let headers: Vec<String> = EXPORT_COLUMNS
         .iter()

@@ -221,7 +221,7 @@ hoptac_testkit::both_backends! {
         run(&reg, "registry_messy.xlsx", &opts(Some(OrgKind::Cooperative), false)).expect("import");
         run(&reg, "registry_unaccented.csv", &opts(None, false)).expect("import");
         for (format, lang) in [(Format::Xlsx, Lang::Vi), (Format::Csv, Lang::Vi), (Format::Csv, Lang::En)] {
-            let (bytes, name) = export(&reg, &OrgFilter::default(), format, lang).expect("export");
+            let (bytes, name) = export(&reg, &OrgFilter::default(), format, lang, false).expect("export");
             if format == Format::Csv {
                 assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
             }
@@ -229,7 +229,7 @@ hoptac_testkit::both_backends! {
             assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 16), "{name}");
         }
         let filtered = OrgFilter { kinds: vec![OrgKind::CooperativeGroup], ..Default::default() };
-        let (bytes, name) = export(&reg, &filtered, Format::Csv, Lang::Vi).expect("export");
+        let (bytes, name) = export(&reg, &filtered, Format::Csv, Lang::Vi, false).expect("export");
         let r = import_file(&reg, &name, bytes, &opts(None, true), &actor(), &|_| {}).expect("dry");
         assert_eq!(r.unchanged, 2);
     }

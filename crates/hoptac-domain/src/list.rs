@@ -59,6 +59,8 @@ pub struct OrgFilter {
     pub as_of: Option<NaiveDate>,
     pub sort: SortBy,
     pub descending: bool,
+    /// The reader's scope: what lies outside is never listed (spec §1).
+    pub within: Option<crate::auth::Scope>,
 }
 
 /// A page of a list: 1-based.
@@ -178,6 +180,17 @@ impl OrgView {
     pub fn name(&self) -> &str {
         self.fields.name.as_deref().unwrap_or("")
     }
+
+    /// What the public sees: the registry facts, without the people's contacts and
+    /// the internal notes.
+    pub fn public(mut self) -> OrgView {
+        self.fields.phone = None;
+        self.fields.email = None;
+        self.fields.legal_representative = None;
+        self.fields.notes = None;
+        self.status_detail.reason = None;
+        self
+    }
 }
 
 impl OrgFilter {
@@ -206,6 +219,18 @@ impl OrgFilter {
                 .founded_to
                 .is_some_and(|d| founded.is_none_or(|f| f > d))
         {
+            return false;
+        }
+        let in_scope = match &self.within {
+            None | Some(crate::auth::Scope::All) => true,
+            Some(crate::auth::Scope::Communes { codes }) => v
+                .places
+                .commune_2025
+                .as_ref()
+                .is_some_and(|c| codes.contains(c)),
+            Some(crate::auth::Scope::Organisation { id }) => v.id == *id,
+        };
+        if !in_scope {
             return false;
         }
         match &self.place {

@@ -4,6 +4,7 @@
 
 use crate::db::{Backend, Conn, Result, Row, StoreError, Val};
 use chrono::{DateTime, NaiveDate, Utc};
+use hoptac_domain::auth::Scope;
 use hoptac_domain::history::{Change, ChangeBody, OrgState};
 use hoptac_domain::list::{OrgFilter, OrgView, Page, PageRequest, PlaceFilter, SortBy};
 use hoptac_domain::org::{LinkKind, OrgId, OrgKind, Status};
@@ -317,6 +318,20 @@ fn where_clause(filter: &OrgFilter, today: NaiveDate) -> (String, Vec<Val>) {
     if let Some(d) = filter.founded_to {
         w.push("founding_date <= ?".into());
         p.push(d.into());
+    }
+    match &filter.within {
+        None | Some(Scope::All) => {}
+        Some(Scope::Communes { codes }) => {
+            w.push(format!("commune_2025 IN ({})", in_list(codes.len().max(1))));
+            if codes.is_empty() {
+                p.push(Val::Null);
+            }
+            p.extend(codes.iter().map(|c| Val::from(c.clone())));
+        }
+        Some(Scope::Organisation { id }) => {
+            w.push("id = ?".into());
+            p.push((*id).into());
+        }
     }
     match &filter.place {
         None => {}

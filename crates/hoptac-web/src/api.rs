@@ -168,6 +168,7 @@ impl ListQuery {
             as_of: parse_date(lang, "as_of", &self.as_of)?,
             sort,
             descending: self.desc.unwrap_or(false),
+            within: None,
         };
         Ok((
             filter,
@@ -182,11 +183,17 @@ impl ListQuery {
 async fn list(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Query(q): Query<ListQuery>,
 ) -> ApiResult<Json<Page<OrgView>>> {
-    let (filter, page) = q.to_filter(lang)?;
+    let (mut filter, page) = q.to_filter(lang)?;
+    filter.within = caller.0.as_ref().map(|p| p.scope.clone());
     let reg = st.registry.clone();
-    Ok(Json(blocking(lang, move || reg.list(&filter, page)).await?))
+    let mut page = blocking(lang, move || reg.list(&filter, page)).await?;
+    if caller.0.is_none() {
+        page.items = page.items.into_iter().map(OrgView::public).collect();
+    }
+    Ok(Json(page))
 }
 
 /// Register a new organisation.
@@ -222,12 +229,26 @@ pub struct AsOfQuery {
 async fn get_one(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path(id): Path<OrgId>,
     Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<OrgView>> {
     let as_of = parse_date(lang, "as_of", &q.as_of)?;
     let reg = st.registry.clone();
-    Ok(Json(blocking(lang, move || reg.get(id, as_of)).await?))
+    let v = blocking(lang, move || {
+        let v = reg.get(id, as_of)?;
+        // Outside the reader's scope a record does not exist for them.
+        match &caller.0 {
+            Some(p) if !p.can_see(&reg.get(id, None)?) => Err(AppError::NotFound {
+                what: "organisation",
+                id: id.to_string(),
+            }),
+            Some(_) => Ok(v),
+            None => Ok(v.public()),
+        }
+    })
+    .await?;
+    Ok(Json(v))
 }
 
 /// An update names the version it read; a stale version is refused with 409.
@@ -433,10 +454,13 @@ pub struct IncomingLink {
 async fn history(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path(id): Path<OrgId>,
 ) -> ApiResult<Json<History>> {
     let reg = st.registry.clone();
     let (changes, incoming) = blocking(lang, move || {
+        let p = caller.0.as_ref().ok_or(AppError::Unauthorized)?;
+        crate::auth::guard_read(&reg, p, id)?;
         Ok((reg.history(id)?, reg.incoming_links(id)?))
     })
     .await?;
@@ -463,10 +487,13 @@ pub struct ExportQuery {
 async fn export_list(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Query(q): Query<ExportQuery>,
     Query(lq): Query<ListQuery>,
 ) -> ApiResult<Response> {
-    let (filter, _) = lq.to_filter(lang)?;
+    let (mut filter, _) = lq.to_filter(lang)?;
+    filter.within = caller.0.as_ref().map(|p| p.scope.clone());
+    let public = caller.0.is_none();
     let format = match q.format.as_deref() {
         None | Some("") => Format::Xlsx,
         Some(f) => Format::parse(f).ok_or_else(|| {
@@ -478,7 +505,7 @@ async fn export_list(
         })?,
     };
     let reg = st.registry.clone();
-    let (bytes, name) = blocking(lang, move || export(&reg, &filter, format, lang)).await?;
+    let (bytes, name) = blocking(lang, move || export(&reg, &filter, format, lang, public)).await?;
     Ok((
         [
             (header::CONTENT_TYPE, format.content_type().to_owned()),
@@ -757,7 +784,7 @@ async fn add_alias(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "hoptac API", description = "Sổ đăng ký kinh tế tập thể: hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác. Errors: JSON `{\"error\": {\"code\", \"message\", …}}`, message in Vietnamese unless `?lang=en` or `Accept-Language: en`. Writes need an API token (`Authorization: Bearer …`, issued with `hoptac user token`) of an account whose role and scope allow them: 401 without one, 403 outside its role or communes."),
-    paths(list, create, get_one, update, set_status, add_link, end_link, convert, history, export_list, import, communes, districts, suspect, add_correction, add_alias),
+    paths(openapi_json, list, create, get_one, update, set_status, add_link, end_link, convert, history, export_list, import, communes, districts, suspect, add_correction, add_alias),
     components(schemas(ErrorBody, Page<OrgView>, OrgView, NewOrg, UpdateRequest, StatusRequest, LinkRequest, EndLinkRequest, ConvertRequest, History, ImportReport, CommuneInfo, SuspectRow)),
     tags((name = "registry", description = "Organisations and their history"), (name = "places", description = "Administrative units before and after 1 July 2025"))
 )]
@@ -770,6 +797,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "the OpenAPI 3 document")))]
 async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi())
 }

@@ -64,10 +64,17 @@ pub struct ReportRequest {
 async fn get_report(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<ReportRecord>> {
     let reg = st.registry.clone();
-    Ok(Json(blocking(lang, move || reg.report(id, year)).await?))
+    Ok(Json(
+        blocking(lang, move || {
+            crate::auth::guard_read(&reg, caller.signed_in()?, id)?;
+            reg.report(id, year)
+        })
+        .await?,
+    ))
 }
 
 /// File or correct an annual report (estimate, then final).
@@ -98,10 +105,15 @@ async fn put_report(
 async fn report_history(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<serde_json::Value>> {
     let reg = st.registry.clone();
-    let h = blocking(lang, move || reg.report_history(id, year)).await?;
+    let h = blocking(lang, move || {
+        crate::auth::guard_read(&reg, caller.signed_in()?, id)?;
+        reg.report_history(id, year)
+    })
+    .await?;
     Ok(Json(serde_json::to_value(h).unwrap_or_default()))
 }
 
@@ -122,6 +134,7 @@ pub struct MissingQuery {
 async fn missing(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Query(q): Query<MissingQuery>,
 ) -> ApiResult<Json<Vec<MissingFiling>>> {
     let on = match q.on.as_deref() {
@@ -138,7 +151,10 @@ async fn missing(
     Ok(Json(
         blocking(lang, move || {
             let on: NaiveDate = on.unwrap_or_else(|| reg.today());
-            reg.missing_filings(q.year, q.filing, on, &Deadlines::default())
+            let p = caller.signed_in()?.clone();
+            let mut list = reg.missing_filings(q.year, q.filing, on, &Deadlines::default())?;
+            list.retain(|m| p.can_see(&m.org));
+            Ok(list)
         })
         .await?,
     ))
@@ -182,11 +198,16 @@ fn tenths(lang: Lang, scores: BTreeMap<String, f64>) -> ApiResult<BTreeMap<Strin
 async fn get_evaluation(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<EvaluationRecord>> {
     let reg = st.registry.clone();
     Ok(Json(
-        blocking(lang, move || reg.evaluation(id, year)).await?,
+        blocking(lang, move || {
+            crate::auth::guard_read(&reg, caller.signed_in()?, id)?;
+            reg.evaluation(id, year)
+        })
+        .await?,
     ))
 }
 
@@ -266,11 +287,33 @@ pub struct YearQuery {
 async fn evaluations(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Query(q): Query<YearQuery>,
 ) -> ApiResult<Json<Vec<EvaluationRecord>>> {
     let reg = st.registry.clone();
     Ok(Json(
-        blocking(lang, move || reg.evaluations_for_year(q.year)).await?,
+        blocking(lang, move || {
+            let p = caller.signed_in()?.clone();
+            let all = reg.evaluations_for_year(q.year)?;
+            if p.scope == hoptac_domain::auth::Scope::All {
+                return Ok(all);
+            }
+            let filter = hoptac_domain::list::OrgFilter {
+                within: Some(p.scope.clone()),
+                ..Default::default()
+            };
+            let visible: std::collections::HashSet<OrgId> = reg
+                .list(&filter, hoptac_domain::list::PageRequest::all())?
+                .items
+                .iter()
+                .map(|v| v.id)
+                .collect();
+            Ok(all
+                .into_iter()
+                .filter(|e| visible.contains(&e.evaluation.org_id))
+                .collect())
+        })
+        .await?,
     ))
 }
 
@@ -290,6 +333,7 @@ pub struct TargetsQuery {
 async fn targets(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Query(q): Query<TargetsQuery>,
 ) -> ApiResult<Json<TargetReport>> {
     let by = match q.by.as_deref().filter(|b| !b.is_empty()) {
@@ -307,6 +351,7 @@ async fn targets(
         blocking(lang, move || {
             use chrono::Datelike;
             let year = q.year.unwrap_or_else(|| reg.today().year());
+            caller.signed_in()?;
             reg.target_report(year, by)
         })
         .await?,
@@ -364,10 +409,17 @@ pub struct FollowUpQuery {
 async fn follow_ups(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
+    caller: Caller,
     Query(q): Query<FollowUpQuery>,
 ) -> ApiResult<Json<Vec<NeedsFollowUp>>> {
     let reg = st.registry.clone();
-    let mut list = blocking(lang, move || reg.needing_follow_up(q.year)).await?;
+    let mut list = blocking(lang, move || {
+        let p = caller.signed_in()?.clone();
+        let mut list = reg.needing_follow_up(q.year)?;
+        list.retain(|n| p.can_see(&n.org));
+        Ok(list)
+    })
+    .await?;
     if q.missing_only.unwrap_or(false) {
         list.retain(|n| n.follow_up.is_none());
     }

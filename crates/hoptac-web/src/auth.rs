@@ -48,6 +48,11 @@ fn forbidden(vi: &str, en: &str) -> AppError {
 }
 
 impl Caller {
+    /// Any signed-in account (reports, evaluations and dashboards are not public).
+    pub fn signed_in(&self) -> Result<&Principal, AppError> {
+        self.0.as_ref().ok_or(AppError::Unauthorized)
+    }
+
     /// An account that may change data.
     pub fn writer(&self) -> Result<&Principal, AppError> {
         let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
@@ -127,5 +132,17 @@ pub fn guard_new(reg: &Registry, p: &Principal, fields: &OrgFields) -> Result<()
                 ))
             }
         }
+    }
+}
+
+/// Reading an organisation's details: outside the scope it does not exist.
+pub fn guard_read(reg: &Registry, p: &Principal, org: OrgId) -> Result<(), AppError> {
+    if p.can_see(&reg.get(org, None)?) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound {
+            what: "organisation",
+            id: org.to_string(),
+        })
     }
 }

@@ -579,7 +579,8 @@ fn export_cmd(reg: &Registry, a: ExportArgs, lang: Lang) -> Result<(), Failure> 
         as_of: date_arg(&a.as_of, "as-of", lang)?,
         ..Default::default()
     };
-    let (bytes, _) = export(reg, &filter, format, lang).map_err(|e| fail(e, lang))?;
+    // The command line is the operator of the database: everything.
+    let (bytes, _) = export(reg, &filter, format, lang, false).map_err(|e| fail(e, lang))?;
     if a.file.as_os_str() == "-" {
         match std::io::stdout().write_all(&bytes) {
             // The reader stopped early (`| head`): not an error.
