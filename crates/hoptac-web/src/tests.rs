@@ -294,7 +294,7 @@ hoptac_testkit::both_backends! {
             // Approving is the province's.
             let (s, _) = call_as(&reg, Some(&commune), "POST", &format!("/api/v1/organisations/{own}/evaluations/2025/actions"), Some(json!({"action": "approve", "version": 1}))).await;
             assert_eq!(s, StatusCode::FORBIDDEN);
-            let (_, t) = call_as(&reg, None, "GET", "/api/v1/targets?year=2025", None).await;
+            let (_, t) = call_as(&reg, Some(&commune), "GET", "/api/v1/targets?year=2025", None).await;
             let target = json!({"version": t["targets"][0]["version"], "target": t["targets"][0]["target"]});
             let id = t["targets"][0]["id"].as_str().expect("id").to_owned();
             let (s, _) = call_as(&reg, Some(&commune), "PUT", &format!("/api/v1/targets/{id}"), Some(target.clone())).await;
