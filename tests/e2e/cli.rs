@@ -283,6 +283,22 @@ fn targets_reports_and_scores_from_the_command_line() {
     let o = hoptac(&db, &["filings", "--year", "2024"]);
     ok(&o);
     assert!(text(&o.stdout).contains("Chưa nộp"), "{}", text(&o.stdout));
+    // Deadlines are configurable.
+    let o = hoptac(
+        &db,
+        &["--deadlines", "20/12,31/01", "filings", "--year", "2024"],
+    );
+    ok(&o);
+    assert!(
+        text(&o.stdout).contains("hạn 31/01/2025"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = hoptac(
+        &db,
+        &["--deadlines", "31/02,01/01", "filings", "--year", "2024"],
+    );
+    assert_eq!(o.status.code(), Some(1));
     // A broken rule set file is refused, naming the criterion.
     let bad = dir.path().join("bad.toml");
     let shipped = std::fs::read_to_string(

@@ -218,7 +218,10 @@ impl Registry {
         Ok(Data {
             provinces,
             places,
-            rules: IndicatorRules::default(),
+            rules: IndicatorRules {
+                deadlines: self.deadlines,
+                ..IndicatorRules::default()
+            },
             histories,
             approved,
             final_reports,

@@ -49,6 +49,8 @@ pub struct Registry {
     today: Option<NaiveDate>,
     /// Rule sets loaded from files, beside (or replacing, by id) the shipped ones.
     pub(crate) extra_rule_sets: Arc<Vec<hoptac_domain::ruleset::RuleSet>>,
+    /// The filing deadlines (15 December, 15 January by default; configurable).
+    pub deadlines: hoptac_domain::report::Deadlines,
 }
 
 fn store(e: StoreError) -> AppError {
@@ -82,6 +84,7 @@ impl Registry {
             law: LawRules::default(),
             today: None,
             extra_rule_sets: Arc::new(Vec::new()),
+            deadlines: hoptac_domain::report::Deadlines::default(),
         };
         reg.seed_targets()?;
         Ok(reg)
@@ -129,6 +132,12 @@ impl Registry {
         }
         self.extra_rule_sets = Arc::new(sets);
         Ok(self)
+    }
+
+    /// Other filing deadlines than spec §4's defaults.
+    pub fn with_deadlines(mut self, deadlines: hoptac_domain::report::Deadlines) -> Self {
+        self.deadlines = deadlines;
+        self
     }
 
     /// Fixes "today" (tests and demo generation only).

@@ -16,7 +16,7 @@ use hoptac_app::AppError;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::indicators::Target;
 use hoptac_domain::org::OrgId;
-use hoptac_domain::report::{Deadlines, ReportFigures, ReportStage};
+use hoptac_domain::report::{ReportFigures, ReportStage};
 use hoptac_domain::ruleset::RuleSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -152,7 +152,7 @@ async fn missing(
         blocking(lang, move || {
             let on: NaiveDate = on.unwrap_or_else(|| reg.today());
             let p = caller.signed_in()?.clone();
-            let mut list = reg.missing_filings(q.year, q.filing, on, &Deadlines::default())?;
+            let mut list = reg.missing_filings(q.year, q.filing, on, &reg.deadlines)?;
             list.retain(|m| p.can_see(&m.org));
             Ok(list)
         })

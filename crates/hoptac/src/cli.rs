@@ -51,6 +51,15 @@ struct Global {
     /// Extra evaluation rule sets: a .toml file or a folder of them (checked on load).
     #[arg(long, global = true, env = "HOPTAC_RULE_SETS")]
     rule_sets: Option<PathBuf>,
+    /// Filing deadlines as DD/MM of the year and DD/MM of the next year: the score
+    /// sheet and estimate, then the final report.
+    #[arg(
+        long,
+        global = true,
+        env = "HOPTAC_DEADLINES",
+        default_value = "15/12,15/01"
+    )]
+    deadlines: String,
 }
 
 #[derive(Subcommand)]
@@ -315,7 +324,19 @@ fn open(g: &Global, lang: Lang) -> Result<Registry, Failure> {
             }));
         }
     }
-    let reg = Registry::open(db, province).map_err(|e| fail(e, lang))?;
+    let deadlines = parse_deadlines(&g.deadlines).ok_or_else(|| {
+        Failure(format!(
+            "--deadlines {}: {}",
+            g.deadlines,
+            lang.t(
+                "dạng NN/TT,NN/TT, ví dụ 15/12,15/01",
+                "the form DD/MM,DD/MM, e.g. 15/12,15/01"
+            )
+        ))
+    })?;
+    let reg = Registry::open(db, province)
+        .map_err(|e| fail(e, lang))?
+        .with_deadlines(deadlines);
     match &g.rule_sets {
         Some(p) => reg.with_rule_sets_from(p).map_err(|e| fail(e, lang)),
         None => Ok(reg),
@@ -725,12 +746,7 @@ fn filings_cmd(reg: &Registry, a: FilingsArgs, lang: Lang) -> Result<(), Failure
         }
     };
     let missing = reg
-        .missing_filings(
-            a.year,
-            filing,
-            reg.today(),
-            &hoptac_domain::report::Deadlines::default(),
-        )
+        .missing_filings(a.year, filing, reg.today(), &reg.deadlines)
         .map_err(|e| fail(e, lang))?;
     let places = reg.places();
     let mut by_commune: std::collections::BTreeMap<String, Vec<String>> =
@@ -1029,4 +1045,20 @@ fn user_cmd(reg: &Registry, a: UserArgs, lang: Lang) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `15/12,15/01` → the self-evaluation and final report deadlines.
+fn parse_deadlines(s: &str) -> Option<hoptac_domain::report::Deadlines> {
+    let day_month = |x: &str| -> Option<(u32, u32)> {
+        let (d, m) = x.trim().split_once('/')?;
+        let (d, m): (u32, u32) = (d.parse().ok()?, m.parse().ok()?);
+        // Valid in every year (29 February is not).
+        chrono::NaiveDate::from_ymd_opt(2023, m, d)?;
+        Some((m, d))
+    };
+    let (a, b) = s.split_once(',')?;
+    Some(hoptac_domain::report::Deadlines {
+        self_evaluation: day_month(a)?,
+        final_report: day_month(b)?,
+    })
 }
