@@ -15,6 +15,36 @@ use hoptac_domain::org::{OrgFields, OrgId};
 #[derive(Debug, Clone)]
 pub struct Caller(pub Option<Principal>);
 
+/// The name of the browser session cookie.
+pub const SESSION_COOKIE: &str = "hoptac_session";
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// The signed-in browser session, if any: (who, its CSRF token, its cookie).
+pub async fn browser_session(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+) -> Option<(Principal, String, String)> {
+    let token = cookie(headers, SESSION_COOKIE)?;
+    let reg = state.registry.clone();
+    let t = token.clone();
+    let found = tokio::task::spawn_blocking(move || reg.session(&t, chrono::Utc::now()))
+        .await
+        .ok()?
+        .ok()??;
+    Some((found.0, found.1, token))
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(
@@ -27,16 +57,33 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
-        let Some(token) = token else {
+        if let Some(token) = token {
+            let reg = state.registry.clone();
+            let p = tokio::task::spawn_blocking(move || reg.token_principal(&token))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .flatten();
+            return Ok(Caller(p));
+        }
+        // A browser session counts only with its CSRF token on anything that changes
+        // data, so another site cannot ride on the cookie.
+        let Some((p, csrf, _)) = browser_session(&parts.headers, state).await else {
             return Ok(Caller(None));
         };
-        let reg = state.registry.clone();
-        let p = tokio::task::spawn_blocking(move || reg.token_principal(&token))
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .flatten();
-        Ok(Caller(p))
+        let safe = matches!(
+            parts.method,
+            axum::http::Method::GET | axum::http::Method::HEAD
+        );
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok());
+        if safe || sent == Some(csrf.as_str()) {
+            Ok(Caller(Some(p)))
+        } else {
+            Ok(Caller(None))
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod api_eval;
 pub mod auth;
 pub mod error;
 pub mod pages;
+pub mod session_pages;
 
 use axum::Router;
 use hoptac_app::Registry;
@@ -14,22 +15,38 @@ use hoptac_app::Registry;
 #[derive(Clone)]
 pub struct AppState {
     pub registry: Registry,
+    /// Mark cookies Secure (the server is behind HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// The whole router.
 pub fn router(registry: Registry) -> Router {
-    let state = AppState { registry };
+    router_with(registry, false)
+}
+
+/// The whole router, with Secure cookies when served behind HTTPS.
+pub fn router_with(registry: Registry, secure_cookies: bool) -> Router {
+    let state = AppState {
+        registry,
+        secure_cookies,
+    };
     Router::new()
         .merge(api::routes())
         .merge(api_eval::routes())
         .merge(pages::routes())
+        .merge(session_pages::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(session_pages::security_headers))
         .with_state(state)
 }
 
 /// Serves until Ctrl-C.
-pub async fn serve(registry: Registry, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(registry))
+pub async fn serve(
+    registry: Registry,
+    listener: tokio::net::TcpListener,
+    secure_cookies: bool,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(registry, secure_cookies))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

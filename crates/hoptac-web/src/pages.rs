@@ -46,14 +46,20 @@ fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
     )
 }
 
-async fn home(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Response {
+async fn home(
+    State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let session = crate::auth::browser_session(&headers, &st).await;
     // Pages are Vietnamese unless the reader switches: many officials' browsers ask
     // for English by default.
     let lang = q.lang.as_deref().map_or(Lang::Vi, Lang::parse);
-    let (filter, page) = match q.to_filter(lang) {
+    let (mut filter, page) = match q.to_filter(lang) {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
+    filter.within = session.as_ref().map(|(p, _, _)| p.scope.clone());
     let reg = st.registry.clone();
     let f2 = filter.clone();
     let result = tokio::task::spawn_blocking(move || reg.list(&f2, page)).await;
@@ -120,8 +126,8 @@ async fn home(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Respons
     let html = format!(
         r#"<!doctype html><html lang="{lang_code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>hoptac — {title}</title>
-<style>body{{font-family:system-ui,sans-serif;margin:1rem;max-width:72rem}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}}.n{{text-align:right}}.w{{overflow-x:auto}}form{{margin:1rem 0}}input,select,button{{font-size:1rem;padding:.3rem}}</style></head>
-<body><h1>{title}</h1>
+<link rel="stylesheet" href="/static/app.css"></head>
+<body><header><h1>{title}</h1><p>{who}</p></header>
 <p>{province} · <a href="{other_lang_href}">{other_lang}</a></p>
 <form method="get" action="/"><label>{search_label} <input name="q" value="{q}" placeholder="hop tac nong nghiep"></label>
 <label>{kind_label} <select name="kind"><option value="">{all}</option>{k1}{k2}{k3}</select></label>
@@ -131,6 +137,16 @@ async fn home(State(st): State<AppState>, Query(q): Query<ListQuery>) -> Respons
 <p>{nav}</p></body></html>"#,
         lang_code = if lang == Lang::En { "en" } else { "vi" },
         title = lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
+        who = match &session {
+            Some((p, csrf, _)) => format!(
+                "{} <strong>{}</strong> · <form class=inline method=post action=\"/dang-xuat\"><input type=hidden name=csrf value=\"{}\"><button type=submit>{}</button></form>",
+                lang.t("Đăng nhập:", "Signed in:"),
+                esc(&p.display_name),
+                esc(csrf),
+                lang.t("Đăng xuất", "Sign out")
+            ),
+            None => format!("<a href=\"/dang-nhap\">{}</a>", lang.t("Đăng nhập", "Sign in")),
+        },
         province = esc(&places
             .province
             .as_ref()

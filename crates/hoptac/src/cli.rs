@@ -419,7 +419,9 @@ fn serve(reg: Registry, bind: &str, lang: Lang) -> Result<(), Failure> {
             lang.t("Ctrl-C để dừng", "Ctrl-C to stop")
         );
         let _ = std::io::stdout().flush();
-        hoptac_web::serve(reg, listener)
+        // Cookies are marked Secure when the server sits behind HTTPS.
+        let secure = std::env::var("HOPTAC_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
+        hoptac_web::serve(reg, listener, secure)
             .await
             .map_err(|e| Failure(e.to_string()))
     })

@@ -1,0 +1,183 @@
+//! Signing in and out in a browser: a plain form (no JavaScript), a CSRF token on every
+//! form, the session in an HttpOnly, SameSite cookie (Secure behind HTTPS), and the
+//! security headers every response carries.
+
+use crate::auth::{browser_session, cookie, SESSION_COOKIE};
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use hoptac_domain::i18n::Lang;
+use serde::Deserialize;
+
+/// The pre-sign-in CSRF cookie (double submit: cookie and form field must agree).
+const LOGIN_CSRF: &str = "hoptac_login";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dang-nhap", get(sign_in_page).post(sign_in))
+        .route("/dang-xuat", post(sign_out))
+        .route("/static/app.css", get(stylesheet))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../../static/app.css"),
+    )
+        .into_response()
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn cookie_attrs(secure: bool) -> &'static str {
+    if secure {
+        "; Path=/; HttpOnly; SameSite=Lax; Secure"
+    } else {
+        "; Path=/; HttpOnly; SameSite=Lax"
+    }
+}
+
+fn page(lang: Lang, csrf: &str, error: Option<&str>, username: &str) -> String {
+    format!(
+        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><main class="signin"><h1>{title}</h1>{error}
+<form method="post" action="/dang-nhap">
+<input type="hidden" name="csrf" value="{csrf}">
+<label>{user_label}<input name="username" autocomplete="username" required value="{username}" autofocus></label>
+<label>{pass_label}<input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">{button}</button></form>
+<p><a href="/">{back}</a></p></main></body></html>"#,
+        title = lang.t("Đăng nhập", "Sign in"),
+        error = error
+            .map(|e| format!("<p class=error role=alert>{}</p>", esc(e)))
+            .unwrap_or_default(),
+        user_label = lang.t("Tên đăng nhập", "Username"),
+        pass_label = lang.t("Mật khẩu", "Password"),
+        button = lang.t("Đăng nhập", "Sign in"),
+        back = lang.t("Về trang danh sách", "Back to the registry"),
+        username = esc(username),
+    )
+}
+
+async fn sign_in_page(State(st): State<AppState>) -> Response {
+    let csrf = hoptac_app::users::random_secret(16);
+    let set = format!("{LOGIN_CSRF}={csrf}{}", cookie_attrs(st.secure_cookies));
+    (
+        [(header::SET_COOKIE, set)],
+        Html(page(Lang::Vi, &csrf, None, "")),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    username: String,
+    password: String,
+    csrf: String,
+}
+
+async fn sign_in(State(st): State<AppState>, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let expected = cookie(&parts.headers, LOGIN_CSRF);
+    let req = Request::from_parts(parts.clone(), body);
+    let Ok(Form(f)) = Form::<SignInForm>::from_request(req, &st).await else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Html(page(Lang::Vi, "", Some("Biểu mẫu không hợp lệ"), "")),
+        )
+            .into_response();
+    };
+    let _ = &mut parts;
+    let lang = Lang::Vi;
+    if expected.as_deref() != Some(f.csrf.as_str()) || f.csrf.is_empty() {
+        return (
+            StatusCode::FORBIDDEN,
+            Html(page(
+                lang,
+                &f.csrf,
+                Some("Phiên biểu mẫu đã hết hạn; hãy tải lại trang và đăng nhập lại"),
+                &f.username,
+            )),
+        )
+            .into_response();
+    }
+    let reg = st.registry.clone();
+    let (user, pass) = (f.username.clone(), f.password.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        let now = chrono::Utc::now();
+        let p = reg.authenticate(&user, &pass, now)?;
+        reg.start_session(&p, now)
+    })
+    .await;
+    match result {
+        Ok(Ok((token, _csrf))) => {
+            let set = format!(
+                "{SESSION_COOKIE}={token}{}; Max-Age={}",
+                cookie_attrs(st.secure_cookies),
+                hoptac_app::users::SESSION_HOURS * 3600
+            );
+            ([(header::SET_COOKIE, set)], Redirect::to("/")).into_response()
+        }
+        Ok(Err(e)) => (
+            StatusCode::UNAUTHORIZED,
+            Html(page(lang, &f.csrf, Some(&e.message(lang)), &f.username)),
+        )
+            .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct SignOutForm {
+    csrf: String,
+}
+
+async fn sign_out(State(st): State<AppState>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let session = browser_session(&parts.headers, &st).await;
+    let req = Request::from_parts(parts, body);
+    let Ok(Form(f)) = Form::<SignOutForm>::from_request(req, &st).await else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    if let Some((_, csrf, token)) = session {
+        if csrf != f.csrf {
+            return StatusCode::FORBIDDEN.into_response();
+        }
+        let reg = st.registry.clone();
+        let _ = tokio::task::spawn_blocking(move || reg.end_session(&token)).await;
+    }
+    let clear = format!(
+        "{SESSION_COOKIE}={}; Max-Age=0",
+        cookie_attrs(st.secure_cookies)
+    );
+    ([(header::SET_COOKIE, clear)], Redirect::to("/")).into_response()
+}
+
+/// Headers on every response: no inline or outside scripts, no framing, no sniffing.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
+        h.insert(k, HeaderValue::from_static(v));
+    };
+    set(h, "content-security-policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "x-frame-options", "DENY");
+    set(h, "referrer-policy", "same-origin");
+    resp
+}
+
+use axum::extract::FromRequest;
