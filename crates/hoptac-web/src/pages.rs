@@ -15,6 +15,7 @@ use hoptac_domain::list::OrgView;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
+        .route("/to-chuc/{id}", get(crate::org_page::org_page))
         .route("/health", get(|| async { "ok" }))
 }
 
@@ -35,9 +36,10 @@ fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
         .map(|c| places.describe(c))
         .unwrap_or_default();
     format!(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
+        "<tr><td>{}</td><td>{}</td><td><a href=\"/to-chuc/{}\">{}</a></td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
         v.id,
         esc(v.kind.code()),
+        v.id,
         esc(v.name()),
         esc(&commune),
         esc(lang.t(v.status.label_vi(), v.status.label_en())),

@@ -1,0 +1,273 @@
+//! One organisation's page (*hồ sơ tổ chức*): its details, places in both schemes,
+//! status, links; for signed-in readers also its annual reports, evaluations and the
+//! history of every attribute with both clocks. No JavaScript.
+
+use crate::auth::browser_session;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use hoptac_domain::history::attribute_history;
+use hoptac_domain::i18n::{field_label, format_date, format_int, Lang};
+use hoptac_domain::list::OrgView;
+use hoptac_domain::org::OrgId;
+use hoptac_domain::place::Derivation;
+use serde::Deserialize;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    lang: Option<String>,
+}
+
+fn value_text(v: &serde_json::Value, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Some(d) = hoptac_domain::i18n::parse_date(s) {
+                return format_date(d);
+            }
+            hoptac_domain::org::Sector::parse(s)
+                .map(|x| lang.t(x.label_vi(), x.label_en()).to_owned())
+                .or_else(|| {
+                    hoptac_domain::org::Status::parse(s)
+                        .map(|x| lang.t(x.label_vi(), x.label_en()).to_owned())
+                })
+                .unwrap_or_else(|| s.clone())
+        }
+        serde_json::Value::Number(n) => n.as_i64().map(format_int).unwrap_or_else(|| n.to_string()),
+        serde_json::Value::Object(o) if o.contains_key("scheme") && o.contains_key("code") => {
+            let scheme = o["scheme"].as_str().and_then(hoptac_domain::Scheme::parse);
+            let code = o["code"].as_str().unwrap_or("");
+            scheme
+                .and_then(|s| places.units.commune(s, code))
+                .map(|c| places.describe(c))
+                .unwrap_or_else(|| code.to_owned())
+        }
+        serde_json::Value::Object(o) if o.contains_key("status") => {
+            let mut t = o["status"]
+                .as_str()
+                .and_then(hoptac_domain::org::Status::parse)
+                .map_or(String::new(), |s| {
+                    lang.t(s.label_vi(), s.label_en()).to_owned()
+                });
+            if let Some(u) = o
+                .get("until")
+                .and_then(|u| u.as_str())
+                .and_then(hoptac_domain::i18n::parse_date)
+            {
+                t.push_str(&format!(" {} {}", lang.t("đến", "until"), format_date(u)));
+            }
+            if let Some(d) = o.get("document").and_then(|d| d.as_str()) {
+                t.push_str(&format!(" ({d})"));
+            }
+            t
+        }
+        other => other.to_string(),
+    }
+}
+
+pub async fn org_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<OrgId>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    let lang = q.lang.as_deref().map_or(Lang::Vi, Lang::parse);
+    let session = browser_session(&headers, &st).await;
+    let reg = st.registry.clone();
+    let who = session.as_ref().map(|(p, _, _)| p.clone());
+    let loaded = tokio::task::spawn_blocking(move || {
+        let v = reg.get(id, None)?;
+        if who.as_ref().is_some_and(|p| !p.can_see(&v)) {
+            return Err(hoptac_app::AppError::NotFound {
+                what: "organisation",
+                id: id.to_string(),
+            });
+        }
+        let extra = if who.is_some() {
+            let history = reg.history(id)?;
+            let years: Vec<i32> = (2015..=chrono::Datelike::year(&reg.today()))
+                .rev()
+                .collect();
+            let reports: Vec<_> = years
+                .iter()
+                .filter_map(|y| reg.report(id, *y).ok())
+                .collect();
+            let evals: Vec<_> = years
+                .iter()
+                .filter_map(|y| reg.evaluation(id, *y).ok())
+                .collect();
+            Some((history, reports, evals))
+        } else {
+            None
+        };
+        Ok::<_, hoptac_app::AppError>((v, extra))
+    })
+    .await;
+    let (v, extra): (OrgView, _) = match loaded {
+        Ok(Ok((v, extra))) => (if extra.is_some() { v } else { v.public() }, extra),
+        Ok(Err(e)) => {
+            let status = if matches!(e, hoptac_app::AppError::NotFound { .. }) {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            return (status, Html(format!("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>{}</p><p><a href=\"/\">{}</a></p>", esc(&e.message(lang)), lang.t("Về trang danh sách", "Back to the registry")))).into_response();
+        }
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let places = st.registry.places();
+    let mut details = String::new();
+    for (k, val) in v.fields.as_map() {
+        if k == "legacy_commune" {
+            continue;
+        }
+        details.push_str(&format!(
+            "<tr><th scope=row>{}</th><td>{}</td></tr>",
+            esc(&field_label(&k, lang)),
+            esc(&value_text(&val, lang, &places))
+        ));
+    }
+    let derived = |d: Derivation| match d {
+        Derivation::Exact => "",
+        Derivation::DefaultOfSplit => lang.t(
+            " (xã cũ bị chia: theo xã nhận mặc định)",
+            " (split commune: its default)",
+        ),
+        Derivation::Attributed => lang.t(
+            " (suy ra: huyện góp nhiều xã nhất)",
+            " (attributed: the district that contributed most)",
+        ),
+    };
+    let commune = |s: hoptac_domain::Scheme, c: &Option<String>| {
+        c.as_ref()
+            .and_then(|c| places.units.commune(s, c))
+            .map_or_else(|| "—".to_owned(), |c| places.describe(c))
+    };
+    let district = v
+        .places
+        .legacy_district
+        .as_ref()
+        .and_then(|d| places.units.district(d))
+        .map_or("—".to_owned(), |d| d.name.clone());
+    let place_rows = format!(
+        "<tr><th scope=row>{}</th><td>{}{}</td></tr><tr><th scope=row>{}</th><td>{}</td></tr><tr><th scope=row>{}</th><td>{}{}</td></tr>",
+        lang.t("Xã/phường (sau 1/7/2025)", "Commune (2025)"),
+        esc(&commune(hoptac_domain::Scheme::Y2025, &v.places.commune_2025)),
+        derived(v.places.commune_2025_derivation),
+        lang.t("Xã (trước 1/7/2025)", "Legacy commune"),
+        esc(&commune(hoptac_domain::Scheme::Legacy, &v.places.legacy_commune)),
+        lang.t("Huyện (trước 1/7/2025)", "Legacy district"),
+        esc(&district),
+        derived(v.places.legacy_derivation),
+    );
+    let status = format!(
+        "{} {} {}",
+        esc(lang.t(v.status.label_vi(), v.status.label_en())),
+        lang.t("từ", "since"),
+        format_date(v.status_since)
+    );
+    let mut sections = String::new();
+    if let Some((history, reports, evals)) = &extra {
+        let mut rows = String::new();
+        for r in reports {
+            let f = &r.report.figures;
+            rows.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+                r.report.year,
+                esc(lang.t(r.report.stage.label_vi(), r.report.stage.label_en())),
+                f.revenue.map(format_int).unwrap_or_default(),
+                f.pre_tax_profit.map(format_int).unwrap_or_default(),
+                f.members_end.map(format_int).unwrap_or_default(),
+            ));
+        }
+        sections.push_str(&format!(
+            "<h2>{}</h2><div class=w><table><thead><tr><th>{}</th><th>{}</th><th class=n>{}</th><th class=n>{}</th><th class=n>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            lang.t("Báo cáo năm", "Annual reports"),
+            lang.t("Năm", "Year"),
+            lang.t("Số liệu", "Stage"),
+            lang.t("Doanh thu (đồng)", "Revenue (VND)"),
+            lang.t("Lợi nhuận (đồng)", "Profit (VND)"),
+            lang.t("Thành viên cuối năm", "Members at year end"),
+        ));
+        let mut rows = String::new();
+        for e in evals {
+            let o = e.evaluation.outcome.as_ref();
+            rows.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
+                e.evaluation.year,
+                esc(&e.evaluation.rule_set),
+                esc(lang.t(e.evaluation.state.label_vi(), e.evaluation.state.code())),
+                o.map(|o| hoptac_domain::i18n::format_decimal(f64::from(o.total) / 10.0, 1))
+                    .unwrap_or_default(),
+                o.map(|o| lang.t(o.rating.label_vi(), o.rating.label_en()).to_owned())
+                    .unwrap_or_default(),
+            ));
+        }
+        sections.push_str(&format!(
+            "<h2>{}</h2><div class=w><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=n>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            lang.t("Đánh giá, phân loại", "Evaluations"),
+            lang.t("Năm", "Year"),
+            lang.t("Bộ tiêu chí", "Rule set"),
+            lang.t("Trạng thái", "State"),
+            lang.t("Tổng điểm", "Total"),
+            lang.t("Xếp loại", "Rating"),
+        ));
+        let mut rows = String::new();
+        let mut attrs = attribute_history(history);
+        attrs.sort_by(|a, b| b.recorded_at.cmp(&a.recorded_at).then(b.seq.cmp(&a.seq)));
+        for a in attrs {
+            let label = if a.attribute.starts_with("link:") {
+                lang.t("Liên kết", "Link").to_owned()
+            } else {
+                field_label(&a.attribute, lang)
+            };
+            rows.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&label),
+                esc(&value_text(&a.value, lang, &places)),
+                format_date(a.effective),
+                (a.recorded_at + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M"),
+                esc(&a.author),
+            ));
+        }
+        sections.push_str(&format!(
+            "<h2>{}</h2><p>{}</p><div class=w><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            lang.t("Lịch sử thay đổi", "History"),
+            lang.t("Mỗi thay đổi có ngày hiệu lực (khi sự việc xảy ra) và thời điểm ghi (khi nhập vào hệ thống, giờ Việt Nam).", "Each change has its effective date (when it became true) and when it was recorded (Vietnam time)."),
+            lang.t("Thông tin", "Attribute"),
+            lang.t("Giá trị mới", "New value"),
+            lang.t("Ngày hiệu lực", "Effective"),
+            lang.t("Thời điểm ghi", "Recorded"),
+            lang.t("Người ghi", "By"),
+        ));
+    } else {
+        sections.push_str(&format!(
+            "<p><a href=\"/dang-nhap\">{}</a></p>",
+            lang.t(
+                "Đăng nhập để xem báo cáo, đánh giá và lịch sử",
+                "Sign in to see reports, evaluations and history"
+            )
+        ));
+    }
+    let html = format!(
+        r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{name} — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><p><a href="/">← {back}</a></p><h1>{name}</h1>
+<p>{kind} · {status_label}: {status}</p>
+<div class=w><table><tbody>{details}{place_rows}</tbody></table></div>
+{sections}</body></html>"#,
+        code = if lang == Lang::En { "en" } else { "vi" },
+        name = esc(v.name()),
+        back = lang.t("Danh sách", "Registry"),
+        kind = esc(lang.t(v.kind.label_vi(), v.kind.label_en())),
+        status_label = lang.t("Tình trạng", "Status"),
+    );
+    Html(html).into_response()
+}
