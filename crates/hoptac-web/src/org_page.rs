@@ -26,20 +26,49 @@ pub struct PageQuery {
     lang: Option<String>,
 }
 
-fn value_text(v: &serde_json::Value, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
+/// The order details are shown in.
+const FIELD_ORDER: &[&str] = &[
+    "name",
+    "short_name",
+    "tax_code",
+    "registration_number",
+    "registration_date",
+    "registering_body",
+    "founding_date",
+    "address",
+    "place",
+    "sector",
+    "product_class",
+    "members",
+    "charter_capital",
+    "legal_representative",
+    "phone",
+    "email",
+    "notes",
+];
+
+/// An attribute's value as a person reads it: labels for codes, vi-VN dates and numbers.
+fn value_text(
+    key: &str,
+    v: &serde_json::Value,
+    lang: Lang,
+    places: &hoptac_domain::Gazetteer,
+) -> String {
+    use hoptac_domain::org::{ProductClass, Sector};
     match v {
-        serde_json::Value::String(s) => {
-            if let Some(d) = hoptac_domain::i18n::parse_date(s) {
-                return format_date(d);
-            }
-            hoptac_domain::org::Sector::parse(s)
-                .map(|x| lang.t(x.label_vi(), x.label_en()).to_owned())
-                .or_else(|| {
-                    hoptac_domain::org::Status::parse(s)
-                        .map(|x| lang.t(x.label_vi(), x.label_en()).to_owned())
-                })
-                .unwrap_or_else(|| s.clone())
+        serde_json::Value::String(s) if key == "sector" => Sector::parse(s).map_or_else(
+            || s.clone(),
+            |x| lang.t(x.label_vi(), x.label_en()).to_owned(),
+        ),
+        serde_json::Value::String(s) if key == "product_class" => ProductClass::parse(s)
+            .map_or_else(
+                || s.clone(),
+                |x| lang.t(x.label_vi(), x.label_en()).to_owned(),
+            ),
+        serde_json::Value::String(s) if key.ends_with("_date") => {
+            hoptac_domain::i18n::parse_date(s).map_or_else(|| s.clone(), format_date)
         }
+        serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Number(n) => n.as_i64().map(format_int).unwrap_or_else(|| n.to_string()),
         serde_json::Value::Object(o) if o.contains_key("scheme") && o.contains_key("code") => {
             let scheme = o["scheme"].as_str().and_then(hoptac_domain::Scheme::parse);
@@ -124,15 +153,15 @@ pub async fn org_page(
     };
     let places = st.registry.places();
     let mut details = String::new();
-    for (k, val) in v.fields.as_map() {
-        if k == "legacy_commune" {
-            continue;
+    let map = v.fields.as_map();
+    for k in FIELD_ORDER {
+        if let Some(val) = map.get(*k) {
+            details.push_str(&format!(
+                "<tr><th scope=row>{}</th><td>{}</td></tr>",
+                esc(&field_label(k, lang)),
+                esc(&value_text(k, val, lang, &places))
+            ));
         }
-        details.push_str(&format!(
-            "<tr><th scope=row>{}</th><td>{}</td></tr>",
-            esc(&field_label(&k, lang)),
-            esc(&value_text(&val, lang, &places))
-        ));
     }
     let derived = |d: Derivation| match d {
         Derivation::Exact => "",
@@ -231,7 +260,7 @@ pub async fn org_page(
             rows.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&label),
-                esc(&value_text(&a.value, lang, &places)),
+                esc(&value_text(&a.attribute, &a.value, lang, &places)),
                 format_date(a.effective),
                 (a.recorded_at + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M"),
                 esc(&a.author),
