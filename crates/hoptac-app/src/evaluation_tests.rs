@@ -3,28 +3,12 @@
 use crate::error::AppError;
 use crate::evaluations::{Action, EvalState};
 use crate::registry::{Actor, NewOrg};
-use crate::registry_tests::{actor, d, htx, registry};
+use crate::registry_tests::{actor, d, htx, registry, tt01_scores};
 use hoptac_domain::evaluation::Rating;
 use hoptac_domain::org::{OrgKind, Status, StatusChange};
 use hoptac_domain::place::{PlaceRef, Scheme};
 use hoptac_domain::report::{ReportFigures, ReportStage};
 use std::collections::BTreeMap;
-
-fn full_scores(total_tenths: i32) -> BTreeMap<String, i32> {
-    let rs = hoptac_domain::ruleset::RuleSet::shipped()
-        .expect("rs")
-        .into_iter()
-        .find(|r| r.id == "tt01-2020")
-        .expect("tt01");
-    let mut left = total_tenths;
-    rs.subs()
-        .map(|(_, s)| {
-            let v = left.min(s.max);
-            left -= v;
-            (s.code.clone(), v)
-        })
-        .collect()
-}
 
 hoptac_testkit::both_backends! {
     fn reports_keep_every_correction_and_refuse_bad_years_and_money(url) {
@@ -89,7 +73,7 @@ hoptac_testkit::both_backends! {
         }
         // An incomplete sheet cannot be submitted.
         assert!(matches!(reg.transition(org.id, 2024, Action::Submit, 1, &htx_actor), Err(AppError::Refused { code: "invalid_scores", .. })));
-        let e = reg.save_scores(org.id, 2024, full_scores(705), BTreeMap::new(), None, Some(1), &htx_actor).expect("complete");
+        let e = reg.save_scores(org.id, 2024, tt01_scores(705), BTreeMap::new(), None, Some(1), &htx_actor).expect("complete");
         // 2b scores 1.0 where the reports propose 0: submitting needs a reason.
         match reg.transition(org.id, 2024, Action::Submit, e.version, &htx_actor) {
             Err(AppError::Refused { code: "reason_required", vi, .. }) => assert!(vi.contains("2b"), "{vi}"),
@@ -113,7 +97,7 @@ hoptac_testkit::both_backends! {
         let e = reg.transition(org.id, 2024, Action::Approve, e.version, &province).expect("approve");
         assert_eq!(e.evaluation.state, EvalState::Approved);
         // Approved sheets are locked.
-        assert!(matches!(reg.save_scores(org.id, 2024, full_scores(900), BTreeMap::new(), None, Some(e.version), &province), Err(AppError::Refused { code: "not_a_draft", .. })));
+        assert!(matches!(reg.save_scores(org.id, 2024, tt01_scores(900), BTreeMap::new(), None, Some(e.version), &province), Err(AppError::Refused { code: "not_a_draft", .. })));
         assert!(matches!(reg.transition(org.id, 2024, Action::Reopen { reason: " ".into() }, e.version, &province), Err(AppError::Refused { code: "reason_required", .. })));
         let e = reg.transition(org.id, 2024, Action::Reopen { reason: "Sai số liệu vốn".into() }, e.version, &province).expect("reopen");
         assert_eq!(e.evaluation.state, EvalState::Reviewed);
@@ -127,15 +111,15 @@ hoptac_testkit::both_backends! {
         let reg = registry(&url);
         let a = actor();
         let young = reg.create(htx("Hợp tác xã Mới Lập", PlaceRef::new(Scheme::Legacy, "06205"), d(2024, 3, 1)), &a).expect("young");
-        let e = reg.import_approved(young.id, 2024, full_scores(900), None, &a).expect("import");
+        let e = reg.import_approved(young.id, 2024, tt01_scores(900), None, &a).expect("import");
         assert_eq!(e.evaluation.outcome.as_ref().map(|o| o.rating), Some(Rating::NotRated));
         assert!(e.evaluation.imported);
         let paused = reg.create(htx("Hợp tác xã Tạm Ngừng", PlaceRef::new(Scheme::Legacy, "06205"), d(2015, 3, 1)), &a).expect("paused");
         reg.set_status(paused.id, paused.version, StatusChange { status: Status::Suspended, until: Some(d(2024, 5, 31)), reason: None, document: Some("TB 5".into()) }, Some(d(2024, 2, 1)), &a).expect("suspend");
-        let e = reg.import_approved(paused.id, 2024, full_scores(900), None, &a).expect("import");
+        let e = reg.import_approved(paused.id, 2024, tt01_scores(900), None, &a).expect("import");
         // 1 February – 31 May is 121 days: more than 3 months.
         assert_eq!(e.evaluation.outcome.as_ref().map(|o| o.rating), Some(Rating::NotRated));
-        let e = reg.import_approved(paused.id, 2023, full_scores(900), None, &a).expect("import 2023");
+        let e = reg.import_approved(paused.id, 2023, tt01_scores(900), None, &a).expect("import 2023");
         assert_eq!(e.evaluation.outcome.as_ref().map(|o| o.rating), Some(Rating::Good));
         // Groups are not evaluated; credit funds neither.
         let tht = reg.create(NewOrg { kind: Some(OrgKind::CooperativeGroup), ..htx("Tổ hợp tác Không Chấm", PlaceRef::new(Scheme::Legacy, "06205"), d(2015, 1, 1)) }, &a).expect("tht");

@@ -20,28 +20,12 @@ use crate::error::AppError;
 use crate::evaluations::Action;
 use crate::indicators::Breakdown;
 use crate::registry::{Actor, NewOrg, Registry};
-use crate::registry_tests::{d, htx, registry};
+use crate::registry_tests::{d, htx, registry, tt01_scores};
 use hoptac_domain::indicators::{Indicator, TargetStatus};
 use hoptac_domain::org::{OrgFields, OrgKind, Status, StatusChange};
 use hoptac_domain::place::{PlaceRef, Scheme};
 use hoptac_domain::report::{ReportFigures, ReportStage};
 use std::collections::BTreeMap;
-
-fn scores(total: i32) -> BTreeMap<String, i32> {
-    let rs = hoptac_domain::ruleset::RuleSet::shipped()
-        .expect("rs")
-        .into_iter()
-        .find(|r| r.id == "tt01-2020")
-        .expect("tt01");
-    let mut left = total;
-    rs.subs()
-        .map(|(_, s)| {
-            let v = left.min(s.max);
-            left -= v;
-            (s.code.clone(), v)
-        })
-        .collect()
-}
 
 fn legacy(c: &str) -> PlaceRef {
     PlaceRef::new(Scheme::Legacy, c)
@@ -109,7 +93,7 @@ fn build(reg: &Registry) {
             .expect("report");
     }
     for (o, total) in [(&h1, 850), (&h2, 700), (&h3, 600), (&h4, 400), (&h6, 550)] {
-        reg.import_approved(o.id, 2025, scores(total), None, &a)
+        reg.import_approved(o.id, 2025, tt01_scores(total), None, &a)
             .expect("evaluation");
     }
     let htx_actor = Actor::new("htx-h5", None);
@@ -117,7 +101,7 @@ fn build(reg: &Registry) {
         .save_scores(
             h5.id,
             2025,
-            scores(900),
+            tt01_scores(900),
             BTreeMap::new(),
             None,
             None,

@@ -22,6 +22,23 @@ pub(crate) fn registry(url: &str) -> Registry {
         .with_today(d(2026, 11, 27))
 }
 
+/// A complete TT 01/2020 score sheet totalling `total` tenths (parts filled in order).
+pub(crate) fn tt01_scores(total: i32) -> std::collections::BTreeMap<String, i32> {
+    let rs = hoptac_domain::ruleset::RuleSet::shipped()
+        .expect("rule sets")
+        .into_iter()
+        .find(|r| r.id == "tt01-2020")
+        .expect("tt01");
+    let mut left = total;
+    rs.subs()
+        .map(|(_, s)| {
+            let v = left.min(s.max);
+            left -= v;
+            (s.code.clone(), v)
+        })
+        .collect()
+}
+
 pub(crate) fn actor() -> Actor {
     Actor::new("tester", Some("test".into()))
 }

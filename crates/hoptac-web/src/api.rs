@@ -49,7 +49,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
 type ApiResult<T> = Result<T, ApiError>;
 
 /// Runs blocking work (database calls) off the async threads.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     lang: Lang,
     f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
 ) -> ApiResult<T> {

@@ -1,6 +1,6 @@
 //! API for annual reports, evaluations, targets and follow-ups (`/api/v1`).
 
-use crate::api::ReqLang;
+use crate::api::{blocking, ReqLang};
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
@@ -12,7 +12,6 @@ use hoptac_app::evaluations::{Action, EvaluationRecord};
 use hoptac_app::followups::{FollowUpInput, FollowUpRecord, NeedsFollowUp};
 use hoptac_app::indicators::{Breakdown, TargetReport};
 use hoptac_app::reports::{Filing, MissingFiling, ReportRecord};
-use hoptac_app::AppError;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::indicators::Target;
 use hoptac_domain::org::OrgId;
@@ -23,20 +22,6 @@ use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 type ApiResult<T> = Result<T, ApiError>;
-
-async fn blocking<T: Send + 'static>(
-    lang: Lang,
-    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> ApiResult<T> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(|e| ApiError::new(e, lang)),
-        Err(_) => Err(ApiError::bad_request(
-            lang,
-            "Lỗi hệ thống",
-            "Internal error",
-        )),
-    }
-}
 
 /// Evaluation rule sets known to this server.
 #[utoipa::path(get, path = "/api/v1/rule-sets", tag = "evaluation", responses((status = 200, body = Vec<RuleSet>)))]

@@ -37,6 +37,7 @@ fn registry(url: &str) -> Registry {
     reg
 }
 
+/// The administrator's `Authorization` header value.
 fn bearer() -> String {
     TOKEN.with(|t| format!("Bearer {}", t.borrow()))
 }
@@ -72,28 +73,10 @@ async fn call_as(
     )
 }
 
+/// A request as the test's administrator.
 async fn call(reg: &Registry, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("authorization", bearer());
-    let body = match body {
-        Some(b) => {
-            req = req.header("content-type", "application/json");
-            Body::from(b.to_string())
-        }
-        None => Body::empty(),
-    };
-    let resp = router(reg.clone())
-        .oneshot(req.body(body).expect("request"))
-        .await
-        .expect("response");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let token = TOKEN.with(|t| t.borrow().clone());
+    call_as(reg, Some(&token), method, uri, body).await
 }
 
 fn rt() -> tokio::runtime::Runtime {
