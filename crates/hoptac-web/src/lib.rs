@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_eval;
+pub mod audit_page;
 pub mod auth;
 pub mod error;
 pub mod org_page;

@@ -16,6 +16,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/to-chuc/{id}", get(crate::org_page::org_page))
+        .route("/nhat-ky", get(crate::audit_page::audit_page))
         .route("/health", get(|| async { "ok" }))
 }
 

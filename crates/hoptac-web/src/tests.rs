@@ -766,3 +766,78 @@ mod organisation_page {
         }
     }
 }
+
+mod audit_page {
+    use super::*;
+
+    #[test]
+    fn administrators_see_the_trail_and_what_changed() {
+        let lite = hoptac_testkit::sqlite();
+        let reg = registry(&lite);
+        let cli = hoptac_app::Actor::new("cli", None);
+        reg.add_user(
+            "lanh.dao",
+            "Lãnh đạo",
+            Role::Leader,
+            Scope::All,
+            "mat-khau-du-dai",
+            &cli,
+        )
+        .expect("leader");
+        let now = chrono::Utc::now();
+        let (admin, _) = reg
+            .start_session(
+                &reg.authenticate("quan.tri", "mat-khau-quan-tri", now)
+                    .expect("admin"),
+                now,
+            )
+            .expect("s");
+        let (leader, _) = reg
+            .start_session(
+                &reg.authenticate("lanh.dao", "mat-khau-du-dai", now)
+                    .expect("leader"),
+                now,
+            )
+            .expect("s");
+        rt().block_on(async {
+            let (_, v) = call(
+                &reg,
+                "POST",
+                "/api/v1/organisations",
+                Some(new_htx("Hợp tác xã Nhật Ký", "4900000066")),
+            )
+            .await;
+            let id = v["id"].as_i64().expect("id");
+            call(
+                &reg,
+                "PATCH",
+                &format!("/api/v1/organisations/{id}"),
+                Some(json!({"version": 1, "fields": {"members": 44}})),
+            )
+            .await;
+            let get = |cookie: String| {
+                Request::builder()
+                    .uri("/nhat-ky")
+                    .header("cookie", format!("hoptac_session={cookie}"))
+                    .body(Body::empty())
+                    .expect("req")
+            };
+            let resp = router(reg.clone())
+                .oneshot(get(leader))
+                .await
+                .expect("resp");
+            assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+            let resp = router(reg.clone()).oneshot(get(admin)).await.expect("resp");
+            assert_eq!(resp.status(), StatusCode::OK);
+            let html =
+                String::from_utf8_lossy(&resp.into_body().collect().await.expect("b").to_bytes())
+                    .into_owned();
+            assert!(
+                html.contains("nguyên vẹn")
+                    && html.contains("quan.tri")
+                    && html.contains("<mark>members</mark>"),
+                "{html}"
+            );
+        });
+    }
+}
