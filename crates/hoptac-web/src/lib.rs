@@ -5,6 +5,7 @@ pub mod api;
 pub mod api_eval;
 pub mod audit_page;
 pub mod auth;
+pub mod dashboard;
 pub mod error;
 pub mod org_page;
 pub mod pages;

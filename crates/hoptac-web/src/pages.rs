@@ -17,6 +17,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/to-chuc/{id}", get(crate::org_page::org_page))
         .route("/nhat-ky", get(crate::audit_page::audit_page))
+        .route("/bang-dieu-khien", get(crate::dashboard::dashboard))
         .route("/health", get(|| async { "ok" }))
 }
 
@@ -142,7 +143,9 @@ async fn home(
         title = lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
         who = match &session {
             Some((p, csrf, _)) => format!(
-                "{} <strong>{}</strong> · <form class=inline method=post action=\"/dang-xuat\"><input type=hidden name=csrf value=\"{}\"><button type=submit>{}</button></form>",
+                "<a href=\"/bang-dieu-khien\">{}</a>{} · {} <strong>{}</strong> · <form class=inline method=post action=\"/dang-xuat\"><input type=hidden name=csrf value=\"{}\"><button type=submit>{}</button></form>",
+                lang.t("Bảng điều khiển", "Dashboard"),
+                if p.role == hoptac_domain::auth::Role::Admin { format!(" · <a href=\"/nhat-ky\">{}</a>", lang.t("Nhật ký", "Audit trail")) } else { String::new() },
                 lang.t("Đăng nhập:", "Signed in:"),
                 esc(&p.display_name),
                 esc(csrf),

@@ -841,3 +841,72 @@ mod audit_page {
         });
     }
 }
+
+mod dashboard_page {
+    use super::*;
+
+    #[test]
+    fn the_dashboard_draws_targets_trends_and_the_map_for_signed_in_readers() {
+        let lite = hoptac_testkit::sqlite();
+        let reg = registry(&lite);
+        let now = chrono::Utc::now();
+        let (cookie, _) = reg
+            .start_session(
+                &reg.authenticate("quan.tri", "mat-khau-quan-tri", now)
+                    .expect("admin"),
+                now,
+            )
+            .expect("s");
+        rt().block_on(async {
+            call(
+                &reg,
+                "POST",
+                "/api/v1/organisations",
+                Some(new_htx("Hợp tác xã Bảng Điều Khiển", "4900000033")),
+            )
+            .await;
+            let public = router(reg.clone())
+                .oneshot(
+                    Request::builder()
+                        .uri("/bang-dieu-khien")
+                        .body(Body::empty())
+                        .expect("req"),
+                )
+                .await
+                .expect("resp");
+            assert_eq!(public.status(), StatusCode::UNAUTHORIZED);
+            for scheme in ["2025", "legacy"] {
+                let req = Request::builder()
+                    .uri(format!(
+                        "/bang-dieu-khien?year=2025&scheme={scheme}&map=new_htx"
+                    ))
+                    .header("cookie", format!("hoptac_session={cookie}"))
+                    .body(Body::empty())
+                    .expect("req");
+                let resp = router(reg.clone()).oneshot(req).await.expect("resp");
+                assert_eq!(resp.status(), StatusCode::OK);
+                let html = String::from_utf8_lossy(
+                    &resp.into_body().collect().await.expect("b").to_bytes(),
+                )
+                .into_owned();
+                assert!(
+                    html.contains("Số HTX thành lập mới") && html.contains("<svg"),
+                    "targets and charts"
+                );
+                assert!(
+                    !html.contains("<script") && !html.contains("style="),
+                    "no scripts or inline styles (CSP)"
+                );
+                let link = if scheme == "2025" {
+                    "/?commune_2025=06184"
+                } else {
+                    "/?legacy_district=183"
+                };
+                assert!(
+                    html.contains(link),
+                    "{scheme}: the map drills down to the list"
+                );
+            }
+        });
+    }
+}
