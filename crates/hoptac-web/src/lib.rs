@@ -6,6 +6,7 @@ pub mod api_eval;
 pub mod audit_page;
 pub mod auth;
 pub mod dashboard;
+pub mod edit_page;
 pub mod error;
 pub mod org_page;
 pub mod pages;

@@ -288,13 +288,22 @@ pub async fn org_page(
     let html = format!(
         r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{name} — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><p><a href="/">← {back}</a></p><h1>{name}</h1>
+<body><p><a href="/">← {back}</a>{edit}</p><h1>{name}</h1>
 <p>{kind} · {status_label}: {status}</p>
 <div class=w><table><tbody>{details}{place_rows}</tbody></table></div>
 {sections}</body></html>"#,
         code = if lang == Lang::En { "en" } else { "vi" },
         name = esc(v.name()),
         back = lang.t("Danh sách", "Registry"),
+        edit = if extra.is_some() {
+            format!(
+                " · <a href=\"/to-chuc/{}/sua\">{}</a>",
+                v.id,
+                lang.t("Sửa hồ sơ", "Edit")
+            )
+        } else {
+            String::new()
+        },
         kind = esc(lang.t(v.kind.label_vi(), v.kind.label_en())),
         status_label = lang.t("Tình trạng", "Status"),
     );

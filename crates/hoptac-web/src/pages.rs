@@ -16,6 +16,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/to-chuc/{id}", get(crate::org_page::org_page))
+        .route(
+            "/to-chuc/{id}/sua",
+            get(crate::edit_page::edit_form).post(crate::edit_page::edit_save),
+        )
         .route("/nhat-ky", get(crate::audit_page::audit_page))
         .route("/bang-dieu-khien", get(crate::dashboard::dashboard))
         .route("/health", get(|| async { "ok" }))
