@@ -369,6 +369,29 @@ impl Registry {
         Ok(token)
     }
 
+    /// Keeps an uploaded file for a later confirmation; returns its token.
+    pub fn keep_upload(
+        &self,
+        p: &Principal,
+        file_name: &str,
+        kind: Option<&str>,
+        bytes: &[u8],
+    ) -> Result<String> {
+        let token = random_secret(16);
+        let now = Utc::now();
+        self.db.write(|c| {
+            users::put_pending_import(c, &digest(&token), p.user_id, file_name, kind, bytes, now)
+        })?;
+        Ok(token)
+    }
+
+    /// The file kept under a token, for the same account only (and forgets it).
+    pub fn take_upload(&self, p: &Principal, token: &str) -> Result<Option<users::PendingUpload>> {
+        Ok(self
+            .db
+            .write(|c| users::take_pending_import(c, &digest(token), p.user_id))?)
+    }
+
     /// The account behind a bearer token.
     pub fn token_principal(&self, token: &str) -> Result<Option<Principal>> {
         self.db.read(|c| {

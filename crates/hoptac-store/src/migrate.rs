@@ -35,6 +35,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_users.sql"),
         postgres: include_str!("../migrations/postgres/0004_users.sql"),
     },
+    Migration {
+        version: 5,
+        name: "pending_imports",
+        sqlite: include_str!("../migrations/sqlite/0005_pending_imports.sql"),
+        postgres: include_str!("../migrations/postgres/0005_pending_imports.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.

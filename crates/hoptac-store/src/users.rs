@@ -197,3 +197,58 @@ pub fn clear_failed_logins(c: &mut dyn Conn, username: &str) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Keeps an uploaded file (hex-encoded) until its import is confirmed.
+pub fn put_pending_import(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    user_id: i64,
+    file_name: &str,
+    kind: Option<&str>,
+    content: &[u8],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let hex: String = content.iter().map(|b| format!("{b:02x}")).collect();
+    c.execute(
+        "INSERT INTO pending_imports (token_hash, user_id, file_name, kind, content, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        &[token_hash.into(), user_id.into(), file_name.into(), kind.map(str::to_owned).into(), hex.into(), now.into()],
+    )?;
+    Ok(())
+}
+
+/// An uploaded file waiting for its import to be confirmed.
+#[derive(Debug, Clone)]
+pub struct PendingUpload {
+    pub file_name: String,
+    pub kind: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// Takes an uploaded file back (and forgets it).
+pub fn take_pending_import(
+    c: &mut dyn Conn,
+    token_hash: &str,
+    user_id: i64,
+) -> Result<Option<PendingUpload>> {
+    let Some(r) = c.query_one(
+        "SELECT file_name, kind, content FROM pending_imports WHERE token_hash = ? AND user_id = ?",
+        &[token_hash.into(), user_id.into()],
+    )?
+    else {
+        return Ok(None);
+    };
+    c.execute(
+        "DELETE FROM pending_imports WHERE token_hash = ?",
+        &[token_hash.into()],
+    )?;
+    let hex = r.text(2)?;
+    let bytes = (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
+        .collect::<std::result::Result<Vec<u8>, _>>()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Some(PendingUpload {
+        file_name: r.text(0)?,
+        kind: r.opt_text(1)?,
+        bytes,
+    }))
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod edit_page;
 pub mod error;
+pub mod import_page;
 pub mod org_page;
 pub mod pages;
 pub mod session_pages;

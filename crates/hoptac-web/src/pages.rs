@@ -22,6 +22,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/nhat-ky", get(crate::audit_page::audit_page))
         .route("/bang-dieu-khien", get(crate::dashboard::dashboard))
+        .route(
+            "/nhap",
+            get(crate::import_page::upload_form)
+                .post(crate::import_page::preview)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route(
+            "/nhap/xac-nhan",
+            axum::routing::post(crate::import_page::confirm),
+        )
         .route("/health", get(|| async { "ok" }))
 }
 
