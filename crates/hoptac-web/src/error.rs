@@ -53,7 +53,7 @@ pub struct ApiError {
     pub error: AppError,
     pub lang: Lang,
     /// What the request wanted to write, shown beside the current record on a conflict.
-    pub yours: Option<serde_json::Value>,
+    pub yours: Option<Box<serde_json::Value>>,
 }
 
 impl ApiError {
@@ -67,7 +67,7 @@ impl ApiError {
 
     /// Attaches the request's changes (shown on a conflict).
     pub fn with_yours(mut self, yours: impl Serialize) -> Self {
-        self.yours = serde_json::to_value(yours).ok();
+        self.yours = serde_json::to_value(yours).ok().map(Box::new);
         self
     }
     /// A malformed request (bad query parameter, body that is not JSON …).
@@ -120,7 +120,7 @@ impl IntoResponse for ApiError {
             } => {
                 detail.current = Some(current);
                 detail.your_version = Some(your_version);
-                detail.yours = yours;
+                detail.yours = yours.map(|b| *b);
             }
             AppError::StaleDocument {
                 current,
@@ -129,7 +129,7 @@ impl IntoResponse for ApiError {
             } => {
                 detail.current_document = Some(current);
                 detail.your_version = Some(your_version);
-                detail.yours = yours;
+                detail.yours = yours.map(|b| *b);
             }
             AppError::ImportRejected(r) => detail.report = Some(r),
             _ => {}

@@ -1,0 +1,386 @@
+//! Browser tests: Debian's chromium, headless, driven through chromedriver (thirtyfour)
+//! against a real `hoptac serve`, the way a person uses it. In CI a missing browser is a
+//! failure; elsewhere the test says plainly that it was skipped.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+fn hoptac(db: &str, args: &[&str], stdin: Option<&str>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .args(args)
+        .env("HOPTAC_DATABASE", db)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run hoptac");
+    if let Some(s) = stdin {
+        let _ = child.stdin.take().expect("stdin").write_all(s.as_bytes());
+    }
+    assert!(child.wait().expect("wait").success(), "hoptac {args:?}");
+}
+
+/// A child process killed when the test ends, however it ends.
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port")
+}
+
+/// Saves what the browser shows, for CI artifacts when a step fails.
+async fn shot(driver: &WebDriver, name: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = driver.screenshot(&dir.join(format!("{name}.png"))).await;
+}
+
+/// Clicks a submit button and waits for the next page to replace this one, so that
+/// what is read afterwards is the server's answer, not the form.
+async fn submit(driver: &WebDriver, button: WebElement) -> WebDriverResult<()> {
+    let old = driver.find(By::Tag("html")).await?;
+    button.click().await?;
+    old.wait_until()
+        .wait(Duration::from_secs(30), Duration::from_millis(100))
+        .stale()
+        .await
+}
+
+async fn text_of(driver: &WebDriver) -> String {
+    driver.source().await.unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_in_searches_edits_imports_and_reads_the_dashboard() {
+    let (Ok(chromium), Ok(chromedriver)) = (which("chromium"), which("chromedriver")) else {
+        assert!(!in_ci(), "chromium and chromedriver are required in CI");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED browser test: install chromium and chromium-driver"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("b.db").display());
+    hoptac(
+        &db,
+        &[
+            "import",
+            fixture("registry_messy.xlsx").to_str().expect("path"),
+            "--kind",
+            "HTX",
+        ],
+        None,
+    );
+    hoptac(
+        &db,
+        &[
+            "user",
+            "add",
+            "quan.tri",
+            "--role",
+            "admin",
+            "--name",
+            "Quản trị tỉnh",
+            "--password-stdin",
+        ],
+        Some("mat-khau-quan-tri\n"),
+    );
+    // An officer of Phường Lương Văn Tri (2025): none of the file's HTX is there.
+    hoptac(
+        &db,
+        &[
+            "user",
+            "add",
+            "xa.khac",
+            "--role",
+            "commune_officer",
+            "--commune",
+            "05983",
+            "--password-stdin",
+        ],
+        Some("mat-khau-can-bo\n"),
+    );
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("HOPTAC_DATABASE", &db)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("address");
+    let _server = Killed(server);
+    let base = format!(
+        "http://{}",
+        line.split("http://")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .expect("addr")
+    );
+
+    let port = free_port();
+    let _driver_proc = Killed(
+        Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(chromium.to_str().expect("path"))
+        .expect("binary");
+    for arg in [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,900",
+    ] {
+        caps.add_arg(arg).expect("arg");
+    }
+    let profile = tempfile::tempdir().expect("profile");
+    caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))
+        .expect("arg");
+    let start = Instant::now();
+    let driver = loop {
+        match WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()).await {
+            Ok(d) => break d,
+            Err(e) if start.elapsed() > Duration::from_secs(30) => {
+                panic!("chromedriver did not start: {e}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    };
+
+    let result = steps(&driver, &base, &db).await;
+    if let Err(step) = &result {
+        shot(&driver, step).await;
+    }
+    let _ = driver.quit().await;
+    if let Err(step) = result {
+        panic!("browser step failed: {step} (screenshot in target/browser-screenshots)");
+    }
+}
+
+fn which(name: &str) -> Result<PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(name))
+                .find(|p| p.exists())
+        })
+        .ok_or(())
+}
+
+async fn sign_in(driver: &WebDriver, base: &str, user: &str, pass: &str) -> WebDriverResult<()> {
+    driver.goto(format!("{base}/dang-nhap")).await?;
+    driver
+        .find(By::Name("username"))
+        .await?
+        .send_keys(user)
+        .await?;
+    driver
+        .find(By::Name("password"))
+        .await?
+        .send_keys(pass)
+        .await?;
+    submit(driver, driver.find(By::Css("button[type=submit]")).await?).await?;
+    Ok(())
+}
+
+/// The flows; an `Err` names the step that failed.
+async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
+    fn fail(step: &'static str) -> impl Fn(WebDriverError) -> String {
+        move |e| format!("{step}: {e}")
+    }
+    // Sign in.
+    sign_in(driver, base, "quan.tri", "mat-khau-quan-tri")
+        .await
+        .map_err(fail("sign-in"))?;
+    if !text_of(driver).await.contains("Quản trị tỉnh") {
+        return Err("sign-in".into());
+    }
+    // Search without diacritics.
+    let q = driver.find(By::Name("q")).await.map_err(fail("search"))?;
+    q.send_keys("hop tac nong nghiep hoang dong")
+        .await
+        .map_err(fail("search"))?;
+    submit(
+        driver,
+        driver
+            .find(By::Css("form[action='/'] button"))
+            .await
+            .map_err(fail("search"))?,
+    )
+    .await
+    .map_err(fail("search"))?;
+    let page = text_of(driver).await;
+    if !page.contains("Hợp tác xã Nông nghiệp Hoàng Đồng") {
+        return Err("search".into());
+    }
+    // Open the organisation.
+    submit(
+        driver,
+        driver
+            .find(By::LinkText("Hợp tác xã Nông nghiệp Hoàng Đồng"))
+            .await
+            .map_err(fail("open"))?,
+    )
+    .await
+    .map_err(fail("open"))?;
+    let page = text_of(driver).await;
+    if !page.contains("Lịch sử thay đổi") || !page.contains("4900101001") {
+        return Err("open".into());
+    }
+    let org_url = driver
+        .current_url()
+        .await
+        .map_err(fail("open"))?
+        .to_string();
+    // Edit while someone else edits: the other save lands first, through the API.
+    submit(
+        driver,
+        driver
+            .find(By::LinkText("Sửa hồ sơ"))
+            .await
+            .map_err(fail("edit"))?,
+    )
+    .await
+    .map_err(fail("edit"))?;
+    let id: i64 = org_url
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or("edit: id")?;
+    let token = {
+        let out = Command::new(env!("CARGO_BIN_EXE_hoptac"))
+            .args(["user", "token", "quan.tri"])
+            .env("HOPTAC_DATABASE", db)
+            .output()
+            .map_err(|e| format!("token: {e}"))?;
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    let body = r#"{"version": 1, "fields": {"members": 40}}"#;
+    let addr = base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&addr).map_err(|e| format!("edit: {e}"))?;
+    write!(s, "PATCH /api/v1/organisations/{id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).map_err(|e| format!("edit: {e}"))?;
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut s, &mut answer).map_err(|e| format!("edit: {e}"))?;
+    if !answer.starts_with("HTTP/1.1 200") {
+        return Err(format!("edit: the other save failed: {answer}"));
+    }
+    let members = driver
+        .find(By::Name("members"))
+        .await
+        .map_err(fail("edit"))?;
+    members.clear().await.map_err(fail("edit"))?;
+    members.send_keys("55").await.map_err(fail("edit"))?;
+    submit(
+        driver,
+        driver
+            .find(By::Css("form button[type=submit]"))
+            .await
+            .map_err(fail("edit"))?,
+    )
+    .await
+    .map_err(fail("edit"))?;
+    let page = text_of(driver).await;
+    if !page.contains("người khác lưu") {
+        return Err("edit conflict not shown".into());
+    }
+    // Import a file with errors: shown, nothing written.
+    driver
+        .goto(format!("{base}/nhap"))
+        .await
+        .map_err(fail("import"))?;
+    // chromedriver wants an absolute, canonical path for uploads.
+    let path = std::fs::canonicalize(fixture("registry_1000_with_3_bad.csv"))
+        .map_err(|e| format!("fixture: {e}"))?;
+    driver
+        .find(By::Name("file"))
+        .await
+        .map_err(fail("import"))?
+        .send_keys(path.to_str().unwrap_or_default())
+        .await
+        .map_err(fail("import"))?;
+    submit(
+        driver,
+        driver
+            .find(By::Css("form button[type=submit]"))
+            .await
+            .map_err(fail("import"))?,
+    )
+    .await
+    .map_err(fail("import"))?;
+    let page = text_of(driver).await;
+    if !page.contains("Không ghi dữ liệu nào") || !page.contains("<td>101</td>") {
+        return Err("import errors not shown".into());
+    }
+    // The dashboard.
+    driver
+        .goto(format!("{base}/bang-dieu-khien?year=2025"))
+        .await
+        .map_err(fail("dashboard"))?;
+    let page = text_of(driver).await;
+    if !page.contains("Chỉ tiêu Công văn 538") || !page.contains("<svg") {
+        return Err("dashboard".into());
+    }
+    shot(driver, "dashboard-ok").await;
+    // Sign out; a commune officer cannot see another commune's record.
+    driver.goto(base).await.map_err(fail("sign-out"))?;
+    submit(
+        driver,
+        driver
+            .find(By::Css("form[action='/dang-xuat'] button"))
+            .await
+            .map_err(fail("sign-out"))?,
+    )
+    .await
+    .map_err(fail("sign-out"))?;
+    sign_in(driver, base, "xa.khac", "mat-khau-can-bo")
+        .await
+        .map_err(fail("commune sign-in"))?;
+    driver.goto(&org_url).await.map_err(fail("commune"))?;
+    if !text_of(driver).await.contains("Không tìm thấy") {
+        return Err("a commune officer saw another commune's record".into());
+    }
+    driver
+        .goto(format!("{base}/?q=hoang+dong"))
+        .await
+        .map_err(fail("commune"))?;
+    if text_of(driver).await.contains("Hoàng Đồng</a>") {
+        return Err("another commune's record appeared in a commune officer's search".into());
+    }
+    Ok(())
+}
