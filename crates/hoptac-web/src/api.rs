@@ -794,6 +794,23 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(<crate::api_eval::EvalDoc as OpenApi>::openapi());
+    // Bearer tokens (`hoptac user token`) carry an account's role and scope. Sign-in is
+    // optional for the document as a whole: public routes answer anyone, the rest answer
+    // 401/403 or hide records outside the caller's scope.
+    use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
+    let mut bearer = Http::new(HttpAuthScheme::Bearer);
+    bearer.description = Some(
+        "Mã truy cập của tài khoản (`hoptac user token`), cùng vai trò và phạm vi / \
+         an account's API token, with its role and scope"
+            .into(),
+    );
+    doc.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme("bearer", SecurityScheme::Http(bearer));
+    doc.security = Some(vec![
+        SecurityRequirement::default(),
+        SecurityRequirement::new("bearer", Vec::<String>::new()),
+    ]);
     doc
 }
 
