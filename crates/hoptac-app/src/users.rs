@@ -15,11 +15,20 @@ use rand_core_06::{OsRng, RngCore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-/// How long a browser session lasts without signing in again.
+/// The longest a browser session lasts without signing in again, however busy.
 pub const SESSION_HOURS: i64 = 12;
+/// A session unused for this long ends (a shared office computer left signed in).
+pub const SESSION_IDLE_MINUTES: i64 = 120;
+/// Sliding the expiry costs a write; do it at most this often per session.
+const SESSION_SLIDE_MINUTES: i64 = 5;
 /// Failed sign-ins allowed per account in the throttling window.
 pub const MAX_FAILED: i64 = 5;
 pub const THROTTLE_MINUTES: i64 = 15;
+
+/// When a session started at `created` and last used at `now` expires.
+fn session_expiry(created: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    (now + Duration::minutes(SESSION_IDLE_MINUTES)).min(created + Duration::hours(SESSION_HOURS))
+}
 
 /// An account as shown to administrators (never its password hash).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -312,28 +321,46 @@ impl Registry {
         let token = random_secret(32);
         let csrf = random_secret(16);
         self.db.write(|c| {
+            // Sign-ins are rare enough to carry the cleanup of expired sessions.
+            users::delete_expired_sessions(c, now)?;
             users::insert_session(
                 c,
                 &digest(&token),
                 p.user_id,
                 &csrf,
                 now,
-                now + Duration::hours(SESSION_HOURS),
+                session_expiry(now, now),
             )
         })?;
         Ok((token, csrf))
     }
 
-    /// The user of a live session, and its CSRF token.
+    /// The user of a live session, and its CSRF token. Using a session keeps it alive
+    /// for another idle period, up to its absolute limit.
     pub fn session(&self, token: &str, now: DateTime<Utc>) -> Result<Option<(Principal, String)>> {
-        self.db.read(|c| {
-            let Some((uid, csrf)) = users::session(c, &digest(token), now)? else {
+        let hash = digest(token);
+        let found = self.db.read(|c| -> Result<_> {
+            let Some(s) = users::session(c, &hash, now)? else {
                 return Ok(None);
             };
-            Ok(users::by_id(c, uid)?
+            Ok(users::by_id(c, s.user_id)?
                 .filter(|u| !u.disabled)
-                .map(|u| (principal(&u), csrf)))
-        })
+                .map(|u| (principal(&u), s)))
+        })?;
+        let Some((p, s)) = found else {
+            return Ok(None);
+        };
+        let expires = session_expiry(s.created_at, now);
+        if expires - s.expires_at > Duration::minutes(SESSION_SLIDE_MINUTES) {
+            self.db
+                .write(|c| users::extend_session(c, &hash, expires))?;
+        }
+        Ok(Some((p, s.csrf)))
+    }
+
+    /// Deletes expired sessions (also done at each sign-in); returns how many.
+    pub fn purge_sessions(&self, now: DateTime<Utc>) -> Result<u64> {
+        Ok(self.db.write(|c| users::delete_expired_sessions(c, now))?)
     }
 
     pub fn end_session(&self, token: &str) -> Result<()> {
@@ -431,7 +458,17 @@ mod tests {
             let (token, csrf) = reg.start_session(&p, now).expect("session");
             let (again, csrf2) = reg.session(&token, now + Duration::hours(1)).expect("read").expect("live");
             assert_eq!((again.username.as_str(), csrf2), ("admin", csrf));
-            assert!(reg.session(&token, now + Duration::hours(13)).expect("read").is_none(), "expired");
+            // Used at 1 h, so alive until 3 h; left alone from 2½ h, it ends at 4½ h.
+            assert!(reg.session(&token, now + Duration::minutes(150)).expect("read").is_some(), "slid");
+            assert!(reg.session(&token, now + Duration::minutes(275)).expect("read").is_none(), "idle");
+            // A session used every 100 minutes still ends 12 hours after sign-in.
+            let (busy, _) = reg.start_session(&p, now).expect("session");
+            for step in 1..=7 {
+                assert!(reg.session(&busy, now + Duration::minutes(100 * step)).expect("read").is_some(), "busy at {step}");
+            }
+            assert!(reg.session(&busy, now + Duration::minutes(12 * 60 + 1)).expect("read").is_none(), "absolute limit");
+            // Expired sessions are cleaned up (the idle one and the busy one).
+            assert_eq!(reg.purge_sessions(now + Duration::hours(13)).expect("purge"), 2);
             assert!(reg.session("not-a-token", now).expect("read").is_none());
             let bearer = reg.issue_token("xa1", "phần mềm xã", &admin).expect("token");
             assert_eq!(reg.token_principal(&bearer).expect("read").map(|p| p.role), Some(Role::CommuneOfficer));

@@ -122,18 +122,47 @@ pub fn insert_session(
     Ok(())
 }
 
-/// The user and CSRF token of an unexpired session.
+/// An unexpired session: its user, CSRF token, start and current expiry.
+pub struct SessionRow {
+    pub user_id: i64,
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// An unexpired session.
 pub fn session(
     c: &mut dyn Conn,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(i64, String)>> {
+) -> Result<Option<SessionRow>> {
     c.query_one(
-        "SELECT user_id, csrf FROM sessions WHERE token_hash = ? AND expires_at > ?",
+        "SELECT user_id, csrf, created_at, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?",
         &[token_hash.into(), now.into()],
     )?
-    .map(|r| Ok((r.i64(0)?, r.text(1)?)))
+    .map(|r| {
+        Ok(SessionRow {
+            user_id: r.i64(0)?,
+            csrf: r.text(1)?,
+            created_at: r.ts(2)?,
+            expires_at: r.ts(3)?,
+        })
+    })
     .transpose()
+}
+
+/// Moves a session's expiry (sliding idle expiry).
+pub fn extend_session(c: &mut dyn Conn, token_hash: &str, expires: DateTime<Utc>) -> Result<()> {
+    c.execute(
+        "UPDATE sessions SET expires_at = ? WHERE token_hash = ?",
+        &[expires.into(), token_hash.into()],
+    )?;
+    Ok(())
+}
+
+/// Removes sessions that have expired; returns how many.
+pub fn delete_expired_sessions(c: &mut dyn Conn, now: DateTime<Utc>) -> Result<u64> {
+    c.execute("DELETE FROM sessions WHERE expires_at <= ?", &[now.into()])
 }
 
 pub fn delete_session(c: &mut dyn Conn, token_hash: &str) -> Result<()> {
