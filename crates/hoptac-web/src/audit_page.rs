@@ -2,19 +2,13 @@
 //! latest links with who, when, through what, and each record's before/after values.
 
 use crate::auth::browser_session;
+use crate::html::esc;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use hoptac_domain::auth::Role;
 use hoptac_store::audit::{self, Finding};
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 pub async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let Some((p, _, _)) = browser_session(&headers, &st).await else {

@@ -4,6 +4,7 @@
 //! chosen indicator, by 2025 communes or legacy districts. SVG drawn here, no scripts.
 
 use crate::auth::browser_session;
+use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,13 +14,6 @@ use hoptac_domain::i18n::{format_decimal, format_int};
 use hoptac_domain::indicators::{Indicator, TargetStatus};
 use hoptac_domain::place::Scheme;
 use serde::Deserialize;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 #[derive(Deserialize)]
 pub struct DashQuery {

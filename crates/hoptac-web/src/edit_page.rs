@@ -3,6 +3,7 @@
 //! else saved in between, both versions side by side and nothing overwritten.
 
 use crate::auth::browser_session;
+use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,13 +14,6 @@ use hoptac_domain::i18n::{field_label, Lang};
 use hoptac_domain::list::OrgView;
 use hoptac_domain::org::{OrgFields, OrgId, Sector};
 use std::collections::HashMap;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// Text fields of the form, in order.
 const TEXT: &[&str] = &[

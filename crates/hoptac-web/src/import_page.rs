@@ -3,6 +3,7 @@
 //! changed), then a confirmation that writes it all or nothing. No JavaScript.
 
 use crate::auth::browser_session;
+use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -14,13 +15,6 @@ use hoptac_domain::auth::{Principal, Role};
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::org::OrgKind;
 use std::collections::HashMap;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 fn shell(title: &str, body: &str) -> String {
     format!(

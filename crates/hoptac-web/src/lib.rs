@@ -8,6 +8,8 @@ pub mod auth;
 pub mod dashboard;
 pub mod edit_page;
 pub mod error;
+pub mod followup_page;
+pub mod html;
 pub mod import_page;
 pub mod org_page;
 pub mod pages;

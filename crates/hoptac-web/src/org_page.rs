@@ -3,6 +3,7 @@
 //! history of every attribute with both clocks. No JavaScript.
 
 use crate::auth::browser_session;
+use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,13 +14,6 @@ use hoptac_domain::list::OrgView;
 use hoptac_domain::org::OrgId;
 use hoptac_domain::place::Derivation;
 use serde::Deserialize;
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 #[derive(Deserialize)]
 pub struct PageQuery {

@@ -3,6 +3,7 @@
 //! (sign-in, forms, dashboards) replaces it later.
 
 use crate::api::{ListQuery, ReqLang};
+use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/nhat-ky", get(crate::audit_page::audit_page))
         .route("/bang-dieu-khien", get(crate::dashboard::dashboard))
+        .route("/theo-doi", get(crate::followup_page::follow_up_page))
         .route(
             "/nhap",
             get(crate::import_page::upload_form)
@@ -33,14 +35,6 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(crate::import_page::confirm),
         )
         .route("/health", get(|| async { "ok" }))
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
@@ -157,8 +151,9 @@ async fn home(
         title = lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
         who = match &session {
             Some((p, csrf, _)) => format!(
-                "<a href=\"/bang-dieu-khien\">{}</a>{} · {} <strong>{}</strong> · <form class=inline method=post action=\"/dang-xuat\"><input type=hidden name=csrf value=\"{}\"><button type=submit>{}</button></form>",
+                "<a href=\"/bang-dieu-khien\">{}</a> · <a href=\"/theo-doi\">{}</a>{} · {} <strong>{}</strong> · <form class=inline method=post action=\"/dang-xuat\"><input type=hidden name=csrf value=\"{}\"><button type=submit>{}</button></form>",
                 lang.t("Bảng điều khiển", "Dashboard"),
+                lang.t("Theo dõi HTX yếu", "Weak HTX follow-up"),
                 if p.role == hoptac_domain::auth::Role::Admin { format!(" · <a href=\"/nhat-ky\">{}</a>", lang.t("Nhật ký", "Audit trail")) } else { String::new() },
                 lang.t("Đăng nhập:", "Signed in:"),
                 esc(&p.display_name),

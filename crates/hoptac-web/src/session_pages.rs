@@ -34,13 +34,6 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn cookie_attrs(secure: bool) -> &'static str {
     if secure {
         "; Path=/; HttpOnly; SameSite=Lax; Secure"
@@ -180,4 +173,5 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     resp
 }
 
+use crate::html::esc;
 use axum::extract::FromRequest;
