@@ -188,7 +188,7 @@ pub async fn dashboard(
     Query(q): Query<DashQuery>,
 ) -> Response {
     let Some((p, _, _)) = browser_session(&headers, &st).await else {
-        return (StatusCode::UNAUTHORIZED, Html("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>Cần đăng nhập để xem bảng điều khiển. <a href=\"/dang-nhap\">Đăng nhập</a></p>".to_owned())).into_response();
+        return crate::html::sign_in_required("Cần đăng nhập để xem bảng điều khiển.");
     };
     let reg = st.registry.clone();
     let year = q
@@ -253,15 +253,8 @@ pub async fn dashboard(
             esc(t.status.label_vi()),
         ).replace(" style-free", ""));
     }
-    let year_options: String = (2019..=chrono::Datelike::year(&st.registry.today()))
-        .rev()
-        .map(|y| {
-            format!(
-                "<option{}>{y}</option>",
-                if y == year { " selected" } else { "" }
-            )
-        })
-        .collect();
+    let year_options =
+        crate::html::year_options(2019, chrono::Datelike::year(&st.registry.today()), year);
     let html = format!(
         r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Bảng điều khiển — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>

@@ -36,14 +36,7 @@ fn plan_label(p: Plan) -> &'static str {
 }
 
 fn row(n: &NeedsFollowUp, places: &hoptac_domain::Gazetteer) -> String {
-    let commune = n
-        .org
-        .fields
-        .place
-        .as_ref()
-        .and_then(|p| places.units.commune(p.scheme, &p.code))
-        .map(|c| places.describe(c))
-        .unwrap_or_default();
+    let commune = crate::html::commune_label(&n.org, places);
     let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c)).collect();
     let (plan, owner, deadline, outcome) = match &n.follow_up {
         None => (
@@ -92,7 +85,7 @@ pub async fn follow_up_page(
     Query(q): Query<FollowUpQuery>,
 ) -> Response {
     let Some((p, _, _)) = browser_session(&headers, &st).await else {
-        return (StatusCode::UNAUTHORIZED, Html("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>Cần đăng nhập để xem danh sách theo dõi. <a href=\"/dang-nhap\">Đăng nhập</a></p>".to_owned())).into_response();
+        return crate::html::sign_in_required("Cần đăng nhập để xem danh sách theo dõi.");
     };
     let reg = st.registry.clone();
     let this_year = chrono::Datelike::year(&reg.today());
@@ -128,15 +121,7 @@ pub async fn follow_up_page(
     } else {
         format!("<div class=w><table><thead><tr><th scope=col>Hợp tác xã</th><th scope=col>Xã, phường</th><th scope=col>Lý do</th><th scope=col>Phương án</th><th scope=col>Phụ trách</th><th scope=col>Thời hạn</th><th scope=col>Kết quả</th></tr></thead><tbody>{rows}</tbody></table></div>")
     };
-    let year_options: String = (2019..=this_year)
-        .rev()
-        .map(|y| {
-            format!(
-                "<option{}>{y}</option>",
-                if y == year { " selected" } else { "" }
-            )
-        })
-        .collect();
+    let year_options = crate::html::year_options(2019, this_year, year);
     Html(format!(
         r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Theo dõi HTX yếu, tồn tại hình thức — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>

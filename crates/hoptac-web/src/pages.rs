@@ -38,13 +38,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
-    let commune = v
-        .fields
-        .place
-        .as_ref()
-        .and_then(|p| places.units.commune(p.scheme, &p.code))
-        .map(|c| places.describe(c))
-        .unwrap_or_default();
+    let commune = crate::html::commune_label(v, places);
     format!(
         "<tr><td>{}</td><td>{}</td><td><a href=\"/to-chuc/{}\">{}</a></td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
         v.id,
