@@ -35,7 +35,7 @@ fn plan_label(p: Plan) -> &'static str {
     }
 }
 
-fn row(n: &NeedsFollowUp, places: &hoptac_domain::Gazetteer) -> String {
+fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer) -> String {
     let commune = crate::html::commune_label(&n.org, places);
     let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c)).collect();
     let (plan, owner, deadline, outcome) = match &n.follow_up {
@@ -71,8 +71,9 @@ fn row(n: &NeedsFollowUp, places: &hoptac_domain::Gazetteer) -> String {
         }
     };
     format!(
-        "<tr><td><a href=\"/to-chuc/{id}\">{name}</a></td><td>{commune}</td><td>{causes}</td><td>{plan}</td><td>{owner}</td><td>{deadline}</td><td>{outcome}</td></tr>",
+        "<tr><td><a href=\"/to-chuc/{id}\">{name}</a></td><td>{commune}</td><td>{causes}</td><td>{plan}<br><a href=\"/theo-doi/{id}/{year}\">Ghi phương án</a></td><td>{owner}</td><td>{deadline}</td><td>{outcome}</td></tr>",
         id = n.org.id,
+        year = n.follow_up.as_ref().map(|r| r.follow_up.year).unwrap_or(year),
         name = esc(n.org.name()),
         commune = esc(&commune),
         causes = causes.join(", "),
@@ -115,7 +116,7 @@ pub async fn follow_up_page(
         (a.follow_up.is_some(), a.org.name()).cmp(&(b.follow_up.is_some(), b.org.name()))
     });
     let places = st.registry.places();
-    let rows: String = list.iter().map(|n| row(n, &places)).collect();
+    let rows: String = list.iter().map(|n| row(n, year, &places)).collect();
     let body = if list.is_empty() {
         "<p>Không có HTX nào trong danh sách.</p>".to_owned()
     } else {
@@ -138,4 +139,288 @@ pub async fn follow_up_page(
         checked = if missing_only { " checked" } else { "" },
     ))
     .into_response()
+}
+
+/// Who may record a plan: officers (not cooperative accounts, not leaders) in scope.
+fn may_record(p: &hoptac_domain::auth::Principal) -> bool {
+    p.role.writes() && p.role != hoptac_domain::auth::Role::Cooperative
+}
+
+fn plan_options(selected: Option<&str>) -> String {
+    [Plan::Support, Plan::Restructure, Plan::Dissolve]
+        .iter()
+        .map(|p| {
+            let code = plan_code(*p);
+            format!(
+                "<option value=\"{code}\"{}>{}</option>",
+                if selected == Some(code) {
+                    " selected"
+                } else {
+                    ""
+                },
+                plan_label(*p)
+            )
+        })
+        .collect()
+}
+
+fn plan_code(p: Plan) -> &'static str {
+    match p {
+        Plan::Support => "support",
+        Plan::Restructure => "restructure",
+        Plan::Dissolve => "dissolve",
+    }
+}
+
+/// The form's values: what was typed, else the record, else empty.
+type Values = std::collections::HashMap<String, String>;
+
+fn values_of(n: &NeedsFollowUp) -> (Values, i64) {
+    let mut v = Values::new();
+    let Some(r) = &n.follow_up else {
+        return (v, 0);
+    };
+    let f = &r.follow_up;
+    v.insert("plan".into(), plan_code(f.plan).into());
+    v.insert("description".into(), f.description.clone());
+    v.insert("owner".into(), f.owner.clone());
+    v.insert("deadline".into(), format_date(f.deadline));
+    v.insert("outcome".into(), f.outcome.clone().unwrap_or_default());
+    if f.closed {
+        v.insert("closed".into(), "1".into());
+    }
+    (v, r.version)
+}
+
+fn form_html(
+    n: &NeedsFollowUp,
+    year: i32,
+    values: &Values,
+    version: i64,
+    csrf: &str,
+    errors: &Values,
+    notice: &str,
+) -> String {
+    let val = |k: &str| esc(values.get(k).map(String::as_str).unwrap_or(""));
+    let err = |k: &str| {
+        errors
+            .get(k)
+            .map(|m| format!(" <span class=error id=\"{k}-error\">{}</span>", esc(m)))
+            .unwrap_or_default()
+    };
+    let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c)).collect();
+    format!(
+        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Phương án — {name}</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><p><a href="/theo-doi?year={year}">← Danh sách theo dõi</a></p>
+<h1>Phương án năm {year}: <a href="/to-chuc/{id}">{name}</a></h1><p>Lý do: {causes}</p>{notice}
+<form method="post" action="/theo-doi/{id}/{year}" class=signin>
+<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="version" value="{version}">
+<label>Phương án <select name="plan">{plans}</select></label>
+<label>Nội dung{e_desc}<input name="description" value="{desc}" required></label>
+<label>Cơ quan, người phụ trách{e_owner}<input name="owner" value="{owner}" required></label>
+<label>Thời hạn (dd/mm/yyyy){e_deadline}<input name="deadline" value="{deadline}" required inputmode="numeric"></label>
+<label>Kết quả<input name="outcome" value="{outcome}"></label>
+<label><input type="checkbox" name="closed" value="1"{closed}> Đã xong</label>
+<button type="submit">Lưu phương án</button></form></body></html>"#,
+        id = n.org.id,
+        name = esc(n.org.name()),
+        causes = causes.join(", "),
+        plans = plan_options(values.get("plan").map(String::as_str)),
+        desc = val("description"),
+        owner = val("owner"),
+        deadline = val("deadline"),
+        outcome = val("outcome"),
+        closed = if values.contains_key("closed") {
+            " checked"
+        } else {
+            ""
+        },
+        e_desc = err("description"),
+        e_owner = err("owner"),
+        e_deadline = err("deadline"),
+    )
+}
+
+fn message(status: StatusCode, msg: &str) -> Response {
+    (status, Html(format!("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>{}</p><p><a href=\"/theo-doi\">Danh sách theo dõi</a></p>", esc(msg)))).into_response()
+}
+
+/// The HTX's entry in the follow-up list of `year`, if the reader may record it.
+async fn entry(
+    st: &AppState,
+    p: &hoptac_domain::auth::Principal,
+    id: i64,
+    year: i32,
+) -> Result<NeedsFollowUp, Response> {
+    if !may_record(p) {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            "Tài khoản này không ghi được phương án.",
+        ));
+    }
+    let reg = st.registry.clone();
+    let who = p.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        reg.needing_follow_up(year).map(|list| {
+            list.into_iter()
+                .find(|n| n.org.id == id && who.can_see(&n.org))
+        })
+    })
+    .await;
+    match found {
+        Ok(Ok(Some(n))) => Ok(n),
+        Ok(Ok(None)) => Err(message(
+            StatusCode::NOT_FOUND,
+            "HTX này không thuộc danh sách cần theo dõi năm đó (hoặc ngoài phạm vi của bạn).",
+        )),
+        _ => Err(message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Lỗi hệ thống; chưa lưu gì.",
+        )),
+    }
+}
+
+pub async fn follow_up_form(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path((id, year)): axum::extract::Path<(i64, i32)>,
+) -> Response {
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required("Cần đăng nhập để ghi phương án.");
+    };
+    let n = match entry(&st, &p, id, year).await {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    let (values, version) = values_of(&n);
+    Html(form_html(
+        &n,
+        year,
+        &values,
+        version,
+        &csrf,
+        &Values::new(),
+        "",
+    ))
+    .into_response()
+}
+
+pub async fn follow_up_save(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Path((id, year)): axum::extract::Path<(i64, i32)>,
+    axum::extract::Form(form): axum::extract::Form<Values>,
+) -> Response {
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required("Cần đăng nhập để ghi phương án.");
+    };
+    if form.get("csrf") != Some(&csrf) {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+        );
+    }
+    let n = match entry(&st, &p, id, year).await {
+        Ok(n) => n,
+        Err(r) => return r,
+    };
+    let mut errors = Values::new();
+    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let plan = match form.get("plan").map(String::as_str) {
+        Some("restructure") => Plan::Restructure,
+        Some("dissolve") => Plan::Dissolve,
+        _ => Plan::Support,
+    };
+    let deadline_text = text("deadline");
+    let deadline = hoptac_domain::i18n::parse_date(&deadline_text);
+    if deadline.is_none() {
+        errors.insert(
+            "deadline".into(),
+            format!("\"{deadline_text}\" không phải ngày (dd/mm/yyyy)"),
+        );
+    }
+    for (k, label) in [("description", "Nội dung"), ("owner", "Người phụ trách")] {
+        if text(k).is_empty() {
+            errors.insert(k.into(), format!("{label}: cần điền"));
+        }
+    }
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let invalid = |errors: &Values, notice: &str| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Html(form_html(&n, year, &form, version, &csrf, errors, notice)),
+        )
+            .into_response()
+    };
+    let Some(deadline) = deadline.filter(|_| errors.is_empty()) else {
+        return invalid(
+            &errors,
+            "<p class=error role=alert>Chưa lưu: có thông tin chưa hợp lệ (xem bên dưới).</p>",
+        );
+    };
+    let input = hoptac_app::followups::FollowUpInput {
+        plan,
+        description: text("description"),
+        owner: text("owner"),
+        deadline,
+        outcome: Some(text("outcome")).filter(|o| !o.is_empty()),
+        closed: form.contains_key("closed"),
+    };
+    let reg = st.registry.clone();
+    let actor = hoptac_app::Actor::new(p.username.clone(), Some("web: phương án theo dõi".into()));
+    let saved = tokio::task::spawn_blocking(move || {
+        reg.save_follow_up(id, year, input, (version > 0).then_some(version), &actor)
+    })
+    .await;
+    match saved {
+        Ok(Ok(_)) => {
+            axum::response::Redirect::to(&format!("/theo-doi?year={year}")).into_response()
+        }
+        Ok(Err(
+            hoptac_app::AppError::StaleDocument { .. }
+            | hoptac_app::AppError::Refused {
+                code: "changed", ..
+            },
+        )) => {
+            // Someone saved first: show the current record, keep nothing of ours silently.
+            let fresh = entry(&st, &p, id, year).await;
+            match fresh {
+                Ok(cur) => {
+                    let (values, version) = values_of(&cur);
+                    (
+                        StatusCode::CONFLICT,
+                        Html(form_html(
+                            &cur,
+                            year,
+                            &values,
+                            version,
+                            &csrf,
+                            &Values::new(),
+                            "<p class=error role=alert>Phương án vừa được người khác lưu. Chưa lưu gì của bạn; đây là bản hiện tại.</p>",
+                        )),
+                    )
+                        .into_response()
+                }
+                Err(r) => r,
+            }
+        }
+        Ok(Err(hoptac_app::AppError::Invalid(errs))) => {
+            let errors: Values = errs
+                .iter()
+                .map(|e| (e.field.clone(), e.message(hoptac_domain::i18n::Lang::Vi)))
+                .collect();
+            invalid(
+                &errors,
+                "<p class=error role=alert>Chưa lưu: có thông tin chưa hợp lệ (xem bên dưới).</p>",
+            )
+        }
+        _ => message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Lỗi hệ thống; chưa lưu gì.",
+        ),
+    }
 }

@@ -25,6 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/bang-dieu-khien", get(crate::dashboard::dashboard))
         .route("/theo-doi", get(crate::followup_page::follow_up_page))
         .route(
+            "/theo-doi/{id}/{year}",
+            get(crate::followup_page::follow_up_form).post(crate::followup_page::follow_up_save),
+        )
+        .route(
             "/nhap",
             get(crate::import_page::upload_form)
                 .post(crate::import_page::preview)
