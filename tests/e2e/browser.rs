@@ -2,33 +2,14 @@
 //! against a real `hoptac serve`, the way a person uses it. In CI a missing browser is a
 //! failure; elsewhere the test says plainly that it was skipped.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
-
-fn hoptac(db: &str, args: &[&str], stdin: Option<&str>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .args(args)
-        .env("HOPTAC_DATABASE", db)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run hoptac");
-    if let Some(s) = stdin {
-        let _ = child.stdin.take().expect("stdin").write_all(s.as_bytes());
-    }
-    assert!(child.wait().expect("wait").success(), "hoptac {args:?}");
-}
+mod common;
+use common::{fixture, hoptac_ok as hoptac, Server};
 
 /// A child process killed when the test ends, however it ends.
 struct Killed(Child);
@@ -124,26 +105,8 @@ async fn a_person_signs_in_searches_edits_imports_and_reads_the_dashboard() {
         Some("mat-khau-can-bo\n"),
     );
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("HOPTAC_DATABASE", &db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("address");
-    let _server = Killed(server);
-    let base = format!(
-        "http://{}",
-        line.split("http://")
-            .nth(1)
-            .and_then(|s| s.split_whitespace().next())
-            .expect("addr")
-    );
+    let server = Server::start(&db);
+    let base = server.base();
 
     let port = free_port();
     let _driver_proc = Killed(

@@ -1,15 +1,12 @@
 //! End-to-end tests of the `hoptac` binary: real processes, real files, real
 //! databases (SQLite and PostgreSQL), a real HTTP server.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
+mod common;
+use common::{fixture, Server};
 
 fn hoptac(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hoptac"))
@@ -172,37 +169,9 @@ fn serve_answers_http_on_loopback() {
             fixture("registry_english.csv").to_str().expect("path"),
         ],
     ));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hoptac"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("HOPTAC_DATABASE", &db)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .expect("address")
-        .to_owned();
-    let get = |path: &str| {
-        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .expect("send");
-        let mut r = String::new();
-        s.read_to_string(&mut r).expect("read");
-        r
-    };
-    let r = get("/api/v1/organisations?q=van%20tai");
-    let _ = child.kill();
-    let _ = child.wait();
+    let server = Server::start(&db);
+    let r = server.call("GET", "/api/v1/organisations?q=van%20tai", &[], "");
+    drop(server);
     assert!(r.starts_with("HTTP/1.1 200"), "{r}");
     assert!(r.contains("\"total\":1"), "{r}");
     assert!(r.contains("Hợp tác xã Vận tải Minh Sơn, Hữu Lũng"), "{r}");

@@ -761,25 +761,13 @@ impl Registry {
                 FieldProblem::Required,
             )));
         }
-        let now = Utc::now();
-        self.db.write(|c| {
-            let id = orgs::allocate_ids(c, "place_overlay", 1)?;
-            overlays::add_correction(c, id, &corr, &actor.name, now)?;
-            audit::record(
-                c,
-                &actor.name,
-                actor.source.as_deref(),
-                audit::Entry {
-                    entity: "mapping_correction".into(),
-                    id: corr.legacy_code.clone(),
-                    action: "create".into(),
-                    before: None,
-                    after: serde_json::to_value(&corr).ok(),
-                },
-            );
-            Ok::<_, AppError>(())
-        })?;
-        self.reload_places()
+        self.add_overlay(
+            "mapping_correction",
+            &corr.legacy_code,
+            &corr,
+            actor,
+            |c, id, now| overlays::add_correction(c, id, &corr, &actor.name, now),
+        )
     }
 
     /// Adds an alias: an old commune name and its legacy successor.
@@ -797,20 +785,43 @@ impl Registry {
                 "An alias needs a name and a real legacy commune code",
             ));
         }
+        self.add_overlay(
+            "place_alias",
+            &alias.legacy_code,
+            &alias,
+            actor,
+            |c, id, now| overlays::add_alias(c, id, &alias, &actor.name, now),
+        )
+    }
+
+    /// Stores one place overlay with its audit entry, then re-derives every record's
+    /// place with the overlays now in force.
+    fn add_overlay(
+        &self,
+        entity: &str,
+        key: &str,
+        value: &impl serde::Serialize,
+        actor: &Actor,
+        store: impl Fn(
+            &mut dyn hoptac_store::Conn,
+            i64,
+            chrono::DateTime<Utc>,
+        ) -> Result<(), hoptac_store::StoreError>,
+    ) -> Result<()> {
         let now = Utc::now();
         self.db.write(|c| {
             let id = orgs::allocate_ids(c, "place_overlay", 1)?;
-            overlays::add_alias(c, id, &alias, &actor.name, now)?;
+            store(c, id, now)?;
             audit::record(
                 c,
                 &actor.name,
                 actor.source.as_deref(),
                 audit::Entry {
-                    entity: "place_alias".into(),
-                    id: alias.legacy_code.clone(),
+                    entity: entity.into(),
+                    id: key.to_owned(),
                     action: "create".into(),
                     before: None,
-                    after: serde_json::to_value(&alias).ok(),
+                    after: serde_json::to_value(value).ok(),
                 },
             );
             Ok::<_, AppError>(())

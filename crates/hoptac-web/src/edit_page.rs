@@ -146,7 +146,7 @@ fn form_html(
 }
 
 fn deny(status: StatusCode, msg: &str) -> Response {
-    (status, Html(format!("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>{}</p><p><a href=\"/dang-nhap\">Đăng nhập</a></p>", esc(msg)))).into_response()
+    crate::html::message_page(status, msg, "/dang-nhap", "Đăng nhập")
 }
 
 pub async fn edit_form(

@@ -243,7 +243,7 @@ fn form_html(
 }
 
 fn message(status: StatusCode, msg: &str) -> Response {
-    (status, Html(format!("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>{}</p><p><a href=\"/theo-doi\">Danh sách theo dõi</a></p>", esc(msg)))).into_response()
+    crate::html::message_page(status, msg, "/theo-doi", "Danh sách theo dõi")
 }
 
 /// The HTX's entry in the follow-up list of `year`, if the reader may record it.

@@ -22,6 +22,25 @@ pub fn sign_in_required(what: &str) -> axum::response::Response {
         .into_response()
 }
 
+/// A short page with one message and one way on (errors, refusals).
+pub fn message_page(
+    status: axum::http::StatusCode,
+    msg: &str,
+    href: &str,
+    link: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        status,
+        axum::response::Html(format!(
+            "<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>{}</p><p><a href=\"{href}\">{}</a></p>",
+            esc(msg),
+            esc(link)
+        )),
+    )
+        .into_response()
+}
+
 /// An organisation's commune as people name it ("Xã X, tỉnh Y"), in the scheme it
 /// was recorded in.
 pub fn commune_label(
