@@ -46,6 +46,14 @@ impl EvalState {
             EvalState::Approved => "Đã phê duyệt",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            EvalState::Draft => "Draft",
+            EvalState::Submitted => "Submitted",
+            EvalState::Reviewed => "Reviewed",
+            EvalState::Approved => "Approved",
+        }
+    }
 }
 
 /// A workflow step.
@@ -98,6 +106,14 @@ pub struct Evaluation {
 pub struct EvaluationRecord {
     pub version: i64,
     pub evaluation: Evaluation,
+}
+
+/// A score sheet as a page shows it (see [`Registry::sheet`]).
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub record: Option<EvaluationRecord>,
+    pub rule_set: RuleSet,
+    pub proposals: Vec<Proposal>,
 }
 
 fn key(org: OrgId, year: i32) -> String {
@@ -594,6 +610,37 @@ impl Registry {
         .ok_or(AppError::NotFound {
             what: "evaluation",
             id: key(org_id, year),
+        })
+    }
+
+    /// What a score-sheet page shows: the sheet if there is one, the rule set it is
+    /// (or would be) scored under, and the proposals — the sheet's own, or computed now
+    /// from the reports for the year and the year before when there is no sheet yet.
+    pub fn sheet(&self, org_id: OrgId, year: i32) -> Result<Sheet> {
+        let org = self.get(org_id, None)?;
+        let existing = self.evaluation(org_id, year).ok();
+        let named = existing.as_ref().map(|e| e.evaluation.rule_set.clone());
+        let rule_set = self.rule_set_for(org.kind, org.fields.sector, year, named.as_deref())?;
+        let proposals = match &existing {
+            Some(e) => e.evaluation.proposals.clone(),
+            None => {
+                let (this, last) = self.db.read(|c| {
+                    Ok::<_, AppError>((
+                        docs::get::<AnnualReport>(c, reports::KIND, &key(org_id, year))?,
+                        docs::get::<AnnualReport>(c, reports::KIND, &key(org_id, year - 1))?,
+                    ))
+                })?;
+                propose(
+                    &rule_set,
+                    this.as_ref().map(|d| &d.body.figures),
+                    last.as_ref().map(|d| &d.body.figures),
+                )
+            }
+        };
+        Ok(Sheet {
+            record: existing,
+            rule_set,
+            proposals,
         })
     }
 

@@ -257,6 +257,29 @@ pub fn attribute_history(changes: &[Change]) -> Vec<AttributeChange> {
     out
 }
 
+/// Each attribute change with the value it replaced: the same attribute's value in
+/// force just before it on the effective-date line (ties by recording order), `None`
+/// for the first. History pages show the two side by side.
+pub fn changes_with_before(
+    changes: &[Change],
+) -> Vec<(AttributeChange, Option<serde_json::Value>)> {
+    let mut entries = attribute_history(changes);
+    entries.sort_by(|a, b| {
+        (&a.attribute, a.effective, a.seq).cmp(&(&b.attribute, b.effective, b.seq))
+    });
+    let mut out = Vec::with_capacity(entries.len());
+    let mut last: Option<(String, serde_json::Value)> = None;
+    for e in entries {
+        let before = match &last {
+            Some((attr, v)) if *attr == e.attribute => Some(v.clone()),
+            _ => None,
+        };
+        last = Some((e.attribute.clone(), e.value.clone()));
+        out.push((e, before));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +304,49 @@ mod tests {
 
     fn fields(f: OrgFields) -> ChangeBody {
         ChangeBody::Fields { fields: f }
+    }
+
+    #[test]
+    fn each_change_shows_the_value_it_replaced_on_the_effective_line() {
+        let changes = vec![
+            change(
+                1,
+                d(2015, 3, 1),
+                fields(OrgFields {
+                    name: Some("HTX A".into()),
+                    members: Some(7),
+                    ..Default::default()
+                }),
+            ),
+            change(
+                2,
+                d(2024, 1, 1),
+                fields(OrgFields {
+                    members: Some(12),
+                    ..Default::default()
+                }),
+            ),
+            // Recorded last, effective between the two: it replaced 7, and 12 replaced it.
+            change(
+                3,
+                d(2020, 1, 1),
+                fields(OrgFields {
+                    members: Some(9),
+                    ..Default::default()
+                }),
+            ),
+        ];
+        let before = |seq: i64, attr: &str| {
+            changes_with_before(&changes)
+                .into_iter()
+                .find(|(c, _)| c.seq == seq && c.attribute == attr)
+                .expect("entry")
+                .1
+        };
+        assert_eq!(before(1, "members"), None);
+        assert_eq!(before(1, "name"), None);
+        assert_eq!(before(3, "members"), Some(serde_json::json!(7)));
+        assert_eq!(before(2, "members"), Some(serde_json::json!(9)));
     }
 
     #[test]

@@ -68,8 +68,186 @@ pub fn year_options(from: i32, to: i32, selected: i32) -> String {
         .collect()
 }
 
+/// The cookie that keeps the reader's language between pages.
+pub const LANG_COOKIE: &str = "hoptac_lang";
+
+/// The page language: `?lang=` if given, else the reader's saved choice, else
+/// Vietnamese (many officials' browsers ask for English by default, so the browser's
+/// preference is not used).
+pub fn page_lang(
+    headers: &axum::http::HeaderMap,
+    query: Option<&str>,
+) -> hoptac_domain::i18n::Lang {
+    use hoptac_domain::i18n::Lang;
+    query
+        .map(Lang::parse)
+        .or_else(|| crate::auth::cookie(headers, LANG_COOKIE).map(|v| Lang::parse(&v)))
+        .unwrap_or(Lang::Vi)
+}
+
+/// The frame of every full page: language, skip link, navigation for what the reader
+/// may use, the language switch, then the page's own content in `<main>`.
+pub fn layout(
+    lang: hoptac_domain::i18n::Lang,
+    title: &str,
+    who: Option<(&hoptac_domain::auth::Principal, &str)>,
+    here: &str,
+    body: &str,
+) -> String {
+    use hoptac_domain::auth::Role;
+    use hoptac_domain::i18n::Lang;
+    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
+    let mut links = vec![("/", t("Danh sách", "Registry"))];
+    if let Some((p, _)) = who {
+        links.push(("/bang-dieu-khien", t("Bảng điều khiển", "Dashboard")));
+        links.push(("/danh-gia", t("Đánh giá", "Evaluations")));
+        if p.role != Role::Cooperative {
+            links.push(("/theo-doi", t("Theo dõi HTX yếu", "Follow-up")));
+        }
+        if matches!(p.role, Role::Admin | Role::ProvincialOfficer) {
+            links.push(("/nhap", t("Nhập tệp", "Import")));
+        }
+        if p.role == Role::Admin {
+            links.push(("/quan-tri/nguoi-dung", t("Người dùng", "Users")));
+            links.push(("/nhat-ky", t("Nhật ký", "Audit")));
+        }
+    }
+    let path = here.split('?').next().unwrap_or("/");
+    let nav: String = links
+        .iter()
+        .map(|(href, label)| {
+            let current = if *href == path {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            format!("<li><a href=\"{href}\"{current}>{label}</a></li>")
+        })
+        .collect();
+    let account = match who {
+        Some((p, csrf)) => format!(
+            "<li>{}</li><li><form method=post action=\"/dang-xuat\" class=inline><input type=hidden name=csrf value=\"{}\"><button type=submit>{}</button></form></li>",
+            esc(&p.display_name),
+            esc(csrf),
+            t("Đăng xuất", "Sign out")
+        ),
+        None => format!("<li><a href=\"/dang-nhap\">{}</a></li>", t("Đăng nhập", "Sign in")),
+    };
+    let (other, other_label) = match lang {
+        Lang::Vi => ("en", "English"),
+        Lang::En => ("vi", "Tiếng Việt"),
+    };
+    let back = url_escape(here);
+    format!(
+        r##"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><a class=skip href="#main">{skip}</a><nav aria-label="{nav_label}"><ul>{nav}{account}<li><a href="/ngon-ngu?to={other}&amp;back={back}" hreflang="{other}" lang="{other}">{other_label}</a></li></ul></nav>
+<main id=main>{body}</main></body></html>"##,
+        code = if lang == Lang::En { "en" } else { "vi" },
+        title = esc(title),
+        skip = t("Bỏ qua, tới nội dung chính", "Skip to main content"),
+        nav_label = t("Điều hướng", "Navigation"),
+    )
+}
+
+/// Percent-encodes a path with its query for use inside a query value.
+pub fn url_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `GET /ngon-ngu?to=en&back=/path`: saves the reader's language and goes back. Only
+/// local paths are followed, so the link cannot send anyone elsewhere.
+pub async fn switch_language(
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let to = if q.get("to").map(String::as_str) == Some("en") {
+        "en"
+    } else {
+        "vi"
+    };
+    let back = q
+        .get("back")
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .map_or("/", String::as_str);
+    // Drop a `lang=` from where we go back to, or it would win over the new choice.
+    let back = strip_lang_param(back);
+    (
+        [(
+            axum::http::header::SET_COOKIE,
+            format!("{LANG_COOKIE}={to}; Path=/; Max-Age=31536000; SameSite=Lax"),
+        )],
+        axum::response::Redirect::to(&back),
+    )
+        .into_response()
+}
+
+fn strip_lang_param(path: &str) -> String {
+    let Some((p, q)) = path.split_once('?') else {
+        return path.to_owned();
+    };
+    let kept: Vec<&str> = q.split('&').filter(|kv| !kv.starts_with("lang=")).collect();
+    if kept.is_empty() {
+        p.to_owned()
+    } else {
+        format!("{p}?{}", kept.join("&"))
+    }
+}
+
+/// Reads a number of points as people type it: `6,5` or `6.5`; tenths at most.
+pub fn parse_points(s: &str) -> Option<i32> {
+    let t = s.trim().replace(',', ".");
+    if t.is_empty() || t.starts_with('-') {
+        return None;
+    }
+    let x: f64 = t.parse().ok()?;
+    let tenths = x * 10.0;
+    ((tenths - tenths.round()).abs() < 1e-6 && x.is_finite() && x < 1000.0)
+        .then(|| tenths.round() as i32)
+}
+
+/// Tenths of a point as vi-VN or en text (`6,5` / `6.5`).
+pub fn points_text(tenths: i32, lang: hoptac_domain::i18n::Lang) -> String {
+    match lang {
+        hoptac_domain::i18n::Lang::Vi => {
+            hoptac_domain::i18n::format_decimal(f64::from(tenths) / 10.0, 1)
+        }
+        hoptac_domain::i18n::Lang::En => format!("{:.1}", f64::from(tenths) / 10.0),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn points_are_read_with_comma_or_dot_in_tenths() {
+        assert_eq!(super::parse_points("6,5"), Some(65));
+        assert_eq!(super::parse_points(" 7.0 "), Some(70));
+        assert_eq!(super::parse_points("10"), Some(100));
+        assert_eq!(super::parse_points("6,55"), None);
+        assert_eq!(super::parse_points("-1"), None);
+        assert_eq!(super::parse_points("abc"), None);
+        assert_eq!(super::parse_points(""), None);
+    }
+
+    #[test]
+    fn language_switch_goes_back_without_the_old_choice() {
+        assert_eq!(super::strip_lang_param("/?q=x&lang=en"), "/?q=x");
+        assert_eq!(super::strip_lang_param("/to-chuc/3?lang=vi"), "/to-chuc/3");
+        assert_eq!(
+            super::url_escape("/?q=hợp tác&x=1"),
+            "/%3Fq%3Dh%E1%BB%A3p%20t%C3%A1c%26x%3D1"
+        );
+    }
+
     #[test]
     fn escapes_markup_and_quotes() {
         assert_eq!(

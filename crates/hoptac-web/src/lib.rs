@@ -8,6 +8,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod edit_page;
 pub mod error;
+pub mod eval_page;
 pub mod followup_page;
 pub mod html;
 pub mod import_page;

@@ -8,7 +8,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use hoptac_domain::history::attribute_history;
+use hoptac_domain::history::changes_with_before;
 use hoptac_domain::i18n::{field_label, format_date, format_int, Lang};
 use hoptac_domain::list::OrgView;
 use hoptac_domain::org::OrgId;
@@ -101,7 +101,7 @@ pub async fn org_page(
     Path(id): Path<OrgId>,
     Query(q): Query<PageQuery>,
 ) -> Response {
-    let lang = q.lang.as_deref().map_or(Lang::Vi, Lang::parse);
+    let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let session = browser_session(&headers, &st).await;
     let reg = st.registry.clone();
     let who = session.as_ref().map(|(p, _, _)| p.clone());
@@ -223,18 +223,33 @@ pub async fn org_page(
         for e in evals {
             let o = e.evaluation.outcome.as_ref();
             rows.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
+                "<tr><td><a href=\"/danh-gia/{}/{}\">{}</a></td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
+                v.id,
+                e.evaluation.year,
                 e.evaluation.year,
                 esc(&e.evaluation.rule_set),
-                esc(lang.t(e.evaluation.state.label_vi(), e.evaluation.state.code())),
+                esc(lang.t(e.evaluation.state.label_vi(), e.evaluation.state.label_en())),
                 o.map(|o| hoptac_domain::i18n::format_decimal(f64::from(o.total) / 10.0, 1))
                     .unwrap_or_default(),
                 o.map(|o| lang.t(o.rating.label_vi(), o.rating.label_en()).to_owned())
                     .unwrap_or_default(),
             ));
         }
+        // The last finished year is the one being classified; offer its sheet if none.
+        let last_year = chrono::Datelike::year(&st.registry.today()) - 1;
+        let new_sheet = if v.kind != hoptac_domain::org::OrgKind::CooperativeGroup
+            && !evals.iter().any(|e| e.evaluation.year == last_year)
+        {
+            format!(
+                "<p><a href=\"/danh-gia/{}/{last_year}\">{} {last_year}</a></p>",
+                v.id,
+                lang.t("Lập phiếu đánh giá năm", "Start the score sheet for")
+            )
+        } else {
+            String::new()
+        };
         sections.push_str(&format!(
-            "<h2>{}</h2><div class=w><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=n>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            "<h2>{}</h2>{new_sheet}<div class=w><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th class=n>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
             lang.t("Đánh giá, phân loại", "Evaluations"),
             lang.t("Năm", "Year"),
             lang.t("Bộ tiêu chí", "Rule set"),
@@ -243,29 +258,41 @@ pub async fn org_page(
             lang.t("Xếp loại", "Rating"),
         ));
         let mut rows = String::new();
-        let mut attrs = attribute_history(history);
-        attrs.sort_by(|a, b| b.recorded_at.cmp(&a.recorded_at).then(b.seq.cmp(&a.seq)));
-        for a in attrs {
+        let mut attrs = changes_with_before(history);
+        attrs.sort_by(|(a, _), (b, _)| b.recorded_at.cmp(&a.recorded_at).then(b.seq.cmp(&a.seq)));
+        for (a, before) in attrs {
             let label = if a.attribute.starts_with("link:") {
                 lang.t("Liên kết", "Link").to_owned()
             } else {
                 field_label(&a.attribute, lang)
             };
+            // The difference highlighted: what was removed struck through, what came in
+            // marked; an unchanged value (a re-recording) is shown plain.
+            let after = value_text(&a.attribute, &a.value, lang, &places);
+            let (before_cell, after_cell) =
+                match before.map(|b| value_text(&a.attribute, &b, lang, &places)) {
+                    Some(b) if b == after => (esc(&b), esc(&after)),
+                    Some(b) => (
+                        format!("<del>{}</del>", esc(&b)),
+                        format!("<ins>{}</ins>", esc(&after)),
+                    ),
+                    None => ("—".to_owned(), format!("<ins>{}</ins>", esc(&after))),
+                };
             rows.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{before_cell}</td><td>{after_cell}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&label),
-                esc(&value_text(&a.attribute, &a.value, lang, &places)),
                 format_date(a.effective),
                 (a.recorded_at + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M"),
                 esc(&a.author),
             ));
         }
         sections.push_str(&format!(
-            "<h2>{}</h2><p>{}</p><div class=w><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            "<h2>{}</h2><p>{}</p><div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
             lang.t("Lịch sử thay đổi", "History"),
             lang.t("Mỗi thay đổi có ngày hiệu lực (khi sự việc xảy ra) và thời điểm ghi (khi nhập vào hệ thống, giờ Việt Nam).", "Each change has its effective date (when it became true) and when it was recorded (Vietnam time)."),
             lang.t("Thông tin", "Attribute"),
-            lang.t("Giá trị mới", "New value"),
+            lang.t("Trước", "Before"),
+            lang.t("Sau", "After"),
             lang.t("Ngày hiệu lực", "Effective"),
             lang.t("Thời điểm ghi", "Recorded"),
             lang.t("Người ghi", "By"),
@@ -279,14 +306,11 @@ pub async fn org_page(
             )
         ));
     }
-    let html = format!(
-        r#"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{name} — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><p><a href="/">← {back}</a>{edit}</p><h1>{name}</h1>
+    let body = format!(
+        r#"<p><a href="/">← {back}</a>{edit}</p><h1>{name}</h1>
 <p>{kind} · {status_label}: {status}</p>
 <div class=w><table><tbody>{details}{place_rows}</tbody></table></div>
-{sections}</body></html>"#,
-        code = if lang == Lang::En { "en" } else { "vi" },
+{sections}"#,
         name = esc(v.name()),
         back = lang.t("Danh sách", "Registry"),
         edit = if extra.is_some() {
@@ -301,5 +325,13 @@ pub async fn org_page(
         kind = esc(lang.t(v.kind.label_vi(), v.kind.label_en())),
         status_label = lang.t("Tình trạng", "Status"),
     );
-    Html(html).into_response()
+    let who = session.as_ref().map(|(p, csrf, _)| (p, csrf.as_str()));
+    Html(crate::html::layout(
+        lang,
+        v.name(),
+        who,
+        &format!("/to-chuc/{}", v.id),
+        &body,
+    ))
+    .into_response()
 }

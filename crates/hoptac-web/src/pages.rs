@@ -21,6 +21,16 @@ pub fn routes() -> Router<AppState> {
             "/to-chuc/{id}/sua",
             get(crate::edit_page::edit_form).post(crate::edit_page::edit_save),
         )
+        .route("/danh-gia", get(crate::eval_page::eval_list))
+        .route(
+            "/danh-gia/{id}/{year}",
+            get(crate::eval_page::sheet_page).post(crate::eval_page::sheet_save),
+        )
+        .route(
+            "/danh-gia/{id}/{year}/thao-tac",
+            axum::routing::post(crate::eval_page::sheet_action),
+        )
+        .route("/ngon-ngu", get(crate::html::switch_language))
         .route("/nhat-ky", get(crate::audit_page::audit_page))
         .route("/bang-dieu-khien", get(crate::dashboard::dashboard))
         .route("/theo-doi", get(crate::followup_page::follow_up_page))

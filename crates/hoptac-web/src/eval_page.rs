@@ -1,0 +1,879 @@
+//! Evaluation pages (*đánh giá, phân loại HTX*): a year's score sheets in the reader's
+//! scope, and each sheet with its proposed points, the scores, the outcome and the
+//! workflow steps (submit, review, approve, return, reopen) the reader may take.
+//! Forms post without JavaScript; every write checks CSRF and the sheet's version.
+
+use crate::auth::{browser_session, Caller};
+use crate::html::{esc, layout, page_lang, points_text};
+use crate::AppState;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use hoptac_app::evaluations::{Action, EvalState, Sheet};
+use hoptac_app::AppError;
+use hoptac_domain::auth::Principal;
+use hoptac_domain::i18n::{format_int, Lang};
+use hoptac_domain::list::{OrgFilter, OrgView, PageRequest};
+use hoptac_domain::org::{OrgId, OrgKind, Status};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+type Values = HashMap<String, String>;
+
+/// A sheet's state and outcome as the list shows it.
+type SheetSummary = (EvalState, Option<hoptac_domain::evaluation::Outcome>);
+
+const PER_PAGE: usize = 100;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    year: Option<i32>,
+    /// `none`, `draft`, `submitted`, `reviewed`, `approved`.
+    state: Option<String>,
+    page: Option<usize>,
+    lang: Option<String>,
+}
+
+fn state_label(s: Option<EvalState>, lang: Lang) -> &'static str {
+    match s {
+        None => lang.t("Chưa có phiếu", "No sheet"),
+        Some(s) => lang.t(s.label_vi(), s.label_en()),
+    }
+}
+
+/// `/danh-gia`: every HTX and LHHTX in the reader's scope that should be classified in
+/// the year, with its sheet's state, those without a sheet first.
+pub async fn eval_list(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let lang = page_lang(&headers, q.lang.as_deref());
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required(lang.t(
+            "Cần đăng nhập để xem phiếu đánh giá.",
+            "Sign in to see evaluations.",
+        ));
+    };
+    let reg = st.registry.clone();
+    let this_year = chrono::Datelike::year(&reg.today());
+    let year = q
+        .year
+        .filter(|y| (2015..=this_year).contains(y))
+        .unwrap_or(this_year - 1);
+    let who = p.clone();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let filter = OrgFilter {
+            kinds: vec![OrgKind::Cooperative, OrgKind::Union],
+            within: Some(who.scope.clone()),
+            ..Default::default()
+        };
+        let orgs = reg.list(&filter, PageRequest::all())?.items;
+        let sheets: HashMap<OrgId, SheetSummary> = reg
+            .evaluations_for_year(year)?
+            .into_iter()
+            .map(|e| {
+                (
+                    e.evaluation.org_id,
+                    (e.evaluation.state, e.evaluation.outcome),
+                )
+            })
+            .collect();
+        Ok::<_, AppError>((orgs, sheets))
+    })
+    .await;
+    let Ok(Ok((orgs, mut sheets))) = loaded else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    // Organisations gone before the year began are not classified for it; those with
+    // a sheet are always listed.
+    let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let gone = |v: &OrgView| {
+        matches!(
+            v.status,
+            Status::Dissolved | Status::Bankrupt | Status::Revoked | Status::Converted
+        ) && v.status_since < start
+    };
+    let mut rows: Vec<(OrgView, Option<SheetSummary>)> = orgs
+        .into_iter()
+        .filter_map(|v| {
+            let sheet = sheets.remove(&v.id);
+            (sheet.is_some() || !gone(&v)).then_some((v, sheet))
+        })
+        .collect();
+    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for (_, s) in &rows {
+        *counts
+            .entry(s.as_ref().map_or("none", |(st, _)| st.code()))
+            .or_default() += 1;
+    }
+    let wanted = q.state.as_deref().filter(|s| !s.is_empty());
+    if let Some(w) = wanted {
+        rows.retain(|(_, s)| s.as_ref().map_or("none", |(st, _)| st.code()) == w);
+    }
+    rows.sort_by(|a, b| {
+        let rank = |s: &Option<(EvalState, _)>| s.as_ref().map_or(0, |(st, _)| *st as u8 + 1);
+        (rank(&a.1), a.0.name()).cmp(&(rank(&b.1), b.0.name()))
+    });
+    let total = rows.len();
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let places = st.registry.places();
+    let body_rows: String = rows
+        .iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .map(|(v, s)| {
+            let (total, rating) = s
+                .as_ref()
+                .and_then(|(_, o)| o.as_ref())
+                .map(|o| {
+                    (
+                        points_text(o.total, lang),
+                        lang.t(o.rating.label_vi(), o.rating.label_en()).to_owned(),
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "<tr><td><a href=\"/danh-gia/{id}/{year}\">{name}</a></td><td>{commune}</td><td>{state}</td><td class=n>{total}</td><td>{rating}</td></tr>",
+                id = v.id,
+                name = esc(v.name()),
+                commune = esc(&crate::html::commune_label(v, &places)),
+                state = state_label(s.as_ref().map(|(st, _)| *st), lang),
+            )
+        })
+        .collect();
+    let state_options: String = [
+        ("", lang.t("Tất cả", "All")),
+        ("none", state_label(None, lang)),
+        ("draft", state_label(Some(EvalState::Draft), lang)),
+        ("submitted", state_label(Some(EvalState::Submitted), lang)),
+        ("reviewed", state_label(Some(EvalState::Reviewed), lang)),
+        ("approved", state_label(Some(EvalState::Approved), lang)),
+    ]
+    .iter()
+    .map(|(code, label)| {
+        let n = if code.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", format_int(*counts.get(code).unwrap_or(&0) as i64))
+        };
+        format!(
+            "<option value=\"{code}\"{}>{label}{n}</option>",
+            if wanted.unwrap_or("") == *code {
+                " selected"
+            } else {
+                ""
+            }
+        )
+    })
+    .collect();
+    let pager = if pages > 1 {
+        let link = |n: usize, label: &str| {
+            format!(
+                "<a href=\"/danh-gia?year={year}&amp;state={}&amp;page={n}\">{label}</a>",
+                esc(wanted.unwrap_or(""))
+            )
+        };
+        format!(
+            "<p>{} {page}/{pages} {} {}</p>",
+            lang.t("Trang", "Page"),
+            if page > 1 {
+                link(page - 1, lang.t("← Trước", "← Previous"))
+            } else {
+                String::new()
+            },
+            if page < pages {
+                link(page + 1, lang.t("Sau →", "Next →"))
+            } else {
+                String::new()
+            },
+        )
+    } else {
+        String::new()
+    };
+    let table = if total == 0 {
+        format!(
+            "<p>{}</p>",
+            lang.t("Không có tổ chức nào.", "Nothing to list.")
+        )
+    } else {
+        format!(
+            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col class=n>{}</th><th scope=col>{}</th></tr></thead><tbody>{body_rows}</tbody></table></div>{pager}",
+            lang.t("Tổ chức", "Organisation"),
+            lang.t("Xã, phường", "Commune"),
+            lang.t("Phiếu", "Sheet"),
+            lang.t("Tổng điểm", "Total"),
+            lang.t("Xếp loại", "Rating"),
+        )
+    };
+    let title = format!(
+        "{} {year}",
+        lang.t("Đánh giá, phân loại năm", "Evaluations for")
+    );
+    let body = format!(
+        r#"<h1>{title}</h1><p>{summary}</p>
+<form method="get" action="/danh-gia"><label>{year_l} <select name="year">{years}</select></label>
+<label>{state_l} <select name="state">{state_options}</select></label><button type="submit">{show}</button></form>{table}"#,
+        title = esc(&title),
+        summary = esc(&format!(
+            "{} {}; {} {}.",
+            format_int(counts.values().sum::<usize>() as i64),
+            lang.t("tổ chức cần xếp loại", "organisations to classify"),
+            format_int(*counts.get("none").unwrap_or(&0) as i64),
+            lang.t("chưa có phiếu", "without a sheet"),
+        )),
+        year_l = lang.t("Năm", "Year"),
+        years = crate::html::year_options(2015, this_year, year),
+        state_l = lang.t("Trạng thái", "State"),
+        show = lang.t("Xem", "Show"),
+    );
+    Html(layout(
+        lang,
+        &title,
+        Some((&p, &csrf)),
+        &format!("/danh-gia?year={year}"),
+        &body,
+    ))
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SheetQuery {
+    /// What was just done, for the notice at the top.
+    ok: Option<String>,
+    lang: Option<String>,
+}
+
+/// What the reader may do with the sheet in its current state.
+fn may(p: &Principal, action: &str) -> bool {
+    let c = Caller(Some(p.clone()));
+    match action {
+        "save" | "submit" => c.writer().is_ok(),
+        "review" | "return" => c.officer().is_ok(),
+        "approve" | "reopen" => c.provincial().is_ok(),
+        _ => false,
+    }
+}
+
+struct Ctx<'a> {
+    lang: Lang,
+    p: &'a Principal,
+    csrf: &'a str,
+    org: &'a OrgView,
+    year: i32,
+}
+
+fn sheet_html(
+    cx: &Ctx,
+    sheet: &Sheet,
+    typed: Option<&Values>,
+    errors: &Values,
+    notice: &str,
+) -> String {
+    let lang = cx.lang;
+    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
+    let rs = &sheet.rule_set;
+    let ev = sheet.record.as_ref().map(|r| &r.evaluation);
+    let version = sheet.record.as_ref().map_or(0, |r| r.version);
+    let state = ev.map(|e| e.state);
+    let editable = state.is_none_or(|s| s == EvalState::Draft) && may(cx.p, "save");
+    let proposals: HashMap<&str, &hoptac_domain::evaluation::Proposal> = sheet
+        .proposals
+        .iter()
+        .map(|p| (p.code.as_str(), p))
+        .collect();
+    let mut rows = String::new();
+    for c in &rs.criteria {
+        let by = ev
+            .and_then(|e| e.outcome.as_ref())
+            .and_then(|o| o.by_criterion.get(&c.code))
+            .map(|x| format!(" — {}", points_text(*x, lang)))
+            .unwrap_or_default();
+        rows.push_str(&format!(
+            "<tr><th scope=rowgroup colspan=5>{} {} ({} {}){by}{}</th></tr>",
+            esc(&c.code),
+            esc(lang.t(&c.name, &c.name_en)),
+            t("tối đa", "max"),
+            points_text(c.max, lang),
+            if c.provisional {
+                t(
+                    " — điểm tạm tính, chưa đối chiếu văn bản",
+                    " — provisional points",
+                )
+            } else {
+                ""
+            },
+        ));
+        for s in &c.subs {
+            let code = &s.code;
+            let stored = ev.and_then(|e| e.scores.get(code)).copied();
+            let reason_stored = ev.and_then(|e| e.reasons.get(code)).cloned();
+            let proposal = proposals.get(code.as_str());
+            let proposal_text = match proposal {
+                Some(pr) => format!(
+                    "{}<br><small>{}</small>",
+                    pr.points
+                        .map(|x| points_text(x, lang))
+                        .unwrap_or_else(|| "—".into()),
+                    esc(&pr.explanation)
+                ),
+                None => String::new(),
+            };
+            let err = errors
+                .get(&format!("s.{code}"))
+                .map(|m| format!("<br><span class=error id=\"e-{code}\">{}</span>", esc(m)))
+                .unwrap_or_default();
+            let (score, reason) = if editable {
+                let sv = typed
+                    .and_then(|v| v.get(&format!("s.{code}")).cloned())
+                    .or_else(|| stored.map(|x| points_text(x, lang)))
+                    .unwrap_or_default();
+                let rv = typed
+                    .and_then(|v| v.get(&format!("r.{code}")).cloned())
+                    .or(reason_stored)
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "<input name=\"s.{code}\" id=\"s-{code}\" value=\"{}\" inputmode=\"decimal\" aria-label=\"{} {code} ({} {})\"{}>{err}",
+                        esc(&sv),
+                        t("Điểm", "Points"),
+                        t("tối đa", "max"),
+                        points_text(s.max, lang),
+                        if err.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" aria-invalid=true aria-describedby=\"e-{code}\"")
+                        }
+                    ),
+                    format!(
+                        "<input class=reason name=\"r.{code}\" value=\"{}\" aria-label=\"{} {code}\">",
+                        esc(&rv),
+                        t("Lý do khác điểm đề xuất", "Why it differs from the proposal"),
+                    ),
+                )
+            } else {
+                (
+                    stored.map(|x| points_text(x, lang)).unwrap_or_default(),
+                    esc(&reason_stored.unwrap_or_default()),
+                )
+            };
+            rows.push_str(&format!(
+                "<tr><td>{} {}</td><td class=n>{}</td><td>{proposal_text}</td><td class=n>{score}</td><td>{reason}</td></tr>",
+                esc(code),
+                esc(lang.t(&s.name, &s.name_en)),
+                points_text(s.max, lang),
+            ));
+        }
+    }
+    let table = format!(
+        "<div class=w><table class=sheet><thead><tr><th scope=col>{}</th><th scope=col class=n>{}</th><th scope=col>{}</th><th scope=col class=n>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+        t("Tiêu chí", "Criterion"),
+        t("Tối đa", "Max"),
+        t("Điểm đề xuất", "Proposed"),
+        t("Điểm", "Points"),
+        t("Lý do (nếu khác đề xuất)", "Reason (if not the proposal)"),
+    );
+    let hidden = format!(
+        "<input type=hidden name=csrf value=\"{}\"><input type=hidden name=version value=\"{version}\">",
+        esc(cx.csrf)
+    );
+    let form = if editable {
+        format!(
+            "<form method=post action=\"/danh-gia/{id}/{year}\">{hidden}{table}<p><button type=submit>{save}</button></p></form>",
+            id = cx.org.id,
+            year = cx.year,
+            save = t("Lưu phiếu (nháp)", "Save the sheet (draft)"),
+        )
+    } else {
+        table
+    };
+    let outcome = ev
+        .and_then(|e| e.outcome.as_ref())
+        .map(|o| {
+            let why = match &o.not_rated {
+                Some(hoptac_domain::evaluation::NotRatedReason::FoundedInYear { .. }) => {
+                    t(" (thành lập trong năm)", " (founded in the year)")
+                }
+                Some(hoptac_domain::evaluation::NotRatedReason::Stopped { .. }) => t(
+                    " (ngừng hoạt động quá 3 tháng)",
+                    " (stopped for over 3 months)",
+                ),
+                None if o.sanction_applied => t(
+                    " (bị xử phạt vi phạm hành chính trong năm)",
+                    " (sanctioned in the year)",
+                ),
+                None => "",
+            };
+            format!(
+                "<p><strong>{}: {} — {}{why}</strong></p>",
+                t("Kết quả", "Result"),
+                points_text(o.total, lang),
+                lang.t(o.rating.label_vi(), o.rating.label_en()),
+            )
+        })
+        .unwrap_or_default();
+    let returned = ev
+        .filter(|e| e.state == EvalState::Draft)
+        .and_then(|e| e.last_return.as_deref())
+        .map(|r| {
+            format!(
+                "<p class=notice>{}: {}</p>",
+                t("Phiếu bị trả lại", "Returned"),
+                esc(r)
+            )
+        })
+        .unwrap_or_default();
+    let people = ev
+        .map(|e| {
+            let mut s = format!("{}: {}", t("Người lập", "Prepared by"), esc(&e.prepared_by));
+            if let Some(r) = &e.reviewed_by {
+                s.push_str(&format!("; {}: {}", t("thẩm định", "reviewed by"), esc(r)));
+            }
+            if let Some(a) = &e.approved_by {
+                s.push_str(&format!("; {}: {}", t("phê duyệt", "approved by"), esc(a)));
+            }
+            format!("<p>{s}</p>")
+        })
+        .unwrap_or_default();
+    let action_form = |action: &str, label: &str, reason: bool| {
+        let reason_field = if reason {
+            format!(
+                "<label>{} <textarea name=reason rows=2 required></textarea></label>",
+                t("Lý do", "Reason")
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "<form method=post action=\"/danh-gia/{id}/{year}/thao-tac\">{hidden}<input type=hidden name=action value=\"{action}\">{reason_field}<button type=submit>{label}</button></form>",
+            id = cx.org.id,
+            year = cx.year,
+        )
+    };
+    let mut actions = String::new();
+    let possible: &[(&str, &str, bool)] = match state {
+        Some(EvalState::Draft) => &[("submit", "Nộp phiếu|Submit", false)],
+        Some(EvalState::Submitted) => &[
+            (
+                "review",
+                "Thẩm định xong, chuyển phê duyệt|Mark reviewed",
+                false,
+            ),
+            ("return", "Trả lại để sửa|Return for correction", true),
+        ],
+        Some(EvalState::Reviewed) => &[
+            ("approve", "Phê duyệt|Approve", false),
+            ("return", "Trả lại để sửa|Return for correction", true),
+        ],
+        Some(EvalState::Approved) => &[("reopen", "Mở lại phiếu|Reopen", true)],
+        None => &[],
+    };
+    for (action, labels, reason) in possible {
+        if may(cx.p, action) {
+            let (vi, en) = labels.split_once('|').unwrap_or((labels, labels));
+            actions.push_str(&action_form(action, lang.t(vi, en), *reason));
+        }
+    }
+    let actions = if actions.is_empty() {
+        String::new()
+    } else {
+        format!("<h2>{}</h2>{actions}", t("Xử lý phiếu", "Workflow"))
+    };
+    format!(
+        r#"<p><a href="/danh-gia?year={year}">← {back}</a></p>
+<h1>{title} {year}: <a href="/to-chuc/{id}">{name}</a></h1>
+<p>{rs_l}: {rs_name}{prov} · {state_l}: <strong>{state}</strong></p>{notice}{returned}{outcome}{people}{form}{actions}"#,
+        back = t("Danh sách phiếu", "All sheets"),
+        title = t("Phiếu đánh giá năm", "Score sheet"),
+        year = cx.year,
+        id = cx.org.id,
+        name = esc(cx.org.name()),
+        rs_l = t("Bộ tiêu chí", "Rule set"),
+        rs_name = esc(lang.t(&rs.name, &rs.name_en)),
+        prov = if rs.provisional {
+            t(" (một số điểm tạm tính)", " (some points provisional)")
+        } else {
+            ""
+        },
+        state_l = t("Trạng thái", "State"),
+        state = state_label(state, lang),
+    )
+}
+
+fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
+    crate::html::message_page(
+        status,
+        msg,
+        "/danh-gia",
+        lang.t("Danh sách phiếu", "All sheets"),
+    )
+}
+
+/// The organisation and its sheet, if the reader may see them.
+async fn load(
+    st: &AppState,
+    p: &Principal,
+    id: OrgId,
+    year: i32,
+    lang: Lang,
+) -> Result<(OrgView, Sheet), Response> {
+    let reg = st.registry.clone();
+    let who = p.clone();
+    let loaded = tokio::task::spawn_blocking(move || {
+        let v = reg.get(id, None)?;
+        if !who.can_see(&v) {
+            return Err(AppError::NotFound {
+                what: "organisation",
+                id: id.to_string(),
+            });
+        }
+        let this_year = chrono::Datelike::year(&reg.today());
+        if !(2015..=this_year).contains(&year) {
+            return Err(AppError::refused(
+                "bad_year",
+                format!("Năm {year} ngoài khoảng đánh giá"),
+                format!("{year} is outside the evaluation years"),
+            ));
+        }
+        let sheet = reg.sheet(id, year)?;
+        Ok((v, sheet))
+    })
+    .await;
+    match loaded {
+        Ok(Ok(x)) => Ok(x),
+        Ok(Err(e)) => {
+            let status = match e {
+                AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+                AppError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            Err(message(status, &e.message(lang), lang))
+        }
+        Err(_) => Err(message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            lang.t("Lỗi hệ thống.", "Server error."),
+            lang,
+        )),
+    }
+}
+
+fn page(cx: &Ctx, status: StatusCode, content: String) -> Response {
+    let title = format!(
+        "{} {}",
+        cx.lang.t("Phiếu đánh giá", "Score sheet"),
+        cx.org.name()
+    );
+    (
+        status,
+        Html(layout(
+            cx.lang,
+            &title,
+            Some((cx.p, cx.csrf)),
+            &format!("/danh-gia/{}/{}", cx.org.id, cx.year),
+            &content,
+        )),
+    )
+        .into_response()
+}
+
+fn done_notice(ok: Option<&str>, lang: Lang) -> String {
+    let msg = match ok {
+        Some("saved") => lang.t("Đã lưu phiếu.", "Sheet saved."),
+        Some("submit") => lang.t("Đã nộp phiếu.", "Sheet submitted."),
+        Some("review") => lang.t("Đã thẩm định phiếu.", "Sheet reviewed."),
+        Some("approve") => lang.t("Đã phê duyệt phiếu.", "Sheet approved."),
+        Some("return") => lang.t("Đã trả lại phiếu.", "Sheet returned."),
+        Some("reopen") => lang.t("Đã mở lại phiếu.", "Sheet reopened."),
+        _ => return String::new(),
+    };
+    format!("<p class=notice role=status>{msg}</p>")
+}
+
+/// `GET /danh-gia/{id}/{year}`.
+pub async fn sheet_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, year)): Path<(OrgId, i32)>,
+    Query(q): Query<SheetQuery>,
+) -> Response {
+    let lang = page_lang(&headers, q.lang.as_deref());
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required(lang.t(
+            "Cần đăng nhập để xem phiếu đánh giá.",
+            "Sign in to see evaluations.",
+        ));
+    };
+    let (org, sheet) = match load(&st, &p, id, year, lang).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let cx = Ctx {
+        lang,
+        p: &p,
+        csrf: &csrf,
+        org: &org,
+        year,
+    };
+    let content = sheet_html(
+        &cx,
+        &sheet,
+        None,
+        &Values::new(),
+        &done_notice(q.ok.as_deref(), lang),
+    );
+    page(&cx, StatusCode::OK, content)
+}
+
+fn alert(msg: &str) -> String {
+    format!("<p class=error role=alert>{}</p>", esc(msg))
+}
+
+/// What went wrong with a write, shown above the current sheet.
+fn refusal(e: &AppError, lang: Lang) -> (StatusCode, String) {
+    match e {
+        AppError::StaleDocument { .. } => (
+            StatusCode::CONFLICT,
+            alert(lang.t(
+                "Phiếu vừa được người khác thay đổi. Chưa lưu gì của bạn; đây là bản hiện tại.",
+                "Someone else changed the sheet. Nothing of yours was saved; this is the current sheet.",
+            )),
+        ),
+        AppError::Forbidden { .. } | AppError::Unauthorized => {
+            (StatusCode::FORBIDDEN, alert(&e.message(lang)))
+        }
+        AppError::Refused { .. } | AppError::Invalid(_) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, alert(&e.message(lang)))
+        }
+        _ => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            alert(lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved.")),
+        ),
+    }
+}
+
+/// `POST /danh-gia/{id}/{year}`: saves the scores typed on a draft.
+pub async fn sheet_save(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, year)): Path<(OrgId, i32)>,
+    Form(form): Form<Values>,
+) -> Response {
+    let lang = page_lang(&headers, None);
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required(
+            lang.t("Cần đăng nhập để lưu phiếu.", "Sign in to save the sheet."),
+        );
+    };
+    if form.get("csrf") != Some(&csrf) {
+        return message(
+            StatusCode::FORBIDDEN,
+            lang.t(
+                "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+                "The form expired; reload the page.",
+            ),
+            lang,
+        );
+    }
+    let (org, sheet) = match load(&st, &p, id, year, lang).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let cx = Ctx {
+        lang,
+        p: &p,
+        csrf: &csrf,
+        org: &org,
+        year,
+    };
+    if !may(&p, "save") {
+        let content = sheet_html(
+            &cx,
+            &sheet,
+            None,
+            &Values::new(),
+            &alert(lang.t("Tài khoản này chỉ được xem.", "This account is read-only.")),
+        );
+        return page(&cx, StatusCode::FORBIDDEN, content);
+    }
+    let mut scores = BTreeMap::new();
+    let mut reasons = BTreeMap::new();
+    let mut errors = Values::new();
+    for c in &sheet.rule_set.criteria {
+        for s in &c.subs {
+            let typed = form
+                .get(&format!("s.{}", s.code))
+                .map(|v| v.trim())
+                .unwrap_or("");
+            if !typed.is_empty() {
+                match crate::html::parse_points(typed) {
+                    Some(x) if x <= s.max => {
+                        scores.insert(s.code.clone(), x);
+                    }
+                    Some(_) => {
+                        errors.insert(
+                            format!("s.{}", s.code),
+                            format!(
+                                "{} {}",
+                                lang.t("Tối đa", "At most"),
+                                points_text(s.max, lang)
+                            ),
+                        );
+                    }
+                    None => {
+                        errors.insert(
+                            format!("s.{}", s.code),
+                            format!(
+                                "\"{typed}\" {}",
+                                lang.t(
+                                    "không phải số điểm (lẻ tới 0,1)",
+                                    "is not a number of points (tenths at most)"
+                                )
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(r) = form
+                .get(&format!("r.{}", s.code))
+                .map(|r| r.trim())
+                .filter(|r| !r.is_empty())
+            {
+                reasons.insert(s.code.clone(), r.to_owned());
+            }
+        }
+    }
+    if !errors.is_empty() {
+        let content = sheet_html(
+            &cx,
+            &sheet,
+            Some(&form),
+            &errors,
+            &alert(lang.t(
+                "Chưa lưu: có điểm chưa hợp lệ (xem bên dưới).",
+                "Not saved: some points are invalid (see below).",
+            )),
+        );
+        return page(&cx, StatusCode::UNPROCESSABLE_ENTITY, content);
+    }
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let reg = st.registry.clone();
+    let actor = Caller::actor(&p, "web: phiếu đánh giá");
+    let saved = tokio::task::spawn_blocking(move || {
+        reg.save_scores(
+            id,
+            year,
+            scores,
+            reasons,
+            None,
+            (version > 0).then_some(version),
+            &actor,
+        )
+    })
+    .await;
+    match saved {
+        Ok(Ok(_)) => Redirect::to(&format!("/danh-gia/{id}/{year}?ok=saved")).into_response(),
+        Ok(Err(e)) => {
+            let (status, notice) = refusal(&e, lang);
+            // The current sheet, fresh: what someone else saved is what is shown.
+            let fresh = match load(&st, &p, id, year, lang).await {
+                Ok((_, s)) => s,
+                Err(r) => return r,
+            };
+            let typed = (status != StatusCode::CONFLICT).then_some(&form);
+            let content = sheet_html(&cx, &fresh, typed, &Values::new(), &notice);
+            page(&cx, status, content)
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// `POST /danh-gia/{id}/{year}/thao-tac`: one workflow step.
+pub async fn sheet_action(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((id, year)): Path<(OrgId, i32)>,
+    Form(form): Form<Values>,
+) -> Response {
+    let lang = page_lang(&headers, None);
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required(lang.t(
+            "Cần đăng nhập để xử lý phiếu.",
+            "Sign in to work on the sheet.",
+        ));
+    };
+    if form.get("csrf") != Some(&csrf) {
+        return message(
+            StatusCode::FORBIDDEN,
+            lang.t(
+                "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+                "The form expired; reload the page.",
+            ),
+            lang,
+        );
+    }
+    let (org, _) = match load(&st, &p, id, year, lang).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let name = form.get("action").cloned().unwrap_or_default();
+    let reason = form.get("reason").cloned().unwrap_or_default();
+    let action = match name.as_str() {
+        "submit" => Action::Submit,
+        "review" => Action::Review,
+        "approve" => Action::Approve,
+        "return" => Action::Return { reason },
+        "reopen" => Action::Reopen { reason },
+        _ => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                lang.t("Thao tác không hợp lệ.", "Unknown action."),
+                lang,
+            )
+        }
+    };
+    let version: i64 = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let result = if may(&p, &name) {
+        let reg = st.registry.clone();
+        let actor = Caller::actor(&p, "web: phiếu đánh giá");
+        tokio::task::spawn_blocking(move || reg.transition(id, year, action, version, &actor))
+            .await
+            .unwrap_or_else(|_| {
+                Err(AppError::refused(
+                    "internal",
+                    "Lỗi hệ thống",
+                    "Server error",
+                ))
+            })
+    } else {
+        Err(AppError::Forbidden {
+            vi: "Tài khoản này không được thực hiện bước này".into(),
+            en: "This account may not take this step".into(),
+        })
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/danh-gia/{id}/{year}?ok={name}")).into_response(),
+        Err(e) => {
+            let (status, notice) = refusal(&e, lang);
+            let fresh = match load(&st, &p, id, year, lang).await {
+                Ok((_, s)) => s,
+                Err(r) => return r,
+            };
+            let cx = Ctx {
+                lang,
+                p: &p,
+                csrf: &csrf,
+                org: &org,
+                year,
+            };
+            let content = sheet_html(&cx, &fresh, None, &Values::new(), &notice);
+            page(&cx, status, content)
+        }
+    }
+}
