@@ -272,7 +272,7 @@ async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
     submit(
         driver,
         driver
-            .find(By::Css("form button[type=submit]"))
+            .find(By::Css("main form button[type=submit]"))
             .await
             .map_err(fail("edit"))?,
     )
@@ -300,7 +300,7 @@ async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
     submit(
         driver,
         driver
-            .find(By::Css("form button[type=submit]"))
+            .find(By::Css("main form button[type=submit]"))
             .await
             .map_err(fail("import"))?,
     )

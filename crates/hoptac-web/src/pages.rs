@@ -16,6 +16,10 @@ use hoptac_domain::list::OrgView;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
+        .route(
+            "/to-chuc/moi",
+            get(crate::edit_page::create_form).post(crate::edit_page::create_save),
+        )
         .route("/to-chuc/{id}", get(crate::org_page::org_page))
         .route(
             "/to-chuc/{id}/sua",
@@ -69,12 +73,11 @@ fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
 async fn home(
     State(st): State<AppState>,
     headers: axum::http::HeaderMap,
+    uri: Uri,
     Query(q): Query<ListQuery>,
 ) -> Response {
     let session = crate::auth::browser_session(&headers, &st).await;
-    // Pages are Vietnamese unless the reader switches: many officials' browsers ask
-    // for English by default.
-    let lang = q.lang.as_deref().map_or(Lang::Vi, Lang::parse);
+    let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let (mut filter, page) = match q.to_filter(lang) {
         Ok(x) => x,
         Err(e) => return e.into_response(),
@@ -143,32 +146,24 @@ async fn home(
         };
         format!("<option value=\"{code}\"{sel}>{}</option>", esc(label))
     };
-    let html = format!(
-        r#"<!doctype html><html lang="{lang_code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>hoptac — {title}</title>
-<link rel="stylesheet" href="/static/app.css"></head>
-<body><header><h1>{title}</h1><p>{who}</p></header>
-<p>{province} · <a href="{other_lang_href}">{other_lang}</a></p>
+    let body = format!(
+        r#"<header><h1>{title}</h1></header>
+<p>{province}{register}</p>
 <form method="get" action="/"><label>{search_label} <input name="q" value="{q}" placeholder="hop tac nong nghiep"></label>
 <label>{kind_label} <select name="kind"><option value="">{all}</option>{k1}{k2}{k3}</select></label>
 {lang_hidden}<button type="submit">{search_btn}</button></form>
 <p>{found}: <strong>{total}</strong> · <a href="/api/v1/export?format=xlsx{export_qs}">{export} .xlsx</a> · <a href="/api/v1/export?format=csv{export_qs}">.csv</a> · <a href="/api/v1/openapi.json">API (OpenAPI)</a></p>
 <div class=w><table><thead><tr><th>{h_id}</th><th>{h_kind}</th><th>{h_name}</th><th>{h_place}</th><th>{h_status}</th><th class=n>{h_members}</th><th>{h_founded}</th></tr></thead><tbody>{rows}</tbody></table></div>
-<p>{nav}</p></body></html>"#,
-        lang_code = if lang == Lang::En { "en" } else { "vi" },
+<p>{nav}</p>"#,
         title = lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
-        who = match &session {
-            Some((p, csrf, _)) => format!(
-                "<a href=\"/bang-dieu-khien\">{}</a> · <a href=\"/theo-doi\">{}</a>{} · {} <strong>{}</strong> · <form class=inline method=post action=\"/dang-xuat\"><input type=hidden name=csrf value=\"{}\"><button type=submit>{}</button></form>",
-                lang.t("Bảng điều khiển", "Dashboard"),
-                lang.t("Theo dõi HTX yếu", "Weak HTX follow-up"),
-                if p.role == hoptac_domain::auth::Role::Admin { format!(" · <a href=\"/nhat-ky\">{}</a>", lang.t("Nhật ký", "Audit trail")) } else { String::new() },
-                lang.t("Đăng nhập:", "Signed in:"),
-                esc(&p.display_name),
-                esc(csrf),
-                lang.t("Đăng xuất", "Sign out")
-            ),
-            None => format!("<a href=\"/dang-nhap\">{}</a>", lang.t("Đăng nhập", "Sign in")),
+        register = match &session {
+            Some((p, _, _))
+                if p.role.writes() && p.role != hoptac_domain::auth::Role::Cooperative =>
+                format!(
+                    " · <a href=\"/to-chuc/moi\">{}</a>",
+                    lang.t("Đăng ký tổ chức mới", "Register an organisation")
+                ),
+            _ => String::new(),
         },
         province = esc(&places
             .province
@@ -178,12 +173,6 @@ async fn home(
                 || lang.t("Toàn quốc", "National").to_owned(),
                 |p| p.name.clone()
             )),
-        other_lang_href = if lang == Lang::En {
-            "/?lang=vi"
-        } else {
-            "/?lang=en"
-        },
-        other_lang = lang.t("English", "Tiếng Việt"),
         search_label = lang.t("Tìm", "Search"),
         q = esc(q.q.as_deref().unwrap_or("")),
         kind_label = lang.t("Loại hình", "Kind"),
@@ -221,7 +210,16 @@ async fn home(
         h_members = lang.t("Thành viên", "Members"),
         h_founded = lang.t("Thành lập", "Founded"),
     );
-    Html(html).into_response()
+    let who = session.as_ref().map(|(p, csrf, _)| (p, csrf.as_str()));
+    let here = uri.path_and_query().map_or("/", |p| p.as_str());
+    Html(crate::html::layout(
+        lang,
+        lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
+        who,
+        here,
+        &body,
+    ))
+    .into_response()
 }
 
 fn urlencode(s: &str) -> String {
