@@ -1,55 +1,117 @@
 //! Importing a spreadsheet in a browser (`/nhap`): upload, a preview that is a dry run
 //! (every row error with its row, column and reason, or what would be added and
-//! changed), then a confirmation that writes it all or nothing. No JavaScript.
+//! changed), then a confirmation that writes it all or nothing while a progress page
+//! (`/nhap/tien-do/{job}`) shows how far it is. No JavaScript: the progress page
+//! refreshes itself with a meta refresh.
 
 use crate::auth::browser_session;
 use crate::html::esc;
 use crate::AppState;
-use axum::extract::{Multipart, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use hoptac_app::import::{import_file, ImportOptions, ImportReport};
+use hoptac_app::import::{import_file, ImportOptions, ImportReport, Progress};
 use hoptac_app::{Actor, AppError};
 use hoptac_domain::auth::{Principal, Role};
-use hoptac_domain::i18n::Lang;
+use hoptac_domain::i18n::{format_int, Lang};
 use hoptac_domain::org::OrgKind;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-fn shell(title: &str, body: &str) -> String {
-    format!(
-        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><p><a href="/">← Danh sách</a></p><h1>{title}</h1>{body}</body></html>"#
-    )
+/// A confirmed import running in the background on this server.
+#[derive(Debug, Clone)]
+pub struct Job {
+    owner: String,
+    file_name: String,
+    writing: bool,
+    done: usize,
+    total: usize,
+    /// The report, or why it failed, once finished.
+    finished: Option<Result<ImportReport, String>>,
+    started: std::time::Instant,
 }
 
-async fn provincial(headers: &HeaderMap, st: &AppState) -> Result<(Principal, String), Response> {
+/// Running and recently finished imports. Kept in the memory of the server that runs
+/// them: the progress page is a convenience, the import itself is one transaction in
+/// the database whichever server runs it (docs/decisions/0010).
+pub type Jobs = Arc<Mutex<HashMap<String, Job>>>;
+
+fn page(
+    lang: Lang,
+    p: Option<(&Principal, &str)>,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+) -> Response {
+    (
+        status,
+        Html(crate::html::layout(
+            lang,
+            title,
+            p,
+            "/nhap",
+            &format!("<h1>{}</h1>{body}", esc(title)),
+        )),
+    )
+        .into_response()
+}
+
+fn title(lang: Lang) -> &'static str {
+    lang.t("Nhập dữ liệu", "Import")
+}
+
+async fn provincial(
+    headers: &HeaderMap,
+    st: &AppState,
+    lang: Lang,
+) -> Result<(Principal, String), Response> {
     match browser_session(headers, st).await {
-        None => Err((
+        None => Err(page(
+            lang,
+            None,
             StatusCode::UNAUTHORIZED,
-            Html(shell(
-                "Nhập dữ liệu",
-                "<p>Cần <a href=\"/dang-nhap\">đăng nhập</a>.</p>",
-            )),
-        )
-            .into_response()),
+            title(lang),
+            &format!(
+                "<p><a href=\"/dang-nhap\">{}</a></p>",
+                lang.t("Cần đăng nhập.", "Sign in first.")
+            ),
+        )),
         Some((p, csrf, _)) if matches!(p.role, Role::Admin | Role::ProvincialOfficer) => {
             Ok((p, csrf))
         }
-        Some(_) => Err((
+        Some((p, csrf, _)) => Err(page(
+            lang,
+            Some((&p, &csrf)),
             StatusCode::FORBIDDEN,
-            Html(shell(
-                "Nhập dữ liệu",
+            title(lang),
+            lang.t(
                 "<p>Nhập dữ liệu dành cho cán bộ cấp tỉnh.</p>",
-            )),
-        )
-            .into_response()),
+                "<p>Imports are for provincial officers.</p>",
+            ),
+        )),
     }
 }
 
+fn expired(lang: Lang, p: &Principal, csrf: &str) -> Response {
+    page(
+        lang,
+        Some((p, csrf)),
+        StatusCode::FORBIDDEN,
+        title(lang),
+        &format!(
+            "<p class=error>{}</p>",
+            lang.t(
+                "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+                "The form expired; reload the page."
+            )
+        ),
+    )
+}
+
 pub async fn upload_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let (_, csrf) = match provincial(&headers, &st).await {
+    let lang = crate::html::page_lang(&headers, None);
+    let (p, csrf) = match provincial(&headers, &st, lang).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -59,25 +121,38 @@ pub async fn upload_form(State(st): State<AppState>, headers: HeaderMap) -> Resp
             format!(
                 "<option value=\"{}\">{}</option>",
                 k.code(),
-                esc(k.label_vi())
+                esc(lang.t(k.label_vi(), k.label_en()))
             )
         })
         .collect();
-    Html(shell(
-        "Nhập danh sách tổ chức",
+    page(
+        lang,
+        Some((&p, &csrf)),
+        StatusCode::OK,
+        lang.t("Nhập danh sách tổ chức", "Import a list of organisations"),
         &format!(
-            r#"<p>Tệp .xlsx hoặc .csv như các phòng ban vẫn dùng (tiêu đề, dòng tổng cộng, phần ký tên được bỏ qua). Bước này chỉ kiểm tra; chưa ghi gì.</p>
+            r#"<p>{intro}</p>
 <form method="post" action="/nhap" enctype="multipart/form-data"><input type="hidden" name="csrf" value="{csrf}">
-<label>Tệp <input type="file" name="file" accept=".xlsx,.csv" required></label><br>
-<label>Loại hình (nếu tệp không có cột "Loại hình") <select name="kind"><option value="">—</option>{kinds}</select></label><br>
-<button type="submit">Kiểm tra tệp</button></form>"#
+<label>{file_l} <input type="file" name="file" accept=".xlsx,.csv" required></label><br>
+<label>{kind_l} <select name="kind"><option value="">—</option>{kinds}</select></label><br>
+<button type="submit">{check}</button></form>"#,
+            intro = lang.t(
+                "Tệp .xlsx hoặc .csv như các phòng ban vẫn dùng (tiêu đề, dòng tổng cộng, phần ký tên được bỏ qua). Bước này chỉ kiểm tra; chưa ghi gì.",
+                "An .xlsx or .csv file as offices keep them (titles, totals rows and signature blocks are skipped). This step only checks; nothing is written."
+            ),
+            csrf = esc(&csrf),
+            file_l = lang.t("Tệp", "File"),
+            kind_l = lang.t(
+                "Loại hình (nếu tệp không có cột \"Loại hình\")",
+                "Kind (if the file has no kind column)"
+            ),
+            check = lang.t("Kiểm tra tệp", "Check the file"),
         ),
-    ))
-    .into_response()
+    )
 }
 
-fn report_html(r: &ImportReport) -> String {
-    let mut out = format!("<p><strong>{}</strong></p>", esc(&r.summary(Lang::Vi)));
+fn report_html(r: &ImportReport, lang: Lang) -> String {
+    let mut out = format!("<p><strong>{}</strong></p>", esc(&r.summary(lang)));
     if !r.columns.is_empty() {
         let cols: Vec<String> = r
             .columns
@@ -86,12 +161,13 @@ fn report_html(r: &ImportReport) -> String {
                 format!(
                     "{c} “{}” → {}",
                     esc(h),
-                    esc(&hoptac_domain::i18n::field_label(f, Lang::Vi))
+                    esc(&hoptac_domain::i18n::field_label(f, lang))
                 )
             })
             .collect();
         out.push_str(&format!(
-            "<details><summary>Cột nhận diện ({})</summary><p>{}</p></details>",
+            "<details><summary>{} ({})</summary><p>{}</p></details>",
+            lang.t("Cột nhận diện", "Columns recognised"),
             cols.len(),
             cols.join("<br>")
         ));
@@ -122,7 +198,12 @@ fn report_html(r: &ImportReport) -> String {
                 )
             })
             .collect();
-        out.push_str(&format!("<div class=w><table><thead><tr><th>Dòng</th><th>Cột</th><th>Lỗi</th></tr></thead><tbody>{rows}</tbody></table></div>"));
+        out.push_str(&format!(
+            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            lang.t("Dòng", "Row"),
+            lang.t("Cột", "Column"),
+            lang.t("Lỗi", "Error")
+        ));
     } else {
         let rows: String = r
             .outcomes
@@ -134,15 +215,20 @@ fn report_html(r: &ImportReport) -> String {
                     "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
                     o.row,
                     if o.action == "create" {
-                        "thêm mới"
+                        lang.t("thêm mới", "add")
                     } else {
-                        "cập nhật"
+                        lang.t("cập nhật", "update")
                     },
                     esc(&o.name)
                 )
             })
             .collect();
-        out.push_str(&format!("<div class=w><table><thead><tr><th>Dòng</th><th>Việc</th><th>Tổ chức</th></tr></thead><tbody>{rows}</tbody></table></div>"));
+        out.push_str(&format!(
+            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            lang.t("Dòng", "Row"),
+            lang.t("Việc", "Action"),
+            lang.t("Tổ chức", "Organisation")
+        ));
     }
     out
 }
@@ -152,9 +238,19 @@ pub async fn preview(
     headers: HeaderMap,
     mut mp: Multipart,
 ) -> Response {
-    let (p, csrf) = match provincial(&headers, &st).await {
+    let lang = crate::html::page_lang(&headers, None);
+    let (p, csrf) = match provincial(&headers, &st, lang).await {
         Ok(x) => x,
         Err(r) => return r,
+    };
+    let fail = |status: StatusCode, msg: &str| {
+        page(
+            lang,
+            Some((&p, &csrf)),
+            status,
+            title(lang),
+            &format!("<p class=error role=alert>{}</p>", esc(msg)),
+        )
     };
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -165,14 +261,13 @@ pub async fn preview(
             match field.bytes().await {
                 Ok(b) => file = Some((fname, b.to_vec())),
                 Err(_) => {
-                    return (
+                    return fail(
                         StatusCode::BAD_REQUEST,
-                        Html(shell(
-                            "Nhập dữ liệu",
-                            "<p class=error>Không đọc được tệp tải lên.</p>",
-                        )),
+                        lang.t(
+                            "Không đọc được tệp tải lên.",
+                            "The upload could not be read.",
+                        ),
                     )
-                        .into_response()
                 }
             }
         } else if let Ok(t) = field.text().await {
@@ -180,21 +275,13 @@ pub async fn preview(
         }
     }
     if fields.get("csrf") != Some(&csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            Html(shell(
-                "Nhập dữ liệu",
-                "<p class=error>Biểu mẫu đã hết hạn; hãy tải lại trang.</p>",
-            )),
-        )
-            .into_response();
+        return expired(lang, &p, &csrf);
     }
     let Some((name, bytes)) = file.filter(|f| !f.1.is_empty()) else {
-        return (
+        return fail(
             StatusCode::BAD_REQUEST,
-            Html(shell("Nhập dữ liệu", "<p class=error>Chưa chọn tệp.</p>")),
-        )
-            .into_response();
+            lang.t("Chưa chọn tệp.", "No file chosen."),
+        );
     };
     let kind = fields.get("kind").filter(|k| !k.is_empty()).cloned();
     let reg = st.registry.clone();
@@ -203,7 +290,7 @@ pub async fn preview(
         let opts = ImportOptions {
             kind: kind.as_deref().and_then(OrgKind::parse),
             dry_run: true,
-            lang: Lang::Vi,
+            lang,
         };
         let actor = Actor::new(who.username.clone(), Some(format!("web: nhập {name}")));
         match import_file(&reg, &name, bytes.clone(), &opts, &actor, &|_| {}) {
@@ -220,96 +307,230 @@ pub async fn preview(
         Ok(Ok((report, token))) => {
             let confirm = match token {
                 Some(t) if report.created + report.updated > 0 => format!(
-                    r#"<form method="post" action="/nhap/xac-nhan"><input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="token" value="{t}"><button type="submit">Xác nhận nhập {} dòng</button></form>"#,
-                    report.created + report.updated
+                    r#"<form method="post" action="/nhap/xac-nhan"><input type="hidden" name="csrf" value="{}"><input type="hidden" name="token" value="{t}"><button type="submit">{} {} {}</button></form>"#,
+                    esc(&csrf),
+                    lang.t("Xác nhận nhập", "Confirm: import"),
+                    report.created + report.updated,
+                    lang.t("dòng", "rows"),
                 ),
-                Some(_) => "<p>Không có gì thay đổi.</p>".into(),
-                None => "<p class=error role=alert>Không ghi dữ liệu nào. Sửa các lỗi trong tệp rồi <a href=\"/nhap\">tải lên lại</a>.</p>".into(),
+                Some(_) => format!(
+                    "<p>{}</p>",
+                    lang.t("Không có gì thay đổi.", "Nothing changes.")
+                ),
+                None => format!(
+                    "<p class=error role=alert>{} <a href=\"/nhap\">{}</a>.</p>",
+                    lang.t(
+                        "Không ghi dữ liệu nào. Sửa các lỗi trong tệp rồi",
+                        "Nothing was written. Correct the errors in the file, then"
+                    ),
+                    lang.t("tải lên lại", "upload it again")
+                ),
             };
             let status = if report.errors.is_empty() {
                 StatusCode::OK
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            (
+            page(
+                lang,
+                Some((&p, &csrf)),
                 status,
-                Html(shell(
-                    "Kiểm tra tệp",
-                    &format!("{}{confirm}", report_html(&report)),
-                )),
+                lang.t("Kiểm tra tệp", "File check"),
+                &format!("{}{confirm}", report_html(&report, lang)),
             )
-                .into_response()
         }
-        Ok(Err(e)) => (
-            StatusCode::BAD_REQUEST,
-            Html(shell(
-                "Nhập dữ liệu",
-                &format!("<p class=error>{}</p>", esc(&e.message(Lang::Vi))),
-            )),
-        )
-            .into_response(),
+        Ok(Err(e)) => fail(StatusCode::BAD_REQUEST, &e.message(lang)),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
+/// `POST /nhap/xac-nhan`: starts the import in the background and sends the reader to
+/// its progress page.
 pub async fn confirm(
     State(st): State<AppState>,
     headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
-    let (p, csrf) = match provincial(&headers, &st).await {
+    let lang = crate::html::page_lang(&headers, None);
+    let (p, csrf) = match provincial(&headers, &st, lang).await {
         Ok(x) => x,
         Err(r) => return r,
     };
     if f.get("csrf") != Some(&csrf) {
-        return (
-            StatusCode::FORBIDDEN,
-            Html(shell(
-                "Nhập dữ liệu",
-                "<p class=error>Biểu mẫu đã hết hạn; hãy tải lại trang.</p>",
-            )),
-        )
-            .into_response();
+        return expired(lang, &p, &csrf);
     }
     let token = f.get("token").cloned().unwrap_or_default();
     let reg = st.registry.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let Some(hoptac_store::users::PendingUpload {
+    let who = p.clone();
+    let taken = tokio::task::spawn_blocking(move || reg.take_upload(&who, &token)).await;
+    let upload = match taken {
+        Ok(Ok(Some(u))) => u,
+        Ok(Ok(None)) => {
+            return page(
+                lang,
+                Some((&p, &csrf)),
+                StatusCode::GONE,
+                title(lang),
+                &format!(
+                    "<p class=error>{} <a href=\"/nhap\">{}</a></p>",
+                    lang.t(
+                        "Không còn tệp chờ nhập (đã nhập, hoặc đã quá hạn).",
+                        "The uploaded file is gone (imported already, or expired)."
+                    ),
+                    lang.t("Tải lên lại", "Upload again")
+                ),
+            )
+        }
+        _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let job_id = hoptac_app::users::random_secret(16);
+    {
+        let Ok(mut jobs) = st.jobs.lock() else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        // Finished jobs are kept an hour for their page, then forgotten.
+        jobs.retain(|_, j| {
+            j.finished.is_none() || j.started.elapsed() < std::time::Duration::from_secs(3600)
+        });
+        jobs.insert(
+            job_id.clone(),
+            Job {
+                owner: p.username.clone(),
+                file_name: upload.file_name.clone(),
+                writing: false,
+                done: 0,
+                total: 0,
+                finished: None,
+                started: std::time::Instant::now(),
+            },
+        );
+    }
+    let reg = st.registry.clone();
+    let jobs = st.jobs.clone();
+    let id = job_id.clone();
+    let username = p.username.clone();
+    tokio::task::spawn_blocking(move || {
+        let hoptac_store::users::PendingUpload {
             file_name: name,
             kind,
             bytes,
-        }) = reg.take_upload(&p, &token)?
-        else {
-            return Err(AppError::refused(
-                "upload_gone",
-                "Không còn tệp chờ nhập; hãy tải lên lại",
-                "The uploaded file is gone; upload it again",
-            ));
-        };
+        } = upload;
         let opts = ImportOptions {
             kind: kind.as_deref().and_then(OrgKind::parse),
             dry_run: false,
-            lang: Lang::Vi,
+            lang,
         };
-        let actor = Actor::new(p.username.clone(), Some(format!("web: nhập {name}")));
-        import_file(&reg, &name, bytes, &opts, &actor, &|_| {})
-    })
-    .await;
-    match result {
-        Ok(Ok(report)) => Html(shell("Đã nhập", &report_html(&report))).into_response(),
-        Ok(Err(AppError::ImportRejected(report))) => (
+        let actor = Actor::new(username, Some(format!("web: nhập {name}")));
+        let update = |f: &dyn Fn(&mut Job)| {
+            if let Ok(mut all) = jobs.lock() {
+                if let Some(j) = all.get_mut(&id) {
+                    f(j);
+                }
+            }
+        };
+        let progress = |pr: Progress| {
+            update(&|j: &mut Job| {
+                let (writing, done, total) = match pr {
+                    Progress::Checking { done, total } => (false, done, total),
+                    Progress::Writing { done, total } => (true, done, total),
+                };
+                j.writing = writing;
+                j.done = done;
+                j.total = total;
+            })
+        };
+        let result = match import_file(&reg, &name, bytes, &opts, &actor, &progress) {
+            Ok(report) => Ok(report),
+            Err(AppError::ImportRejected(report)) => Ok(*report),
+            Err(e) => Err(e.message(lang)),
+        };
+        update(&|j: &mut Job| j.finished = Some(result.clone()));
+    });
+    Redirect::to(&format!("/nhap/tien-do/{job_id}")).into_response()
+}
+
+/// `GET /nhap/tien-do/{job}`: how far the import is; the report once done.
+pub async fn progress(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(job_id): Path<String>,
+) -> Response {
+    let lang = crate::html::page_lang(&headers, None);
+    let (p, csrf) = match provincial(&headers, &st, lang).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let job = st
+        .jobs
+        .lock()
+        .ok()
+        .and_then(|all| all.get(&job_id).cloned())
+        .filter(|j| j.owner == p.username);
+    let Some(job) = job else {
+        return page(
+            lang,
+            Some((&p, &csrf)),
+            StatusCode::NOT_FOUND,
+            title(lang),
+            &format!(
+                "<p>{}</p>",
+                lang.t(
+                    "Không thấy lượt nhập này trên máy chủ này (có thể đã xong hơn một giờ trước). Kết quả đã ghi nằm trong danh sách và nhật ký.",
+                    "This import is not known to this server (it may have finished over an hour ago). What was written is in the registry and the audit trail."
+                )
+            ),
+        );
+    };
+    match &job.finished {
+        None => {
+            let (phase, done, total) = if job.writing {
+                (lang.t("Đang ghi", "Writing"), job.done, job.total)
+            } else {
+                (lang.t("Đang kiểm tra", "Checking"), job.done, job.total)
+            };
+            let bar = format!(
+                "<p><label for=bar>{phase} {} — {} / {} {}</label><br><progress id=bar value=\"{done}\" max=\"{}\">{done}/{total}</progress></p><p><small>{}</small></p>",
+                esc(&job.file_name),
+                format_int(done as i64),
+                format_int(total as i64),
+                lang.t("dòng", "rows"),
+                total.max(1),
+                lang.t("Trang tự cập nhật mỗi giây; có thể đóng trang, việc nhập vẫn tiếp tục.", "The page refreshes every second; closing it does not stop the import."),
+            );
+            // A meta refresh: progress without any script.
+            let mut r = page(
+                lang,
+                Some((&p, &csrf)),
+                StatusCode::OK,
+                lang.t("Đang nhập", "Importing"),
+                &bar,
+            );
+            r.headers_mut().insert(
+                axum::http::header::REFRESH,
+                axum::http::HeaderValue::from_static("1"),
+            );
+            r
+        }
+        Some(Ok(report)) if report.written => page(
+            lang,
+            Some((&p, &csrf)),
+            StatusCode::OK,
+            lang.t("Đã nhập", "Imported"),
+            &report_html(report, lang),
+        ),
+        Some(Ok(report)) => page(
+            lang,
+            Some((&p, &csrf)),
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(shell("Không nhập được", &report_html(&report))),
-        )
-            .into_response(),
-        Ok(Err(e)) => (
-            StatusCode::BAD_REQUEST,
-            Html(shell(
-                "Không nhập được",
-                &format!("<p class=error>{}</p>", esc(&e.message(Lang::Vi))),
-            )),
-        )
-            .into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            lang.t("Không nhập được", "Not imported"),
+            &report_html(report, lang),
+        ),
+        Some(Err(msg)) => page(
+            lang,
+            Some((&p, &csrf)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.t("Không nhập được", "Not imported"),
+            &format!("<p class=error role=alert>{}</p>", esc(msg)),
+        ),
     }
 }

@@ -25,6 +25,8 @@ pub struct AppState {
     pub registry: Registry,
     /// Mark cookies Secure (the server is behind HTTPS).
     pub secure_cookies: bool,
+    /// Imports confirmed in the browser, running on this server.
+    pub jobs: import_page::Jobs,
 }
 
 /// The whole router.
@@ -37,6 +39,7 @@ pub fn router_with(registry: Registry, secure_cookies: bool) -> Router {
     let state = AppState {
         registry,
         secure_cookies,
+        jobs: Default::default(),
     };
     Router::new()
         .merge(api::routes())

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
             "/nhap/xac-nhan",
             axum::routing::post(crate::import_page::confirm),
         )
+        .route("/nhap/tien-do/{job}", get(crate::import_page::progress))
         .route("/health", get(|| async { "ok" }))
 }
 

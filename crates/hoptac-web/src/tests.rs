@@ -1385,9 +1385,49 @@ mod import_page {
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(Body::from(format!("csrf={csrf}&token={token}")))
                 .expect("req");
-            let (s, html) = page(&reg, confirm).await;
-            assert_eq!(s, StatusCode::OK, "{html}");
+            // One server for the confirmation and its progress page.
+            let server = router(reg.clone());
+            let resp = server.clone().oneshot(confirm).await.expect("resp");
+            assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+            let progress = resp.headers()["location"]
+                .to_str()
+                .expect("location")
+                .to_owned();
+            assert!(progress.starts_with("/nhap/tien-do/"), "{progress}");
+            // The progress page refreshes itself until the import is done, then shows
+            // the report. Wait for it as a reader would (bounded, not a timing claim).
+            let mut html = String::new();
+            for _ in 0..600 {
+                let req = Request::builder()
+                    .uri(&progress)
+                    .header("cookie", format!("hoptac_session={cookie}"))
+                    .body(Body::empty())
+                    .expect("req");
+                let resp = server.clone().oneshot(req).await.expect("resp");
+                let refreshing = resp.headers().contains_key("refresh");
+                html = String::from_utf8_lossy(
+                    &resp.into_body().collect().await.expect("b").to_bytes(),
+                )
+                .into_owned();
+                if !refreshing {
+                    break;
+                }
+                assert!(html.contains("<progress"), "{html}");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
             assert!(html.contains("Đã nhập: 10 dòng"), "{html}");
+            // The same confirmation again: the upload is gone, nothing written twice.
+            let again = Request::builder()
+                .method("POST")
+                .uri("/nhap/xac-nhan")
+                .header("cookie", format!("hoptac_session={cookie}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={csrf}&token={token}")))
+                .expect("req");
+            assert_eq!(
+                server.clone().oneshot(again).await.expect("resp").status(),
+                StatusCode::GONE
+            );
             let (_, list) = call(&reg, "GET", "/api/v1/organisations", None).await;
             assert_eq!(list["total"], 10);
         });
