@@ -9,12 +9,12 @@
 --     sqlite3 -bail DB ".parameter set @year 2025" ".parameter set @province '20'" \
 --         ".read benches/compare/indicators.sql"
 --
--- Nothing is written to DB: the working tables are TEMP. How it works:
+-- Nothing is written to DB: the working tables are TEMP (in memory). How it works:
 --   * every change in an organisation's history (org_changes.body, JSON) is unpacked
 --     once into chg; "as of D" is, per attribute, the last change effective on or
 --     before D in (effective, seq) order — the fold of hoptac-domain's history.rs,
---     including its rule that a founding date corrected to before the first facts
---     takes those facts with it;
+--     including its rule that the first facts hold from the founding date in force when
+--     a correction moved that date before them (see "eff" below for one difference);
 --   * a place's 2025 province comes from data/admin-units (legacy communes through
 --     their default 2025 commune; mapping corrections in place_overlays replace the
 --     shipped rows of their legacy commune);
@@ -28,6 +28,7 @@
 .bail on
 .headers off
 .mode list
+PRAGMA temp_store = MEMORY;
 
 -- The gazetteer (about 11.000 legacy → 2025 rows, 3.300 2025 communes).
 DROP TABLE IF EXISTS temp.u25;
@@ -86,28 +87,31 @@ UNION ALL
 SELECT 'legacy', m.legacy_code, n.province_code
 FROM legacy_map m JOIN u25 n ON n.ward_code = m.code_2025;
 
--- eff is the effective date the fold uses: the organisation's first-day facts move back
--- to its founding date when a later change corrected that date to before them
--- (hoptac-domain history.rs, OrgState::fold).
+-- eff is the effective date the fold uses: the organisation's first-day facts hold from
+-- the founding date in force (by everything recorded) when that date is before them —
+-- "the registration's first facts hold from the founding date in force, even when a
+-- later correction moved that date before them" (hoptac-domain history.rs,
+-- OrgState::fold). Unlike hoptac's code this does not also require the correcting change
+-- to be effective on another day than the first facts: a correction effective on the
+-- original founding day moves the facts too (see BENCHMARKS.md; hoptac then drops that
+-- organisation from the counts of new HTX). On the demo dataset no founding date is
+-- ever corrected, so both read the same.
 CREATE TEMP TABLE org AS
 WITH f AS (SELECT org_id, kind, min(effective) AS first FROM chg0 GROUP BY org_id),
 g AS (
     SELECT f.org_id, f.kind, f.first,
            (SELECT founding_date FROM chg0 c
             WHERE c.org_id = f.org_id AND c.founding_date IS NOT NULL
-            ORDER BY c.effective DESC, c.seq DESC LIMIT 1) AS founded,
-           EXISTS (SELECT 1 FROM chg0 c
-                   WHERE c.org_id = f.org_id AND c.effective <> f.first
-                     AND c.founding_date IS NOT NULL) AS moved
+            ORDER BY c.effective DESC, c.seq DESC LIMIT 1) AS founded
     FROM f
 )
 -- since: the first date anything about it is in force
-SELECT *, CASE WHEN moved AND founded < first THEN founded ELSE first END AS since
+SELECT *, CASE WHEN founded < first THEN founded ELSE first END AS since
 FROM g;
 
 CREATE TEMP TABLE chg AS
 SELECT c.*,
-       CASE WHEN o.moved AND c.effective = o.first AND o.founded < o.first
+       CASE WHEN c.effective = o.first AND o.founded < o.first
             THEN o.founded ELSE c.effective END AS eff
 FROM chg0 c JOIN org o USING (org_id);
 

@@ -19,20 +19,28 @@ Inputs (all .xlsx except the targets and the gazetteer, which are shipped data):
 
 What a year-end list cannot tell, and how this script decides instead (exact on the
 demo dataset; see BENCHMARKS.md):
-  * the place and sector on the founding date (period counts) are read from the list of
-    31 December of the founding year;
+  * period counts take the founding date and kind from the list of the last year, and
+    the place and sector on the founding date from the list of 31 December of the
+    founding year (the first list that holds the organisation);
+  * a founding date corrected after 31 December of the last year is not seen;
   * for the current year the list of 31 December is not available yet (hoptac's export
     of a future date is today's registry), so compare completed years.
 """
-import argparse
-import csv
-import datetime as dt
-import io
-import os
-import sys
-import tomllib
+import time
 
-import pandas as pd
+_START = time.perf_counter()
+
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import datetime as dt  # noqa: E402
+import io  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+import tomllib  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+_IMPORTED = time.perf_counter()
 
 LABEL = {
     "new_htx": "Số HTX thành lập mới",
@@ -106,10 +114,11 @@ def read_snapshot(directory, year, communes):
     )
     df[FOUNDED] = pd.to_datetime(df[FOUNDED], dayfirst=True)
     # The province: an export holds one deployment's province, but say so anyway —
-    # the 2025 commune derived for the place on that day must lie in it.
-    df = df[df[COMMUNE_2025].isin(communes)]
-    # Credit funds are left out of every HTX indicator (sector on that day).
-    return df[~((df[KIND_COL] == "HTX") & (df[SECTOR] == CREDIT_FUND))]
+    # the 2025 commune derived for the place on that day must lie in it. Credit funds
+    # are left out of every HTX indicator (sector on that day).
+    df["counted"] = df[COMMUNE_2025].isin(communes) & ~(
+        (df[KIND_COL] == "HTX") & (df[SECTOR] == CREDIT_FUND))
+    return df
 
 
 def least_squares_at(points, x):
@@ -174,7 +183,16 @@ def main():
     ap.add_argument("--needed-snapshots", action="store_true",
                     help="print the 31 December dates whose registry lists are read, and stop")
     ap.add_argument("--out", default="-")
+    ap.add_argument("--timings", action="store_true",
+                    help="print how long each stage took on standard error")
     a = ap.parse_args()
+    stages = [("start Python, import pandas", _IMPORTED - _START)]
+    mark = [time.perf_counter()]
+
+    def stage(name):
+        now = time.perf_counter()
+        stages.append((name, now - mark[0]))
+        mark[0] = now
 
     targets = load_targets(a.targets, a.province)
     period = choose_period(targets, a.year)
@@ -189,6 +207,7 @@ def main():
     units = pd.read_csv(a.units, dtype=str)
     communes = set(units.loc[units["province_code"] == a.province, "ward_code"])
     snaps = {y: read_snapshot(a.snapshots, y, communes) for y in wanted}
+    stage(f"read {len(snaps)} registry lists")
 
     reports = pd.read_excel(a.reports, usecols=["Mã hồ sơ", "Năm", "Số liệu", "Doanh thu",
                                                  "Giá trị SP, DV cung ứng cho thành viên"])
@@ -197,13 +216,20 @@ def main():
         reports["Giá trị SP, DV cung ứng cho thành viên"].fillna(0) == 0)
     evals = pd.read_excel(a.evaluations, usecols=["Mã hồ sơ", "Năm", "Xếp loại", "Trạng thái"])
     evals = evals[(evals["Trạng thái"] == APPROVED) & evals["Xếp loại"].notna()]
+    stage("read reports and evaluations")
 
-    # New organisations: each one as it was listed at the end of its founding year.
+    # New organisations: the founding date and kind from the latest list; the place and
+    # sector on the founding date from the first year-end list that holds the organisation
+    # (the list of its founding year).
     ps, pe = period
-    stacked = pd.concat([s.assign(list_year=y) for y, s in snaps.items()])
-    founded_rows = stacked[stacked[FOUNDED].dt.year == stacked["list_year"]]
-    founded_rows = founded_rows[(founded_rows[FOUNDED] >= pd.Timestamp(ps))
-                                & (founded_rows[FOUNDED] <= pd.Timestamp(pe))]
+    latest = snaps[last][[ID, KIND_COL, FOUNDED]]
+    latest = latest[(latest[FOUNDED] >= pd.Timestamp(ps)) & (latest[FOUNDED] <= pd.Timestamp(pe))]
+    stacked = pd.concat([s[[ID, "counted"]].assign(list_year=y) for y, s in snaps.items()])
+    at_founding = latest.merge(stacked, on=ID)
+    at_founding = at_founding[at_founding["list_year"] >= at_founding[FOUNDED].dt.year]
+    at_founding = at_founding.sort_values("list_year").drop_duplicates(ID)
+    founded_rows = at_founding[at_founding["counted"]]
+    snaps = {y: s[s["counted"]] for y, s in snaps.items()}
 
     def measure(ind, y):
         end = dt.date(y, 12, 31)
@@ -257,6 +283,10 @@ def main():
     else:
         with open(a.out, "w", encoding="utf-8", newline="") as f:
             f.write(text)
+    stage("compute and write the table")
+    if a.timings:
+        for name, secs in stages:
+            print(f"{secs * 1000:10.1f} ms  {name}", file=sys.stderr)
 
 
 if __name__ == "__main__":

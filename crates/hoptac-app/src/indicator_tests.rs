@@ -27,6 +27,10 @@ use hoptac_domain::place::{PlaceRef, Scheme};
 use hoptac_domain::report::{ReportFigures, ReportStage};
 use std::collections::BTreeMap;
 
+fn a_of(name: &str) -> Actor {
+    Actor::new(name, None)
+}
+
 fn legacy(c: &str) -> PlaceRef {
     PlaceRef::new(Scheme::Legacy, c)
 }
@@ -189,6 +193,26 @@ hoptac_testkit::both_backends! {
         let formal = report.targets.iter().find(|t| t.target.indicator == FormalOnly).expect("formal");
         assert_eq!(formal.status, TargetStatus::OffTrack, "one formal-only HTX misses a target of 0");
         assert!(!report.rows.is_empty());
+        // A commune officer's dashboard: only 2025 commune 06079, the same figures as
+        // its row of the breakdown.
+        let mine = hoptac_domain::auth::Scope::Communes { codes: vec!["06079".into()] };
+        let scoped = reg.target_report_within(2025, None, Some(&mine)).expect("scoped");
+        let current = |r: &crate::indicators::TargetReport, i: Indicator| {
+            let t = r.targets.iter().find(|t| t.target.indicator == i).expect("target");
+            (t.current.numerator, t.current.denominator)
+        };
+        assert_eq!(current(&scoped, NewCooperatives), (1, None));
+        assert_eq!(current(&scoped, ShareGoodFair), (0, Some(2)));
+        assert_eq!(current(&scoped, ShareWeak), (1, Some(2)));
+        assert_eq!(current(&scoped, FormalOnly), (1, None));
+        assert_eq!(current(&scoped, NewGroups), (0, None));
+        // Cached figures follow every change, also one made by another app server on
+        // the same database.
+        let other_server = registry(&url);
+        other_server.create(htx("HTX H8", legacy("06094"), d(2025, 3, 1)), &a_of("xa")).expect("h8");
+        let after = reg.target_report_within(2025, None, Some(&mine)).expect("after");
+        assert_eq!(current(&after, NewCooperatives), (2, None));
+        assert_eq!(current(&reg.target_report(2025, None).expect("province"), NewCooperatives), (4, None));
     }
 
     fn weak_and_formal_only_htx_get_follow_ups(url) {

@@ -8,6 +8,7 @@ use crate::evaluations::{self, EvalState, Evaluation};
 use crate::registry::{Actor, Registry};
 use crate::reports::{self, AnnualReport};
 use chrono::{Datelike, NaiveDate, Utc};
+use hoptac_domain::auth::Scope;
 use hoptac_domain::evaluation::Rating;
 use hoptac_domain::history::OrgState;
 use hoptac_domain::indicators::{
@@ -24,8 +25,17 @@ use std::collections::{BTreeMap, HashMap};
 
 pub const TARGET_KIND: &str = "target";
 
+/// Target reports computed since the data last changed (see
+/// [`Registry::target_report_within`]).
+#[derive(Debug, Default)]
+pub struct IndicatorCache {
+    seq: i64,
+    today: Option<NaiveDate>,
+    reports: HashMap<(i32, Option<Breakdown>, Option<String>), TargetReport>,
+}
+
 /// How to split an indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Breakdown {
     /// 2025 communes.
@@ -157,6 +167,25 @@ pub(crate) struct Data {
     /// The 2025 provinces each organisation was ever placed in: a province's figures
     /// skip the rest of the country without folding their histories.
     pub(crate) provinces: HashMap<OrgId, Vec<String>>,
+    /// States already folded in this computation, by organisation and date: the
+    /// indicators of one year read the same 31 December, and the series of a period
+    /// the same founding dates, so each is folded once.
+    views: std::cell::RefCell<HashMap<(OrgId, Option<NaiveDate>), Option<std::rc::Rc<OrgView>>>>,
+}
+
+impl Data {
+    /// The organisation as of `at` (`None`: now), folded once per computation.
+    fn view(&self, h: &OrgHistory, at: Option<NaiveDate>) -> Option<std::rc::Rc<OrgView>> {
+        if let Some(v) = self.views.borrow().get(&(h.id, at)) {
+            return v.clone();
+        }
+        let v = OrgState::fold(h.id, h.kind, &h.changes, at).map(|st| {
+            let on = at.unwrap_or(NaiveDate::MAX);
+            std::rc::Rc::new(OrgView::from_state(st, h.version, on, &self.places))
+        });
+        self.views.borrow_mut().insert((h.id, at), v.clone());
+        v
+    }
 }
 
 fn dec31(year: i32) -> Result<NaiveDate> {
@@ -216,6 +245,7 @@ impl Registry {
             })
             .collect();
         Ok(Data {
+            views: Default::default(),
             provinces,
             places,
             rules: IndicatorRules {
@@ -309,6 +339,7 @@ impl Registry {
         year: i32,
         by: Option<Breakdown>,
         province: Option<&str>,
+        within: Option<&Scope>,
     ) -> Result<BTreeMap<Option<Group>, (Measure, usize)>> {
         let (rules, places) = (&data.rules, &data.places);
         let mut out: BTreeMap<Option<Group>, (Measure, usize)> = BTreeMap::new();
@@ -336,7 +367,7 @@ impl Registry {
             .iter()
             .filter(|h| h.kind == kind && in_province(&h.id))
         {
-            let Some(now) = OrgState::fold(h.id, h.kind, &h.changes, None) else {
+            let Some(now) = data.view(h, None) else {
                 continue;
             };
             // Which state decides place and sector: the founding date for period counts,
@@ -352,16 +383,19 @@ impl Registry {
             } else {
                 end
             };
-            let Some(st) = OrgState::fold(h.id, h.kind, &h.changes, Some(at)) else {
+            let Some(view) = data.view(h, Some(at)) else {
                 continue;
             };
-            if credit(st.fields.sector) {
+            if credit(view.fields.sector) {
                 continue;
             }
-            let view = OrgView::from_state(st, h.version, at, places);
             // A province's target counts that province only (national deployments
             // hold every province).
             if province.is_some_and(|p| view.places.province_2025.as_deref() != Some(p)) {
+                continue;
+            }
+            // A commune officer's figures count their communes only.
+            if within.is_some_and(|s| !s.sees(&view)) {
                 continue;
             }
             let (num, den, unevaluated) = match ind {
@@ -444,7 +478,7 @@ impl Registry {
     ) -> Result<Vec<IndicatorRow>> {
         let data = self.indicator_data()?;
         let province = data.places.province.clone();
-        let m = self.measure(&data, ind, period, year, by, province.as_deref())?;
+        let m = self.measure(&data, ind, period, year, by, province.as_deref(), None)?;
         Ok(m.into_iter()
             .map(|(group, (measure, derived))| IndicatorRow {
                 indicator: ind,
@@ -459,6 +493,55 @@ impl Registry {
     /// The targets of the province for the period that contains `year` (or ends
     /// before it), with series, projection and status, and optionally a breakdown.
     pub fn target_report(&self, year: i32, by: Option<Breakdown>) -> Result<TargetReport> {
+        self.target_report_within(year, by, None)
+    }
+
+    /// [`Registry::target_report`] counting only what lies within `within` (a commune
+    /// officer's communes). Results are cached until the next change to the data: the
+    /// key is the audit trail's last link, which every writing transaction moves, on
+    /// whichever app server it ran.
+    pub fn target_report_within(
+        &self,
+        year: i32,
+        by: Option<Breakdown>,
+        within: Option<&Scope>,
+    ) -> Result<TargetReport> {
+        let seq = self.db.read(hoptac_store::audit::head_seq)?;
+        let key = (
+            year,
+            by,
+            within.map(|s| serde_json::to_string(s).unwrap_or_default()),
+        );
+        let today = self.today();
+        if let Ok(cache) = self.indicator_cache.lock() {
+            if cache.seq == seq && cache.today == Some(today) {
+                if let Some(r) = cache.reports.get(&key) {
+                    return Ok(r.clone());
+                }
+            }
+        }
+        let report = self.compute_target_report(year, by, within)?;
+        if let Ok(mut cache) = self.indicator_cache.lock() {
+            if cache.seq != seq || cache.today != Some(today) {
+                cache.reports.clear();
+                cache.seq = seq;
+                cache.today = Some(today);
+            }
+            // Bounded: a handful of years, breakdowns and scopes are what people read.
+            if cache.reports.len() >= 256 {
+                cache.reports.clear();
+            }
+            cache.reports.insert(key, report.clone());
+        }
+        Ok(report)
+    }
+
+    fn compute_target_report(
+        &self,
+        year: i32,
+        by: Option<Breakdown>,
+        within: Option<&Scope>,
+    ) -> Result<TargetReport> {
         let data = self.indicator_data()?;
         let places = &data.places;
         let targets = self.targets()?;
@@ -492,6 +575,7 @@ impl Registry {
                     y,
                     None,
                     Some(&t.province),
+                    within,
                 )?;
                 series.push((y, m.get(&None).and_then(|(m, _)| m.value())));
             }
@@ -502,6 +586,7 @@ impl Registry {
                 last,
                 by,
                 Some(&t.province),
+                within,
             )?;
             let current = whole.get(&None).map(|(m, _)| *m).unwrap_or_default();
             let points: Vec<(i32, f64)> = series

@@ -51,6 +51,8 @@ pub struct Registry {
     pub(crate) extra_rule_sets: Arc<Vec<hoptac_domain::ruleset::RuleSet>>,
     /// The filing deadlines (15 December, 15 January by default; configurable).
     pub deadlines: hoptac_domain::report::Deadlines,
+    /// Target reports until the data changes.
+    pub(crate) indicator_cache: Arc<std::sync::Mutex<crate::indicators::IndicatorCache>>,
 }
 
 fn store(e: StoreError) -> AppError {
@@ -85,6 +87,7 @@ impl Registry {
             today: None,
             extra_rule_sets: Arc::new(Vec::new()),
             deadlines: hoptac_domain::report::Deadlines::default(),
+            indicator_cache: Default::default(),
         };
         reg.seed_targets()?;
         Ok(reg)

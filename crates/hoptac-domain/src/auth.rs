@@ -63,7 +63,14 @@ impl Principal {
     /// Whether this user may see an organisation (in the state shown). Legacy-placed
     /// records are seen by the officers of the 2025 commune they went into.
     pub fn can_see(&self, org: &OrgView) -> bool {
-        match &self.scope {
+        self.scope.sees(org)
+    }
+}
+
+impl Scope {
+    /// Whether an organisation (in the state shown) lies within this scope.
+    pub fn sees(&self, org: &OrgView) -> bool {
+        match self {
             Scope::All => true,
             Scope::Communes { codes } => org
                 .places

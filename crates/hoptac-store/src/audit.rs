@@ -48,6 +48,15 @@ pub fn summarize(c: &mut dyn Conn, actor: &str, source: Option<&str>, entry: Ent
     record(c, actor, source, entry);
 }
 
+/// The sequence number of the last link: it changes with every transaction that
+/// changed data, so caches of derived figures can key on it (on every app server).
+pub fn head_seq(c: &mut dyn Conn) -> Result<i64> {
+    match c.query_one("SELECT seq FROM audit_head WHERE id = 1", &[])? {
+        Some(r) => r.i64(0),
+        None => Ok(0),
+    }
+}
+
 /// One link of the chain as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {

@@ -336,8 +336,10 @@ async fn targets(
         blocking(lang, move || {
             use chrono::Datelike;
             let year = q.year.unwrap_or_else(|| reg.today().year());
-            caller.signed_in()?;
-            reg.target_report(year, by)
+            let p = caller.signed_in()?;
+            // A commune officer's figures count their communes only.
+            let within = (p.scope != hoptac_domain::auth::Scope::All).then_some(&p.scope);
+            reg.target_report_within(year, by, within)
         })
         .await?,
     ))

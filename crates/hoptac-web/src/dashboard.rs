@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use hoptac_app::indicators::{Breakdown, TargetReport};
-use hoptac_domain::i18n::{format_decimal, format_int};
+use hoptac_domain::i18n::{format_decimal, format_int, Lang};
 use hoptac_domain::indicators::{Indicator, TargetStatus};
 use hoptac_domain::place::Scheme;
 use serde::Deserialize;
@@ -22,6 +22,7 @@ pub struct DashQuery {
     scheme: Option<String>,
     /// The indicator that colours the map.
     map: Option<String>,
+    lang: Option<String>,
 }
 
 fn value(ind: Indicator, v: Option<f64>) -> String {
@@ -29,6 +30,22 @@ fn value(ind: Indicator, v: Option<f64>) -> String {
         None => "—".into(),
         Some(v) if ind.is_share() => format!("{}%", format_decimal(v, 1)),
         Some(v) => format_decimal(v, if v.fract() == 0.0 { 0 } else { 1 }),
+    }
+}
+
+/// A figure in the reader's language: vi-VN `1.234,5`, else `1,234.5`.
+fn value_in(ind: Indicator, v: Option<f64>, lang: Lang) -> String {
+    let s = value(ind, v);
+    match lang {
+        Lang::Vi => s,
+        Lang::En => s
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })
+            .collect(),
     }
 }
 
@@ -92,6 +109,7 @@ fn map(
     ind: Indicator,
     scheme: Scheme,
     places: &hoptac_domain::Gazetteer,
+    lang: Lang,
 ) -> String {
     let rows: Vec<_> = report.rows.iter().filter(|r| r.indicator == ind).collect();
     let province = places.province.clone();
@@ -174,11 +192,12 @@ fn map(
             sy(*lat),
             if scheme == Scheme::Legacy { 14 } else { 7 },
             esc(name),
-            value(ind, v),
+            value_in(ind, v, lang),
         ));
     }
+    let label = lang.t("sơ đồ vị trí các xã", "schematic map of the communes");
     format!(
-        r##"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="sơ đồ vị trí các xã"><rect width="{w}" height="{h}" fill="#fafafa" stroke="#ddd"/>{dots}</svg>"##
+        r##"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{label}"><rect width="{w}" height="{h}" fill="#fafafa" stroke="#ddd"/>{dots}</svg>"##
     )
 }
 
@@ -187,8 +206,12 @@ pub async fn dashboard(
     headers: HeaderMap,
     Query(q): Query<DashQuery>,
 ) -> Response {
-    let Some((p, _, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required("Cần đăng nhập để xem bảng điều khiển.");
+    let lang = crate::html::page_lang(&headers, q.lang.as_deref());
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required(lang.t(
+            "Cần đăng nhập để xem bảng điều khiển.",
+            "Sign in to see the dashboard.",
+        ));
     };
     let reg = st.registry.clone();
     let year = q
@@ -209,7 +232,12 @@ pub async fn dashboard(
         .as_deref()
         .and_then(Indicator::parse)
         .unwrap_or(Indicator::ShareGoodFair);
-    let loaded = tokio::task::spawn_blocking(move || reg.target_report(year, Some(by))).await;
+    // A commune officer's figures count their communes only.
+    let within = (p.scope != hoptac_domain::auth::Scope::All).then(|| p.scope.clone());
+    let loaded = tokio::task::spawn_blocking(move || {
+        reg.target_report_within(year, Some(by), within.as_ref())
+    })
+    .await;
     let Ok(Ok(report)) = loaded else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -241,33 +269,69 @@ pub async fn dashboard(
             None => format_int(t.current.numerator),
         };
         rows.push_str(&format!(
-            "<tr><td><a href=\"/bang-dieu-khien?year={year}&amp;scheme={}&amp;map={}\">{}</a></td><td>{} {}</td><td>{} <small>({counted})</small></td><td>{}</td><td>{}</td><td><strong style-free>{}</strong></td></tr>",
+            "<tr><td><a href=\"/bang-dieu-khien?year={year}&amp;scheme={}&amp;map={}\">{}</a></td><td>{} {}</td><td>{} <small>({counted})</small></td><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
             scheme.as_str(),
             ind.code(),
-            esc(ind.label_vi()),
+            esc(lang.t(ind.label_vi(), ind.label_en())),
             t.target.comparison.label_vi(),
-            value(ind, Some(t.target.value)),
-            value(ind, t.current_value),
+            value_in(ind, Some(t.target.value), lang),
+            value_in(ind, t.current_value, lang),
             bar(fraction, colour),
             sparkline(&t.series, t.target.value),
-            esc(t.status.label_vi()),
-        ).replace(" style-free", ""));
+            esc(lang.t(t.status.label_vi(), t.status.label_en())),
+        ));
     }
     let year_options =
         crate::html::year_options(2019, chrono::Datelike::year(&st.registry.today()), year);
-    let html = format!(
-        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Bảng điều khiển — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><p><a href="/">← Danh sách</a></p><header><h1>Chỉ tiêu Công văn 538 — năm {year}</h1><p>{who}</p></header>
-<form method="get" action="/bang-dieu-khien"><label>Năm <select name="year">{year_options}</select></label>
-<label>Địa bàn <select name="scheme"><option value="2025"{s25}>Xã, phường (từ 1/7/2025)</option><option value="legacy"{sleg}>Huyện (trước 1/7/2025)</option></select></label>
-<input type="hidden" name="map" value="{map_code}"><button type="submit">Xem</button></form>
-<div class=w><table><thead><tr><th>Chỉ tiêu</th><th>Mục tiêu</th><th>Thực hiện</th><th>Tiến độ</th><th>Xu hướng</th><th>Đánh giá</th></tr></thead><tbody>{rows}</tbody></table></div>
-<h2>{map_title} theo {unit}</h2>
-<p><small>Sơ đồ vị trí tâm các {unit} (dữ liệu không có ranh giới); bấm vào một điểm để xem danh sách. Xám: chưa có số liệu.</small></p>
-{map}
-</body></html>"#,
-        who = esc(&p.display_name),
+    let scope_note = match &p.scope {
+        hoptac_domain::auth::Scope::All => String::new(),
+        _ => format!(
+            "<p class=notice>{}</p>",
+            lang.t(
+                "Số liệu chỉ tính các tổ chức trên địa bàn của tài khoản; mục tiêu là của cả tỉnh.",
+                "Figures count only the organisations in the account's communes; the targets are the province's."
+            )
+        ),
+    };
+    let unit = if scheme == Scheme::Legacy {
+        lang.t("huyện", "district")
+    } else {
+        lang.t("xã, phường", "commune")
+    };
+    let title = format!(
+        "{} {year}",
+        lang.t("Chỉ tiêu Công văn 538 — năm", "Letter 538 targets —")
+    );
+    let body = format!(
+        r#"<header><h1>{title}</h1></header>{scope_note}
+<form method="get" action="/bang-dieu-khien"><label>{year_l} <select name="year">{year_options}</select></label>
+<label>{area_l} <select name="scheme"><option value="2025"{s25}>{s25_l}</option><option value="legacy"{sleg}>{sleg_l}</option></select></label>
+<input type="hidden" name="map" value="{map_code}"><button type="submit">{show}</button></form>
+<div class=w><table><thead><tr><th scope=col>{h1}</th><th scope=col>{h2}</th><th scope=col>{h3}</th><th scope=col>{h4}</th><th scope=col>{h5}</th><th scope=col>{h6}</th></tr></thead><tbody>{rows}</tbody></table></div>
+<h2>{map_title} {by} {unit}</h2>
+<p><small>{map_note}</small></p>
+{map}"#,
+        title = esc(&title),
+        year_l = lang.t("Năm", "Year"),
+        area_l = lang.t("Địa bàn", "Places"),
+        s25_l = lang.t("Xã, phường (từ 1/7/2025)", "Communes (from 1 July 2025)"),
+        sleg_l = lang.t("Huyện (trước 1/7/2025)", "Districts (before 1 July 2025)"),
+        show = lang.t("Xem", "Show"),
+        h1 = lang.t("Chỉ tiêu", "Indicator"),
+        h2 = lang.t("Mục tiêu", "Target"),
+        h3 = lang.t("Thực hiện", "Now"),
+        h4 = lang.t("Tiến độ", "Progress"),
+        h5 = lang.t("Xu hướng", "Trend"),
+        h6 = lang.t("Đánh giá", "Status"),
+        by = lang.t("theo", "by"),
+        map_note = esc(&format!(
+            "{} {unit} {}",
+            lang.t("Sơ đồ vị trí tâm các", "Schematic: the centres of the"),
+            lang.t(
+                "(dữ liệu không có ranh giới); bấm vào một điểm để xem danh sách. Xám: chưa có số liệu.",
+                "(the data has no boundaries); select a dot for its list. Grey: no data."
+            )
+        )),
         s25 = if scheme == Scheme::Y2025 {
             " selected"
         } else {
@@ -279,13 +343,15 @@ pub async fn dashboard(
             ""
         },
         map_code = shown.code(),
-        map_title = esc(shown.label_vi()),
-        unit = if scheme == Scheme::Legacy {
-            "huyện"
-        } else {
-            "xã, phường"
-        },
-        map = map(&report, shown, scheme, &places),
+        map_title = esc(lang.t(shown.label_vi(), shown.label_en())),
+        map = map(&report, shown, scheme, &places, lang),
     );
-    Html(html).into_response()
+    Html(crate::html::layout(
+        lang,
+        &title,
+        Some((&p, &csrf)),
+        "/bang-dieu-khien",
+        &body,
+    ))
+    .into_response()
 }
