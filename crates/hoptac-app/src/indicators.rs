@@ -170,8 +170,13 @@ pub(crate) struct Data {
     /// States already folded in this computation, by organisation and date: the
     /// indicators of one year read the same 31 December, and the series of a period
     /// the same founding dates, so each is folded once.
-    views: std::cell::RefCell<HashMap<(OrgId, Option<NaiveDate>), Option<std::rc::Rc<OrgView>>>>,
+    views: Views,
+    /// Count only what lies within this scope (a commune officer's communes).
+    pub(crate) within: Option<Scope>,
 }
+
+/// Folded states by organisation and date (`None`: now).
+type Views = std::cell::RefCell<HashMap<(OrgId, Option<NaiveDate>), Option<std::rc::Rc<OrgView>>>>;
 
 impl Data {
     /// The organisation as of `at` (`None`: now), folded once per computation.
@@ -246,6 +251,7 @@ impl Registry {
             .collect();
         Ok(Data {
             views: Default::default(),
+            within: None,
             provinces,
             places,
             rules: IndicatorRules {
@@ -339,7 +345,6 @@ impl Registry {
         year: i32,
         by: Option<Breakdown>,
         province: Option<&str>,
-        within: Option<&Scope>,
     ) -> Result<BTreeMap<Option<Group>, (Measure, usize)>> {
         let (rules, places) = (&data.rules, &data.places);
         let mut out: BTreeMap<Option<Group>, (Measure, usize)> = BTreeMap::new();
@@ -395,7 +400,7 @@ impl Registry {
                 continue;
             }
             // A commune officer's figures count their communes only.
-            if within.is_some_and(|s| !s.sees(&view)) {
+            if data.within.as_ref().is_some_and(|s| !s.sees(&view)) {
                 continue;
             }
             let (num, den, unevaluated) = match ind {
@@ -478,7 +483,7 @@ impl Registry {
     ) -> Result<Vec<IndicatorRow>> {
         let data = self.indicator_data()?;
         let province = data.places.province.clone();
-        let m = self.measure(&data, ind, period, year, by, province.as_deref(), None)?;
+        let m = self.measure(&data, ind, period, year, by, province.as_deref())?;
         Ok(m.into_iter()
             .map(|(group, (measure, derived))| IndicatorRow {
                 indicator: ind,
@@ -542,7 +547,8 @@ impl Registry {
         by: Option<Breakdown>,
         within: Option<&Scope>,
     ) -> Result<TargetReport> {
-        let data = self.indicator_data()?;
+        let mut data = self.indicator_data()?;
+        data.within = within.cloned();
         let places = &data.places;
         let targets = self.targets()?;
         // The period the year falls in; after the last period, the last one.
@@ -575,7 +581,6 @@ impl Registry {
                     y,
                     None,
                     Some(&t.province),
-                    within,
                 )?;
                 series.push((y, m.get(&None).and_then(|(m, _)| m.value())));
             }
@@ -586,7 +591,6 @@ impl Registry {
                 last,
                 by,
                 Some(&t.province),
-                within,
             )?;
             let current = whole.get(&None).map(|(m, _)| *m).unwrap_or_default();
             let points: Vec<(i32, f64)> = series
