@@ -10,12 +10,39 @@ use axum::response::{Html, IntoResponse, Response};
 use hoptac_domain::auth::Role;
 use hoptac_store::audit::{self, Finding};
 
-pub async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Response {
-    let Some((p, _, _)) = browser_session(&headers, &st).await else {
-        return (StatusCode::UNAUTHORIZED, Html("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>Cần đăng nhập. <a href=\"/dang-nhap\">Đăng nhập</a></p>".to_owned())).into_response();
+#[derive(serde::Deserialize)]
+pub struct AuditQuery {
+    lang: Option<String>,
+}
+
+pub async fn audit_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<AuditQuery>,
+) -> Response {
+    let lang = crate::html::page_lang(&headers, q.lang.as_deref());
+    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required(t("Cần đăng nhập.", "Sign in first."));
     };
     if p.role != Role::Admin {
-        return (StatusCode::FORBIDDEN, Html("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>Nhật ký dành cho quản trị viên.</p>".to_owned())).into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            Html(crate::html::layout(
+                lang,
+                t("Nhật ký thay đổi", "Audit trail"),
+                Some((&p, &csrf)),
+                "/nhat-ky",
+                &format!(
+                    "<p>{}</p>",
+                    t(
+                        "Nhật ký dành cho quản trị viên.",
+                        "The audit trail is for administrators."
+                    )
+                ),
+            )),
+        )
+            .into_response();
     }
     let db = st.registry.db.clone();
     let loaded = tokio::task::spawn_blocking(move || {
@@ -29,20 +56,28 @@ pub async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Respo
     let Ok(Ok((finding, anchor, links))) = loaded else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    let bad = |vi: &str, en: &str| format!("<span class=error>{}</span>", lang.t(vi, en));
     let state = match finding {
-        Finding::Intact { links } => format!("Chuỗi nhật ký nguyên vẹn: {links} mắt xích."),
-        Finding::Missing { seq } => {
-            format!("<span class=error>Thiếu mắt xích {seq}: nhật ký đã bị xóa bớt.</span>")
-        }
-        Finding::Altered { seq } => {
-            format!("<span class=error>Mắt xích {seq} không khớp mã băm: đã bị sửa.</span>")
-        }
-        Finding::Broken { seq } => {
-            format!("<span class=error>Chuỗi bị đứt tại mắt xích {seq}.</span>")
-        }
-        Finding::AnchorMismatch { seq } => {
-            format!("<span class=error>Mắt xích {seq} khác mốc đã lưu.</span>")
-        }
+        Finding::Intact { links } => match lang {
+            hoptac_domain::i18n::Lang::Vi => format!("Chuỗi nhật ký nguyên vẹn: {links} mắt xích."),
+            hoptac_domain::i18n::Lang::En => format!("The chain is intact: {links} links."),
+        },
+        Finding::Missing { seq } => bad(
+            &format!("Thiếu mắt xích {seq}: nhật ký đã bị xóa bớt."),
+            &format!("Link {seq} is missing: rows were deleted."),
+        ),
+        Finding::Altered { seq } => bad(
+            &format!("Mắt xích {seq} không khớp mã băm: đã bị sửa."),
+            &format!("Link {seq} does not match its hash: it was edited."),
+        ),
+        Finding::Broken { seq } => bad(
+            &format!("Chuỗi bị đứt tại mắt xích {seq}."),
+            &format!("The chain breaks at link {seq}."),
+        ),
+        Finding::AnchorMismatch { seq } => bad(
+            &format!("Mắt xích {seq} khác mốc đã lưu."),
+            &format!("Link {seq} differs from the saved anchor."),
+        ),
     };
     let mut rows = String::new();
     for l in links {
@@ -77,19 +112,33 @@ pub async fn audit_page(State(st): State<AppState>, headers: HeaderMap) -> Respo
             esc(l.source.as_deref().unwrap_or("")),
             what.join("<br>"),
             if more > 0 {
-                format!("<br>… {more} bản ghi nữa")
+                format!("<br>… {more} {}", t("bản ghi nữa", "more records"))
             } else {
                 String::new()
             }
         ));
     }
-    Html(format!(
-        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Nhật ký thay đổi — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><p><a href="/">← Danh sách</a></p><h1>Nhật ký thay đổi</h1><p>{state}</p>
-<p>Mốc hiện tại (lưu ở nơi khác để phát hiện việc viết lại chuỗi): <code>{anchor}</code></p>
-<div class=w><table><thead><tr><th>#</th><th>Thời điểm</th><th>Người</th><th>Qua</th><th>Thay đổi</th></tr></thead><tbody>{rows}</tbody></table></div></body></html>"#,
+    let body = format!(
+        r#"<h1>{title}</h1><p>{state}</p>
+<p>{anchor_l}: <code>{anchor}</code></p>
+<div class=w><table><thead><tr><th scope=col>#</th><th scope=col>{h_at}</th><th scope=col>{h_who}</th><th scope=col>{h_via}</th><th scope=col>{h_what}</th></tr></thead><tbody>{rows}</tbody></table></div>"#,
+        title = t("Nhật ký thay đổi", "Audit trail"),
+        anchor_l = t(
+            "Mốc hiện tại (lưu ở nơi khác để phát hiện việc viết lại chuỗi)",
+            "Current anchor (keep it elsewhere to detect a rewritten chain)"
+        ),
         anchor = anchor.map(|a| a.to_string()).unwrap_or_else(|| "—".into()),
+        h_at = t("Thời điểm (giờ Việt Nam)", "When (Vietnam time)"),
+        h_who = t("Người", "Who"),
+        h_via = t("Qua", "Through"),
+        h_what = t("Thay đổi", "Changes"),
+    );
+    Html(crate::html::layout(
+        lang,
+        t("Nhật ký thay đổi", "Audit trail"),
+        Some((&p, &csrf)),
+        "/nhat-ky",
+        &body,
     ))
     .into_response()
 }

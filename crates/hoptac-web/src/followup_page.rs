@@ -10,7 +10,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use hoptac_app::followups::{Cause, NeedsFollowUp, Plan};
-use hoptac_domain::i18n::{format_date, format_int};
+use hoptac_domain::i18n::{format_date, format_int, Lang};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -18,29 +18,33 @@ pub struct FollowUpQuery {
     year: Option<i32>,
     /// `1`: only those without a follow-up record.
     missing: Option<String>,
+    lang: Option<String>,
 }
 
-fn cause_label(c: Cause) -> &'static str {
+fn cause_label(c: Cause, lang: Lang) -> &'static str {
     match c {
-        Cause::Weak => "Xếp loại yếu",
-        Cause::FormalOnly => "Tồn tại hình thức",
+        Cause::Weak => lang.t("Xếp loại yếu", "Rated weak"),
+        Cause::FormalOnly => lang.t("Tồn tại hình thức", "Formal only"),
     }
 }
 
-fn plan_label(p: Plan) -> &'static str {
+fn plan_label(p: Plan, lang: Lang) -> &'static str {
     match p {
-        Plan::Support => "Hỗ trợ, củng cố",
-        Plan::Restructure => "Tổ chức lại",
-        Plan::Dissolve => "Giải thể",
+        Plan::Support => lang.t("Hỗ trợ, củng cố", "Support and consolidate"),
+        Plan::Restructure => lang.t("Tổ chức lại", "Reorganise"),
+        Plan::Dissolve => lang.t("Giải thể", "Dissolve"),
     }
 }
 
-fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer) -> String {
+fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer, lang: Lang) -> String {
     let commune = crate::html::commune_label(&n.org, places);
-    let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c)).collect();
+    let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c, lang)).collect();
     let (plan, owner, deadline, outcome) = match &n.follow_up {
         None => (
-            "<strong class=error>Chưa có phương án</strong>".to_owned(),
+            format!(
+                "<strong class=error>{}</strong>",
+                lang.t("Chưa có phương án", "No plan yet")
+            ),
             String::new(),
             String::new(),
             String::new(),
@@ -48,14 +52,14 @@ fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer) -> Strin
         Some(r) => {
             let f = &r.follow_up;
             let state = if f.closed {
-                "Đã xong"
+                lang.t("Đã xong", "Done")
             } else {
-                "Đang thực hiện"
+                lang.t("Đang thực hiện", "In progress")
             };
             (
                 format!(
                     "{}<br><small>{}</small>",
-                    plan_label(f.plan),
+                    plan_label(f.plan, lang),
                     esc(&f.description)
                 ),
                 esc(&f.owner),
@@ -71,12 +75,13 @@ fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer) -> Strin
         }
     };
     format!(
-        "<tr><td><a href=\"/to-chuc/{id}\">{name}</a></td><td>{commune}</td><td>{causes}</td><td>{plan}<br><a href=\"/theo-doi/{id}/{year}\">Ghi phương án</a></td><td>{owner}</td><td>{deadline}</td><td>{outcome}</td></tr>",
+        "<tr><td><a href=\"/to-chuc/{id}\">{name}</a></td><td>{commune}</td><td>{causes}</td><td>{plan}<br><a href=\"/theo-doi/{id}/{year}\">{record}</a></td><td>{owner}</td><td>{deadline}</td><td>{outcome}</td></tr>",
         id = n.org.id,
         year = n.follow_up.as_ref().map(|r| r.follow_up.year).unwrap_or(year),
         name = esc(n.org.name()),
         commune = esc(&commune),
         causes = causes.join(", "),
+        record = lang.t("Ghi phương án", "Record the plan"),
     )
 }
 
@@ -85,8 +90,13 @@ pub async fn follow_up_page(
     headers: HeaderMap,
     Query(q): Query<FollowUpQuery>,
 ) -> Response {
-    let Some((p, _, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required("Cần đăng nhập để xem danh sách theo dõi.");
+    let lang = crate::html::page_lang(&headers, q.lang.as_deref());
+    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
+    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
+        return crate::html::sign_in_required(t(
+            "Cần đăng nhập để xem danh sách theo dõi.",
+            "Sign in to see the follow-up list.",
+        ));
     };
     let reg = st.registry.clone();
     let this_year = chrono::Datelike::year(&reg.today());
@@ -116,27 +126,69 @@ pub async fn follow_up_page(
         (a.follow_up.is_some(), a.org.name()).cmp(&(b.follow_up.is_some(), b.org.name()))
     });
     let places = st.registry.places();
-    let rows: String = list.iter().map(|n| row(n, year, &places)).collect();
+    let rows: String = list.iter().map(|n| row(n, year, &places, lang)).collect();
     let body = if list.is_empty() {
-        "<p>Không có HTX nào trong danh sách.</p>".to_owned()
+        format!(
+            "<p>{}</p>",
+            t(
+                "Không có HTX nào trong danh sách.",
+                "No cooperative is listed."
+            )
+        )
     } else {
-        format!("<div class=w><table><thead><tr><th scope=col>Hợp tác xã</th><th scope=col>Xã, phường</th><th scope=col>Lý do</th><th scope=col>Phương án</th><th scope=col>Phụ trách</th><th scope=col>Thời hạn</th><th scope=col>Kết quả</th></tr></thead><tbody>{rows}</tbody></table></div>")
+        format!(
+            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            t("Hợp tác xã", "Cooperative"),
+            t("Xã, phường", "Commune"),
+            t("Lý do", "Why"),
+            t("Phương án", "Plan"),
+            t("Phụ trách", "Owner"),
+            t("Thời hạn", "Deadline"),
+            t("Kết quả", "Outcome"),
+        )
     };
     let year_options = crate::html::year_options(2019, this_year, year);
-    Html(format!(
-        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Theo dõi HTX yếu, tồn tại hình thức — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><p><a href="/">← Danh sách</a></p><header><h1>Theo dõi HTX yếu, tồn tại hình thức — năm {year}</h1><p>{who}</p></header>
-<p>{total} HTX cần có phương án; <strong>{without}</strong> chưa có.</p>
-<form method="get" action="/theo-doi"><label>Năm <select name="year">{year_options}</select></label>
-<label><input type="checkbox" name="missing" value="1"{checked}> Chỉ những HTX chưa có phương án</label>
-<button type="submit">Xem</button></form>
-{body}
-</body></html>"#,
-        who = esc(&p.display_name),
-        total = format_int(total as i64),
-        without = format_int(without as i64),
+    let title = format!(
+        "{} {year}",
+        t(
+            "Theo dõi HTX yếu, tồn tại hình thức — năm",
+            "Follow-up of weak and formal-only cooperatives —"
+        )
+    );
+    let content = format!(
+        r#"<header><h1>{title}</h1></header>
+<p>{summary}</p>
+<form method="get" action="/theo-doi"><label>{year_l} <select name="year">{year_options}</select></label>
+<label><input type="checkbox" name="missing" value="1"{checked}> {missing_l}</label>
+<button type="submit">{show}</button></form>
+{body}"#,
+        title = esc(&title),
+        summary = match lang {
+            Lang::Vi => format!(
+                "{} HTX cần có phương án; <strong>{}</strong> chưa có.",
+                format_int(total as i64),
+                format_int(without as i64)
+            ),
+            Lang::En => format!(
+                "{} cooperatives need a plan; <strong>{}</strong> have none yet.",
+                format_int(total as i64).replace('.', ","),
+                format_int(without as i64).replace('.', ",")
+            ),
+        },
+        year_l = t("Năm", "Year"),
+        missing_l = t(
+            "Chỉ những HTX chưa có phương án",
+            "Only those without a plan"
+        ),
+        show = t("Xem", "Show"),
         checked = if missing_only { " checked" } else { "" },
+    );
+    Html(crate::html::layout(
+        lang,
+        &title,
+        Some((&p, &csrf)),
+        "/theo-doi",
+        &content,
     ))
     .into_response()
 }
@@ -146,7 +198,7 @@ fn may_record(p: &hoptac_domain::auth::Principal) -> bool {
     p.role.writes() && p.role != hoptac_domain::auth::Role::Cooperative
 }
 
-fn plan_options(selected: Option<&str>) -> String {
+fn plan_options(selected: Option<&str>, lang: Lang) -> String {
     [Plan::Support, Plan::Restructure, Plan::Dissolve]
         .iter()
         .map(|p| {
@@ -158,7 +210,7 @@ fn plan_options(selected: Option<&str>) -> String {
                 } else {
                     ""
                 },
-                plan_label(*p)
+                plan_label(*p, lang)
             )
         })
         .collect()
@@ -192,15 +244,17 @@ fn values_of(n: &NeedsFollowUp) -> (Values, i64) {
     (v, r.version)
 }
 
+/// The plan form: what was typed (or the record), errors beside their fields.
 fn form_html(
+    f: &Frame,
     n: &NeedsFollowUp,
-    year: i32,
     values: &Values,
     version: i64,
-    csrf: &str,
     errors: &Values,
     notice: &str,
 ) -> String {
+    let (lang, year, csrf) = (f.lang, f.year, f.csrf);
+    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
     let val = |k: &str| esc(values.get(k).map(String::as_str).unwrap_or(""));
     let err = |k: &str| {
         errors
@@ -208,25 +262,34 @@ fn form_html(
             .map(|m| format!(" <span class=error id=\"{k}-error\">{}</span>", esc(m)))
             .unwrap_or_default()
     };
-    let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c)).collect();
+    let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c, lang)).collect();
     format!(
-        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Phương án — {name}</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><p><a href="/theo-doi?year={year}">← Danh sách theo dõi</a></p>
-<h1>Phương án năm {year}: <a href="/to-chuc/{id}">{name}</a></h1><p>Lý do: {causes}</p>{notice}
+        r#"<p><a href="/theo-doi?year={year}">← {back}</a></p>
+<h1>{plan_y} {year}: <a href="/to-chuc/{id}">{name}</a></h1><p>{why}: {causes}</p>{notice}
 <form method="post" action="/theo-doi/{id}/{year}" class=signin>
 <input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="version" value="{version}">
-<label>Phương án <select name="plan">{plans}</select></label>
-<label>Nội dung{e_desc}<input name="description" value="{desc}" required></label>
-<label>Cơ quan, người phụ trách{e_owner}<input name="owner" value="{owner}" required></label>
-<label>Thời hạn (dd/mm/yyyy){e_deadline}<input name="deadline" value="{deadline}" required inputmode="numeric"></label>
-<label>Kết quả<input name="outcome" value="{outcome}"></label>
-<label><input type="checkbox" name="closed" value="1"{closed}> Đã xong</label>
-<button type="submit">Lưu phương án</button></form></body></html>"#,
+<label>{plan_l} <select name="plan">{plans}</select></label>
+<label>{desc_l}{e_desc}<input name="description" value="{desc}" required></label>
+<label>{owner_l}{e_owner}<input name="owner" value="{owner}" required></label>
+<label>{deadline_l} (dd/mm/yyyy){e_deadline}<input name="deadline" value="{deadline}" required inputmode="numeric"></label>
+<label>{outcome_l}<input name="outcome" value="{outcome}"></label>
+<label><input type="checkbox" name="closed" value="1"{closed}> {closed_l}</label>
+<button type="submit">{save}</button></form>"#,
+        back = t("Danh sách theo dõi", "Follow-up list"),
+        plan_y = t("Phương án năm", "Plan for"),
+        why = t("Lý do", "Why"),
+        plan_l = t("Phương án", "Plan"),
+        desc_l = t("Nội dung", "What"),
+        owner_l = t("Cơ quan, người phụ trách", "Owner (agency, person)"),
+        deadline_l = t("Thời hạn", "Deadline"),
+        outcome_l = t("Kết quả", "Outcome"),
+        closed_l = t("Đã xong", "Done"),
+        save = t("Lưu phương án", "Save the plan"),
+        csrf = esc(csrf),
         id = n.org.id,
         name = esc(n.org.name()),
         causes = causes.join(", "),
-        plans = plan_options(values.get("plan").map(String::as_str)),
+        plans = plan_options(values.get("plan").map(String::as_str), lang),
         desc = val("description"),
         owner = val("owner"),
         deadline = val("deadline"),
@@ -242,8 +305,13 @@ fn form_html(
     )
 }
 
-fn message(status: StatusCode, msg: &str) -> Response {
-    crate::html::message_page(status, msg, "/theo-doi", "Danh sách theo dõi")
+fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
+    crate::html::message_page(
+        status,
+        msg,
+        "/theo-doi",
+        lang.t("Danh sách theo dõi", "Follow-up list"),
+    )
 }
 
 /// The HTX's entry in the follow-up list of `year`, if the reader may record it.
@@ -252,11 +320,16 @@ async fn entry(
     p: &hoptac_domain::auth::Principal,
     id: i64,
     year: i32,
+    lang: Lang,
 ) -> Result<NeedsFollowUp, Response> {
     if !may_record(p) {
         return Err(message(
             StatusCode::FORBIDDEN,
-            "Tài khoản này không ghi được phương án.",
+            lang.t(
+                "Tài khoản này không ghi được phương án.",
+                "This account cannot record plans.",
+            ),
+            lang,
         ));
     }
     let reg = st.registry.clone();
@@ -272,13 +345,52 @@ async fn entry(
         Ok(Ok(Some(n))) => Ok(n),
         Ok(Ok(None)) => Err(message(
             StatusCode::NOT_FOUND,
-            "HTX này không thuộc danh sách cần theo dõi năm đó (hoặc ngoài phạm vi của bạn).",
+            lang.t(
+                "HTX này không thuộc danh sách cần theo dõi năm đó (hoặc ngoài phạm vi của bạn).",
+                "This cooperative is not on that year's follow-up list (or is outside your scope).",
+            ),
+            lang,
         )),
         _ => Err(message(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Lỗi hệ thống; chưa lưu gì.",
+            lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved."),
+            lang,
         )),
     }
+}
+
+struct Frame<'a> {
+    lang: Lang,
+    p: &'a hoptac_domain::auth::Principal,
+    csrf: &'a str,
+    id: i64,
+    year: i32,
+}
+
+impl Frame<'_> {
+    fn page(&self, status: StatusCode, content: String) -> Response {
+        (
+            status,
+            Html(crate::html::layout(
+                self.lang,
+                self.lang.t("Phương án theo dõi", "Follow-up plan"),
+                Some((self.p, self.csrf)),
+                &format!("/theo-doi/{}/{}", self.id, self.year),
+                &content,
+            )),
+        )
+            .into_response()
+    }
+}
+
+fn invalid_notice(lang: Lang) -> String {
+    format!(
+        "<p class=error role=alert>{}</p>",
+        lang.t(
+            "Chưa lưu: có thông tin chưa hợp lệ (xem bên dưới).",
+            "Not saved: some fields are invalid (see below)."
+        )
+    )
 }
 
 pub async fn follow_up_form(
@@ -286,24 +398,29 @@ pub async fn follow_up_form(
     headers: HeaderMap,
     axum::extract::Path((id, year)): axum::extract::Path<(i64, i32)>,
 ) -> Response {
+    let lang = crate::html::page_lang(&headers, None);
     let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required("Cần đăng nhập để ghi phương án.");
+        return crate::html::sign_in_required(lang.t(
+            "Cần đăng nhập để ghi phương án.",
+            "Sign in to record plans.",
+        ));
     };
-    let n = match entry(&st, &p, id, year).await {
+    let n = match entry(&st, &p, id, year, lang).await {
         Ok(n) => n,
         Err(r) => return r,
     };
     let (values, version) = values_of(&n);
-    Html(form_html(
-        &n,
+    let frame = Frame {
+        lang,
+        p: &p,
+        csrf: &csrf,
+        id,
         year,
-        &values,
-        version,
-        &csrf,
-        &Values::new(),
-        "",
-    ))
-    .into_response()
+    };
+    frame.page(
+        StatusCode::OK,
+        form_html(&frame, &n, &values, version, &Values::new(), ""),
+    )
 }
 
 pub async fn follow_up_save(
@@ -312,18 +429,33 @@ pub async fn follow_up_save(
     axum::extract::Path((id, year)): axum::extract::Path<(i64, i32)>,
     axum::extract::Form(form): axum::extract::Form<Values>,
 ) -> Response {
+    let lang = crate::html::page_lang(&headers, None);
     let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required("Cần đăng nhập để ghi phương án.");
+        return crate::html::sign_in_required(lang.t(
+            "Cần đăng nhập để ghi phương án.",
+            "Sign in to record plans.",
+        ));
     };
     if form.get("csrf") != Some(&csrf) {
         return message(
             StatusCode::FORBIDDEN,
-            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+            lang.t(
+                "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+                "The form expired; reload the page.",
+            ),
+            lang,
         );
     }
-    let n = match entry(&st, &p, id, year).await {
+    let n = match entry(&st, &p, id, year, lang).await {
         Ok(n) => n,
         Err(r) => return r,
+    };
+    let frame = Frame {
+        lang,
+        p: &p,
+        csrf: &csrf,
+        id,
+        year,
     };
     let mut errors = Values::new();
     let text = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
@@ -337,30 +469,35 @@ pub async fn follow_up_save(
     if deadline.is_none() {
         errors.insert(
             "deadline".into(),
-            format!("\"{deadline_text}\" không phải ngày (dd/mm/yyyy)"),
+            format!(
+                "\"{deadline_text}\" {}",
+                lang.t("không phải ngày (dd/mm/yyyy)", "is not a date (dd/mm/yyyy)")
+            ),
         );
     }
-    for (k, label) in [("description", "Nội dung"), ("owner", "Người phụ trách")] {
+    for (k, label) in [
+        ("description", lang.t("Nội dung", "What")),
+        ("owner", lang.t("Người phụ trách", "Owner")),
+    ] {
         if text(k).is_empty() {
-            errors.insert(k.into(), format!("{label}: cần điền"));
+            errors.insert(
+                k.into(),
+                format!("{label}: {}", lang.t("cần điền", "required")),
+            );
         }
     }
     let version: i64 = form
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let invalid = |errors: &Values, notice: &str| {
-        (
+    let invalid = |errors: &Values| {
+        frame.page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Html(form_html(&n, year, &form, version, &csrf, errors, notice)),
+            form_html(&frame, &n, &form, version, errors, &invalid_notice(lang)),
         )
-            .into_response()
     };
     let Some(deadline) = deadline.filter(|_| errors.is_empty()) else {
-        return invalid(
-            &errors,
-            "<p class=error role=alert>Chưa lưu: có thông tin chưa hợp lệ (xem bên dưới).</p>",
-        );
+        return invalid(&errors);
     };
     let input = hoptac_app::followups::FollowUpInput {
         plan,
@@ -387,23 +524,20 @@ pub async fn follow_up_save(
             },
         )) => {
             // Someone saved first: show the current record, keep nothing of ours silently.
-            let fresh = entry(&st, &p, id, year).await;
-            match fresh {
+            match entry(&st, &p, id, year, lang).await {
                 Ok(cur) => {
                     let (values, version) = values_of(&cur);
-                    (
+                    let notice = format!(
+                        "<p class=error role=alert>{}</p>",
+                        lang.t(
+                            "Phương án vừa được người khác lưu. Chưa lưu gì của bạn; đây là bản hiện tại.",
+                            "Someone else just saved the plan. Nothing of yours was saved; this is the current plan."
+                        )
+                    );
+                    frame.page(
                         StatusCode::CONFLICT,
-                        Html(form_html(
-                            &cur,
-                            year,
-                            &values,
-                            version,
-                            &csrf,
-                            &Values::new(),
-                            "<p class=error role=alert>Phương án vừa được người khác lưu. Chưa lưu gì của bạn; đây là bản hiện tại.</p>",
-                        )),
+                        form_html(&frame, &cur, &values, version, &Values::new(), &notice),
                     )
-                        .into_response()
                 }
                 Err(r) => r,
             }
@@ -411,16 +545,14 @@ pub async fn follow_up_save(
         Ok(Err(hoptac_app::AppError::Invalid(errs))) => {
             let errors: Values = errs
                 .iter()
-                .map(|e| (e.field.clone(), e.message(hoptac_domain::i18n::Lang::Vi)))
+                .map(|e| (e.field.clone(), e.message(lang)))
                 .collect();
-            invalid(
-                &errors,
-                "<p class=error role=alert>Chưa lưu: có thông tin chưa hợp lệ (xem bên dưới).</p>",
-            )
+            invalid(&errors)
         }
         _ => message(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "Lỗi hệ thống; chưa lưu gì.",
+            lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved."),
+            lang,
         ),
     }
 }
