@@ -15,6 +15,7 @@ pub mod import_page;
 pub mod org_page;
 pub mod pages;
 pub mod session_pages;
+pub mod users_page;
 
 use axum::Router;
 use hoptac_app::Registry;

@@ -35,6 +35,14 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(crate::eval_page::sheet_action),
         )
         .route("/ngon-ngu", get(crate::html::switch_language))
+        .route(
+            "/quan-tri/nguoi-dung",
+            get(crate::users_page::users_page).post(crate::users_page::add_user),
+        )
+        .route(
+            "/quan-tri/nguoi-dung/thao-tac",
+            axum::routing::post(crate::users_page::user_action),
+        )
         .route("/nhat-ky", get(crate::audit_page::audit_page))
         .route("/bang-dieu-khien", get(crate::dashboard::dashboard))
         .route("/theo-doi", get(crate::followup_page::follow_up_page))

@@ -1,0 +1,458 @@
+//! User administration for administrators (*quản lý người dùng*, `/quan-tri/nguoi-dung`):
+//! every account with its role and scope; add an account; disable or enable one; set a
+//! new random password, shown once. The same rules as `hoptac user` (the app decides).
+
+use crate::auth::browser_session;
+use crate::html::{esc, layout, page_lang};
+use crate::AppState;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use hoptac_app::users::User;
+use hoptac_app::{Actor, AppError};
+use hoptac_domain::auth::{Principal, Role, Scope};
+use hoptac_domain::i18n::Lang;
+use std::collections::HashMap;
+
+type Values = HashMap<String, String>;
+
+const HERE: &str = "/quan-tri/nguoi-dung";
+
+#[derive(serde::Deserialize)]
+pub struct UsersQuery {
+    /// What was just done, for the notice at the top.
+    ok: Option<String>,
+    lang: Option<String>,
+}
+
+fn scope_text(s: &Scope, places: &hoptac_domain::Gazetteer, lang: Lang) -> String {
+    match s {
+        Scope::All => lang.t("Toàn tỉnh", "Whole province").to_owned(),
+        Scope::Communes { codes } => codes
+            .iter()
+            .map(|c| {
+                places
+                    .units
+                    .commune(hoptac_domain::Scheme::Y2025, c)
+                    .map_or_else(|| c.clone(), |x| format!("{} ({c})", x.name))
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Scope::Organisation { id } => format!("{} #{id}", lang.t("Tổ chức", "Organisation")),
+    }
+}
+
+struct Ctx<'a> {
+    lang: Lang,
+    p: &'a Principal,
+    csrf: &'a str,
+}
+
+impl Ctx<'_> {
+    fn page(&self, status: StatusCode, body: String) -> Response {
+        (
+            status,
+            Html(layout(
+                self.lang,
+                self.lang.t("Người dùng", "Users"),
+                Some((self.p, self.csrf)),
+                HERE,
+                &body,
+            )),
+        )
+            .into_response()
+    }
+}
+
+fn list_html(
+    cx: &Ctx,
+    users: &[User],
+    places: &hoptac_domain::Gazetteer,
+    typed: &Values,
+    notice: &str,
+) -> String {
+    let lang = cx.lang;
+    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
+    let csrf = esc(cx.csrf);
+    let rows: String = users
+        .iter()
+        .map(|u| {
+            let toggle = if u.disabled {
+                ("enable", t("Mở lại", "Enable"))
+            } else {
+                ("disable", t("Khóa", "Disable"))
+            };
+            let own = u.username == cx.p.username;
+            let actions = if own {
+                format!("<small>{}</small>", t("(tài khoản của bạn)", "(your account)"))
+            } else {
+                format!(
+                    "<form method=post action=\"{HERE}/thao-tac\" class=inline><input type=hidden name=csrf value=\"{csrf}\"><input type=hidden name=username value=\"{name}\"><input type=hidden name=action value=\"{}\"><button type=submit>{}</button></form> <form method=post action=\"{HERE}/thao-tac\" class=inline><input type=hidden name=csrf value=\"{csrf}\"><input type=hidden name=username value=\"{name}\"><input type=hidden name=action value=\"reset\"><button type=submit>{}</button></form>",
+                    toggle.0,
+                    toggle.1,
+                    t("Đặt mật khẩu mới", "New password"),
+                    name = esc(&u.username),
+                )
+            };
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{actions}</td></tr>",
+                esc(&u.username),
+                esc(&u.display_name),
+                esc(lang.t(u.role.label_vi(), u.role.label_en())),
+                esc(&scope_text(&u.scope, places, lang)),
+                if u.disabled {
+                    format!("<strong class=error>{}</strong>", t("Đã khóa", "Disabled"))
+                } else {
+                    t("Đang dùng", "Active").to_owned()
+                },
+            )
+        })
+        .collect();
+    let val = |k: &str| esc(typed.get(k).map(String::as_str).unwrap_or(""));
+    let role_now = typed
+        .get("role")
+        .map(String::as_str)
+        .unwrap_or("commune_officer");
+    let roles: String = Role::ALL
+        .iter()
+        .map(|r| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                r.code(),
+                if r.code() == role_now {
+                    " selected"
+                } else {
+                    ""
+                },
+                esc(lang.t(r.label_vi(), r.label_en()))
+            )
+        })
+        .collect();
+    let chosen: Vec<&str> = typed
+        .get("communes")
+        .map(|c| c.split(',').map(str::trim).collect())
+        .unwrap_or_default();
+    let communes: String = places
+        .units
+        .communes(hoptac_domain::Scheme::Y2025, places.province.as_deref())
+        .iter()
+        .map(|c| {
+            format!(
+                "<option value=\"{}\"{}>{}</option>",
+                c.code,
+                if chosen.contains(&c.code.as_str()) {
+                    " selected"
+                } else {
+                    ""
+                },
+                esc(&format!("{} ({})", c.name, c.code))
+            )
+        })
+        .collect();
+    format!(
+        r#"<h1>{title}</h1>{notice}
+<div class=w><table><thead><tr><th scope=col>{h_user}</th><th scope=col>{h_name}</th><th scope=col>{h_role}</th><th scope=col>{h_scope}</th><th scope=col>{h_state}</th><th scope=col>{h_do}</th></tr></thead><tbody>{rows}</tbody></table></div>
+<h2 id=add>{add}</h2>
+<form method=post action="{HERE}" class=signin><input type=hidden name=csrf value="{csrf}">
+<label>{h_user} <input name=username value="{username}" required autocomplete=off></label>
+<label>{h_name} <input name=display_name value="{display}" required></label>
+<label>{h_role} <select name=role>{roles}</select></label>
+<label>{communes_l} <select name=communes multiple size=6>{communes}</select></label>
+<label>{org_l} <input name=organisation value="{org}" inputmode=numeric></label>
+<p><small>{hint}</small></p>
+<button type=submit>{add_btn}</button></form>"#,
+        title = t("Người dùng", "Users"),
+        h_user = t("Tên đăng nhập", "Username"),
+        h_name = t("Họ tên", "Name"),
+        h_role = t("Vai trò", "Role"),
+        h_scope = t("Phạm vi", "Scope"),
+        h_state = t("Trạng thái", "State"),
+        h_do = t("Thao tác", "Actions"),
+        add = t("Thêm người dùng", "Add a user"),
+        username = val("username"),
+        display = val("display_name"),
+        communes_l = t("Xã, phường (cán bộ cấp xã)", "Communes (commune officers)"),
+        org_l = t("Mã tổ chức (tài khoản HTX)", "Organisation ID (cooperative accounts)"),
+        org = val("organisation"),
+        hint = t(
+            "Mật khẩu ban đầu được tạo ngẫu nhiên và chỉ hiện một lần; người dùng đổi lại sau khi đăng nhập.",
+            "The first password is random and shown once; the user changes it after signing in."
+        ),
+        add_btn = t("Thêm", "Add"),
+    )
+}
+
+async fn admin(
+    headers: &HeaderMap,
+    st: &AppState,
+    lang: Lang,
+) -> Result<(Principal, String), Response> {
+    match browser_session(headers, st).await {
+        None => Err(crate::html::sign_in_required(
+            lang.t("Cần đăng nhập.", "Sign in first."),
+        )),
+        Some((p, csrf, _)) if p.role == Role::Admin => Ok((p, csrf)),
+        Some((p, csrf, _)) => Err(Ctx {
+            lang,
+            p: &p,
+            csrf: &csrf,
+        }
+        .page(
+            StatusCode::FORBIDDEN,
+            format!(
+                "<p>{}</p>",
+                lang.t(
+                    "Quản lý người dùng dành cho quản trị viên.",
+                    "User administration is for administrators."
+                )
+            ),
+        )),
+    }
+}
+
+async fn render(
+    st: &AppState,
+    cx: &Ctx<'_>,
+    status: StatusCode,
+    typed: &Values,
+    notice: &str,
+) -> Response {
+    let reg = st.registry.clone();
+    let Ok(Ok(users)) = tokio::task::spawn_blocking(move || reg.users()).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let places = st.registry.places();
+    cx.page(status, list_html(cx, &users, &places, typed, notice))
+}
+
+fn alert(msg: &str) -> String {
+    format!("<p class=error role=alert>{}</p>", esc(msg))
+}
+
+/// `GET /quan-tri/nguoi-dung`.
+pub async fn users_page(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<UsersQuery>,
+) -> Response {
+    let lang = page_lang(&headers, q.lang.as_deref());
+    let (p, csrf) = match admin(&headers, &st, lang).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let notice = match q.ok.as_deref() {
+        Some("disable") => lang.t("Đã khóa tài khoản.", "Account disabled."),
+        Some("enable") => lang.t("Đã mở lại tài khoản.", "Account enabled."),
+        _ => "",
+    };
+    let notice = if notice.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=notice role=status>{notice}</p>")
+    };
+    let cx = Ctx {
+        lang,
+        p: &p,
+        csrf: &csrf,
+    };
+    render(&st, &cx, StatusCode::OK, &Values::new(), &notice).await
+}
+
+/// The form's fields in order, repeated `communes` joined with commas.
+fn form_values(pairs: Vec<(String, String)>) -> Values {
+    let mut v = Values::new();
+    for (k, val) in pairs {
+        v.entry(k)
+            .and_modify(|e: &mut String| {
+                e.push(',');
+                e.push_str(&val);
+            })
+            .or_insert(val);
+    }
+    v
+}
+
+/// `POST /quan-tri/nguoi-dung`: adds an account with a random first password.
+pub async fn add_user(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let lang = page_lang(&headers, None);
+    let (p, csrf) = match admin(&headers, &st, lang).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let form = form_values(pairs);
+    let cx = Ctx {
+        lang,
+        p: &p,
+        csrf: &csrf,
+    };
+    if form.get("csrf") != Some(&csrf) {
+        let msg = lang.t(
+            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+            "The form expired; reload the page.",
+        );
+        return render(&st, &cx, StatusCode::FORBIDDEN, &Values::new(), &alert(msg)).await;
+    }
+    let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let Some(role) = Role::parse(&get("role")) else {
+        let msg = lang.t("Chưa chọn vai trò.", "Choose a role.");
+        return render(
+            &st,
+            &cx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            &alert(msg),
+        )
+        .await;
+    };
+    let scope = match role {
+        Role::CommuneOfficer => Scope::Communes {
+            codes: get("communes")
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        },
+        Role::Cooperative => match get("organisation").parse() {
+            Ok(id) => Scope::Organisation { id },
+            Err(_) => {
+                let msg = lang.t(
+                    "Tài khoản HTX cần mã tổ chức (số).",
+                    "A cooperative account needs an organisation ID (a number).",
+                );
+                return render(
+                    &st,
+                    &cx,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &form,
+                    &alert(msg),
+                )
+                .await;
+            }
+        },
+        _ => Scope::All,
+    };
+    let password = hoptac_app::users::random_secret(12);
+    let reg = st.registry.clone();
+    let actor = Actor::new(p.username.clone(), Some("web: quản lý người dùng".into()));
+    let (username, display, pass) = (get("username"), get("display_name"), password.clone());
+    let added = tokio::task::spawn_blocking(move || {
+        reg.add_user(&username, &display, role, scope, &pass, &actor)
+    })
+    .await;
+    match added {
+        Ok(Ok(u)) => {
+            let notice = format!(
+                "<p class=notice role=status>{} <strong>{}</strong>. {} <code>{}</code></p>",
+                lang.t("Đã thêm", "Added"),
+                esc(&u.username),
+                lang.t(
+                    "Mật khẩu ban đầu (chỉ hiện lần này, hãy trao tận tay):",
+                    "First password (shown this once; hand it over in person):"
+                ),
+                esc(&password),
+            );
+            render(&st, &cx, StatusCode::OK, &Values::new(), &notice).await
+        }
+        Ok(Err(
+            e @ (AppError::Refused { .. } | AppError::Invalid(_) | AppError::NotFound { .. }),
+        )) => {
+            render(
+                &st,
+                &cx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                &alert(&e.message(lang)),
+            )
+            .await
+        }
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// `POST /quan-tri/nguoi-dung/thao-tac`: disable, enable, or a new random password.
+pub async fn user_action(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<Values>,
+) -> Response {
+    let lang = page_lang(&headers, None);
+    let (p, csrf) = match admin(&headers, &st, lang).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let cx = Ctx {
+        lang,
+        p: &p,
+        csrf: &csrf,
+    };
+    if form.get("csrf") != Some(&csrf) {
+        let msg = lang.t(
+            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+            "The form expired; reload the page.",
+        );
+        return render(&st, &cx, StatusCode::FORBIDDEN, &Values::new(), &alert(msg)).await;
+    }
+    let username = form.get("username").cloned().unwrap_or_default();
+    if username == p.username {
+        let msg = lang.t(
+            "Không tự khóa hay đặt lại mật khẩu của chính mình ở đây.",
+            "You cannot disable or reset your own account here.",
+        );
+        return render(
+            &st,
+            &cx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &Values::new(),
+            &alert(msg),
+        )
+        .await;
+    }
+    let action = form.get("action").cloned().unwrap_or_default();
+    let reg = st.registry.clone();
+    let actor = Actor::new(p.username.clone(), Some("web: quản lý người dùng".into()));
+    let password = hoptac_app::users::random_secret(12);
+    let pass = password.clone();
+    let (name, act) = (username.clone(), action.clone());
+    let done = tokio::task::spawn_blocking(move || match act.as_str() {
+        "disable" => reg.set_disabled(&name, true, &actor).map(|_| ()),
+        "enable" => reg.set_disabled(&name, false, &actor).map(|_| ()),
+        "reset" => reg.reset_password(&name, &pass, &actor),
+        _ => Err(AppError::refused(
+            "bad_action",
+            "Thao tác không hợp lệ",
+            "Unknown action",
+        )),
+    })
+    .await;
+    match done {
+        Ok(Ok(())) if action == "reset" => {
+            let notice = format!(
+                "<p class=notice role=status>{} <strong>{}</strong>: <code>{}</code></p>",
+                lang.t(
+                    "Mật khẩu mới (chỉ hiện lần này) của",
+                    "New password (shown this once) for"
+                ),
+                esc(&username),
+                esc(&password),
+            );
+            render(&st, &cx, StatusCode::OK, &Values::new(), &notice).await
+        }
+        Ok(Ok(())) => Redirect::to(&format!("{HERE}?ok={action}")).into_response(),
+        Ok(Err(e)) if !matches!(e, AppError::Store(_)) => {
+            render(
+                &st,
+                &cx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &Values::new(),
+                &alert(&e.message(lang)),
+            )
+            .await
+        }
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
