@@ -9,7 +9,7 @@
 --     sqlite3 -bail DB ".parameter set @year 2025" ".parameter set @province '20'" \
 --         ".read benches/compare/indicators.sql"
 --
--- Nothing is written to DB: the working tables are TEMP (in memory). How it works:
+-- Nothing is written to DB: the working tables are TEMP. How it works:
 --   * every change in an organisation's history (org_changes.body, JSON) is unpacked
 --     once into chg; "as of D" is, per attribute, the last change effective on or
 --     before D in (effective, seq) order — the fold of hoptac-domain's history.rs,
@@ -28,9 +28,8 @@
 .bail on
 .headers off
 .mode list
-PRAGMA temp_store = MEMORY;
 
--- The gazetteer (about 11.000 legacy → 2025 rows, 3.300 2025 communes).
+-- The gazetteer (about 10,600 legacy → 2025 rows and 3,300 2025 communes).
 DROP TABLE IF EXISTS temp.u25;
 DROP TABLE IF EXISTS temp.l2n;
 .import --csv --schema temp data/admin-units/units_2025.csv u25

@@ -1,6 +1,6 @@
-//! A small server-rendered start page: search the registry, filter by kind, page
-//! through, export what is shown. Works without JavaScript. The full web application
-//! (sign-in, forms, dashboards) replaces it later.
+//! The page routes with who may open each, and the registry page: search the
+//! registry, filter by kind, page through, export what is shown. Works without
+//! JavaScript.
 
 use crate::api::{ListQuery, ReqLang};
 use crate::html::esc;
@@ -8,60 +8,123 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use hoptac_domain::i18n::{format_date, format_int, Lang};
 use hoptac_domain::list::OrgView;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route(
+/// Who may open a page (its GET). Every page route is listed in [`table`] with its
+/// access, and a test checks each one for every role, so a new page cannot go
+/// unclassified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone; records outside a signed-in reader's scope do not exist for them.
+    Public,
+    /// Any account, within its scope.
+    SignedIn,
+    /// Accounts that register organisations: officers and administrators.
+    Registrar,
+    /// Accounts that write (not leaders), within their scope.
+    Writer,
+    /// Officers (not cooperative accounts or leaders), within their scope.
+    Officer,
+    /// Provincial officers and administrators.
+    Provincial,
+    /// Administrators only.
+    Admin,
+    /// Forms post here; there is no page to open.
+    PostOnly,
+}
+
+/// Every page route: its path, who may open it, and its handlers.
+pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
+    use crate::{
+        audit_page, dashboard, edit_page, eval_page, followup_page, import_page, org_page,
+        users_page,
+    };
+    use axum::routing::post;
+    vec![
+        ("/", Access::Public, get(home)),
+        ("/health", Access::Public, get(|| async { "ok" })),
+        (
+            "/ngon-ngu",
+            Access::Public,
+            get(crate::html::switch_language),
+        ),
+        ("/to-chuc/{id}", Access::Public, get(org_page::org_page)),
+        (
             "/to-chuc/moi",
-            get(crate::edit_page::create_form).post(crate::edit_page::create_save),
-        )
-        .route("/to-chuc/{id}", get(crate::org_page::org_page))
-        .route(
+            Access::Registrar,
+            get(edit_page::create_form).post(edit_page::create_save),
+        ),
+        (
             "/to-chuc/{id}/sua",
-            get(crate::edit_page::edit_form).post(crate::edit_page::edit_save),
-        )
-        .route("/danh-gia", get(crate::eval_page::eval_list))
-        .route(
+            Access::Writer,
+            get(edit_page::edit_form).post(edit_page::edit_save),
+        ),
+        ("/danh-gia", Access::SignedIn, get(eval_page::eval_list)),
+        (
             "/danh-gia/{id}/{year}",
-            get(crate::eval_page::sheet_page).post(crate::eval_page::sheet_save),
-        )
-        .route(
+            Access::SignedIn,
+            get(eval_page::sheet_page).post(eval_page::sheet_save),
+        ),
+        (
             "/danh-gia/{id}/{year}/thao-tac",
-            axum::routing::post(crate::eval_page::sheet_action),
-        )
-        .route("/ngon-ngu", get(crate::html::switch_language))
-        .route(
-            "/quan-tri/nguoi-dung",
-            get(crate::users_page::users_page).post(crate::users_page::add_user),
-        )
-        .route(
-            "/quan-tri/nguoi-dung/thao-tac",
-            axum::routing::post(crate::users_page::user_action),
-        )
-        .route("/nhat-ky", get(crate::audit_page::audit_page))
-        .route("/bang-dieu-khien", get(crate::dashboard::dashboard))
-        .route("/theo-doi", get(crate::followup_page::follow_up_page))
-        .route(
+            Access::PostOnly,
+            post(eval_page::sheet_action),
+        ),
+        (
+            "/bang-dieu-khien",
+            Access::SignedIn,
+            get(dashboard::dashboard),
+        ),
+        (
+            "/theo-doi",
+            Access::SignedIn,
+            get(followup_page::follow_up_page),
+        ),
+        (
             "/theo-doi/{id}/{year}",
-            get(crate::followup_page::follow_up_form).post(crate::followup_page::follow_up_save),
-        )
-        .route(
+            Access::Officer,
+            get(followup_page::follow_up_form).post(followup_page::follow_up_save),
+        ),
+        (
             "/nhap",
-            get(crate::import_page::upload_form)
-                .post(crate::import_page::preview)
+            Access::Provincial,
+            get(import_page::upload_form)
+                .post(import_page::preview)
                 .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
-        )
-        .route(
+        ),
+        (
             "/nhap/xac-nhan",
-            axum::routing::post(crate::import_page::confirm),
-        )
-        .route("/nhap/tien-do/{job}", get(crate::import_page::progress))
-        .route("/health", get(|| async { "ok" }))
+            Access::PostOnly,
+            post(import_page::confirm),
+        ),
+        (
+            "/nhap/tien-do/{job}",
+            Access::Provincial,
+            get(import_page::progress),
+        ),
+        (
+            "/quan-tri/nguoi-dung",
+            Access::Admin,
+            get(users_page::users_page).post(users_page::add_user),
+        ),
+        (
+            "/quan-tri/nguoi-dung/thao-tac",
+            Access::PostOnly,
+            post(users_page::user_action),
+        ),
+        ("/nhat-ky", Access::Admin, get(audit_page::audit_page)),
+    ]
+}
+
+pub fn routes() -> Router<AppState> {
+    table()
+        .into_iter()
+        .fold(Router::new(), |r, (path, _, handlers)| {
+            r.route(path, handlers)
+        })
 }
 
 fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
