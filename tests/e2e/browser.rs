@@ -320,6 +320,62 @@ async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
         return Err("dashboard".into());
     }
     shot(driver, "dashboard-ok").await;
+    // A score sheet for this year (none exist yet): open the first, type a score, save.
+    driver
+        .goto(format!("{base}/danh-gia?year=2026"))
+        .await
+        .map_err(fail("evaluation"))?;
+    let first = driver
+        .find(By::Css("main table a"))
+        .await
+        .map_err(fail("evaluation"))?;
+    first.click().await.map_err(fail("evaluation"))?;
+    let score = driver
+        .query(By::Css("main input[name^='s.']"))
+        .first()
+        .await
+        .map_err(fail("evaluation"))?;
+    score.send_keys("1,5").await.map_err(fail("evaluation"))?;
+    submit(
+        driver,
+        driver
+            .find(By::Css("main form button[type=submit]"))
+            .await
+            .map_err(fail("evaluation"))?,
+    )
+    .await
+    .map_err(fail("evaluation"))?;
+    let page = text_of(driver).await;
+    if !page.contains("Đã lưu phiếu.") || !page.contains("value=\"1,5\"") {
+        return Err("score sheet not saved".into());
+    }
+    // The language switch keeps the reader on the same page, in English, and back.
+    let english = driver
+        .find(By::LinkText("English"))
+        .await
+        .map_err(fail("language"))?;
+    english.click().await.map_err(fail("language"))?;
+    driver
+        .query(By::Css("html[lang='en']"))
+        .first()
+        .await
+        .map_err(fail("language"))?;
+    if !text_of(driver).await.contains("Score sheet") {
+        return Err("English page".into());
+    }
+    shot(driver, "sheet-en").await;
+    driver
+        .find(By::LinkText("Tiếng Việt"))
+        .await
+        .map_err(fail("language"))?
+        .click()
+        .await
+        .map_err(fail("language"))?;
+    driver
+        .query(By::Css("html[lang='vi']"))
+        .first()
+        .await
+        .map_err(fail("language"))?;
     // Sign out; a commune officer cannot see another commune's record.
     driver.goto(base).await.map_err(fail("sign-out"))?;
     submit(

@@ -1790,6 +1790,10 @@ mod page_access {
     use super::*;
     use crate::pages::Access;
 
+    /// Who, their session (cookie, CSRF) if signed in, role, and whether the test
+    /// record lies in their scope.
+    type Account = (&'static str, Option<(String, String)>, Role, bool);
+
     hoptac_testkit::both_backends! {
         fn every_page_for_every_role_in_and_out_of_scope(url) {
             let reg = registry(&url);
@@ -1797,7 +1801,7 @@ mod page_access {
             // it has a follow-up form.
             let (_, created) = rt().block_on(call(&reg, "POST", "/api/v1/organisations", Some(new_htx("Hợp tác xã Kiểm Tra Quyền", "4900000055"))));
             let id = created["id"].as_i64().expect("id");
-            let accounts: Vec<(&str, Option<(String, String)>, Role, bool)> = vec![
+            let accounts: Vec<Account> = vec![
                 ("nobody", None, Role::Leader, true),
                 ("admin", Some(signed_in(&reg, "quan.tri", Role::Admin, Scope::All)), Role::Admin, true),
                 ("provincial", Some(signed_in(&reg, "tinh", Role::ProvincialOfficer, Scope::All)), Role::ProvincialOfficer, true),
