@@ -349,6 +349,7 @@ async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
     if !page.contains("Đã lưu phiếu.") || !page.contains("value=\"1,5\"") {
         return Err("score sheet not saved".into());
     }
+    shot(driver, "sheet").await;
     // The language switch keeps the reader on the same page, in English, and back.
     let english = driver
         .find(By::LinkText("English"))
