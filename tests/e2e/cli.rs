@@ -86,7 +86,9 @@ fn help_names_every_subcommand() {
         .expect("run");
     ok(&o);
     let h = text(&o.stdout);
-    for sub in ["serve", "migrate", "import", "export", "demo", "backup"] {
+    for sub in [
+        "serve", "migrate", "import", "export", "demo", "backup", "recheck",
+    ] {
         assert!(h.contains(sub), "{sub} missing from --help");
     }
 }
@@ -128,6 +130,17 @@ fn the_demo_is_deterministic_and_believable() {
     }
     // Records placed before and after the reform.
     assert!(ra.iter().any(|r| r.contains(",legacy,")) && ra.iter().any(|r| r.contains(",2025,")));
+    // Every stored classification is what its scores and the year's facts give,
+    // including sheets of HTX whose sector changed in a later year.
+    for year in ["2020", "2023", "2025"] {
+        let out = hoptac(&a, &["recheck", "--year", year]);
+        ok(&out);
+        assert!(
+            text(&out.stdout).contains("; 0 phiếu khác"),
+            "{year}: {}",
+            text(&out.stdout)
+        );
+    }
     let c = format!("sqlite://{}", dir.path().join("c.db").display());
     ok(&hoptac(
         &c,

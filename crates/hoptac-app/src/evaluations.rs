@@ -108,6 +108,25 @@ pub struct EvaluationRecord {
     pub evaluation: Evaluation,
 }
 
+/// What [`Registry::recheck_evaluations`] found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Recheck {
+    /// Sheets with an outcome that were recomputed.
+    pub checked: usize,
+    pub differences: Vec<RecheckDifference>,
+}
+
+/// A sheet whose stored outcome is not what its scores give today.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecheckDifference {
+    pub org_id: OrgId,
+    pub state: EvalState,
+    pub stored: Outcome,
+    /// `None` when it can no longer be computed (see `problem`).
+    pub recomputed: Option<Outcome>,
+    pub problem: Option<String>,
+}
+
 /// A score sheet as a page shows it (see [`Registry::sheet`]).
 #[derive(Debug, Clone)]
 pub struct Sheet {
@@ -245,6 +264,16 @@ impl Registry {
         Ok(found)
     }
 
+    /// The organisation as it stood on 31 December of the year evaluated: its kind and
+    /// sector then decide the rule set (a later change of sector does not reach back).
+    /// Founded after that day: as it is now.
+    fn org_in_year(&self, org_id: OrgId, year: i32) -> Result<hoptac_domain::list::OrgView> {
+        match NaiveDate::from_ymd_opt(year, 12, 31).map(|d| self.get(org_id, Some(d))) {
+            Some(Ok(v)) => Ok(v),
+            _ => self.get(org_id, None),
+        }
+    }
+
     fn facts_for(&self, org_id: OrgId, year: i32, report: Option<&AnnualReport>) -> Result<Facts> {
         let changes = self.history(org_id)?;
         let org = self.get(org_id, None)?;
@@ -273,7 +302,7 @@ impl Registry {
         version: Option<i64>,
         actor: &Actor,
     ) -> Result<EvaluationRecord> {
-        let org = self.get(org_id, None)?;
+        let org = self.org_in_year(org_id, year)?;
         if year > self.today().year() {
             return Err(AppError::invalid(hoptac_domain::validate::FieldError::new(
                 "year",
@@ -496,7 +525,7 @@ impl Registry {
     /// Scores the sheet against its rule set with the facts of the year, recording the
     /// report version used.
     fn classify_into(&self, e: &mut Evaluation) -> Result<()> {
-        let org = self.get(e.org_id, None)?;
+        let org = self.org_in_year(e.org_id, e.year)?;
         let rs = self.rule_set_for(org.kind, org.fields.sector, e.year, Some(&e.rule_set))?;
         let report = self.report(e.org_id, e.year).ok();
         let facts = self.facts_for(e.org_id, e.year, report.as_ref().map(|r| &r.report))?;
@@ -557,7 +586,7 @@ impl Registry {
         existing: Option<&Evaluation>,
         actor: &Actor,
     ) -> Result<Evaluation> {
-        let org = self.get(org_id, None)?;
+        let org = self.org_in_year(org_id, year)?;
         let rs = self.rule_set_for(
             org.kind,
             org.fields.sector,
@@ -617,7 +646,7 @@ impl Registry {
     /// (or would be) scored under, and the proposals — the sheet's own, or computed now
     /// from the reports for the year and the year before when there is no sheet yet.
     pub fn sheet(&self, org_id: OrgId, year: i32) -> Result<Sheet> {
-        let org = self.get(org_id, None)?;
+        let org = self.org_in_year(org_id, year)?;
         let existing = self.evaluation(org_id, year).ok();
         let named = existing.as_ref().map(|e| e.evaluation.rule_set.clone());
         let rule_set = self.rule_set_for(org.kind, org.fields.sector, year, named.as_deref())?;
@@ -642,6 +671,41 @@ impl Registry {
             rule_set,
             proposals,
         })
+    }
+
+    /// Recomputes every scored sheet of a year (submitted, reviewed or approved) from
+    /// its scores, its rule set and the year's facts, and lists those whose stored
+    /// outcome differs — after a rule-set correction or late changes to the registry,
+    /// before anyone relies on the classification. Reads only.
+    pub fn recheck_evaluations(&self, year: i32) -> Result<Recheck> {
+        let sheets = self.evaluations_for_year(year)?;
+        let mut out = Recheck::default();
+        for rec in sheets {
+            let e = &rec.evaluation;
+            let Some(stored) = e.outcome.clone() else {
+                continue;
+            };
+            out.checked += 1;
+            let mut again = e.clone();
+            match self.classify_into(&mut again) {
+                Ok(()) if again.outcome.as_ref() == Some(&stored) => {}
+                Ok(()) => out.differences.push(RecheckDifference {
+                    org_id: e.org_id,
+                    state: e.state,
+                    stored,
+                    recomputed: again.outcome,
+                    problem: None,
+                }),
+                Err(err) => out.differences.push(RecheckDifference {
+                    org_id: e.org_id,
+                    state: e.state,
+                    stored,
+                    recomputed: None,
+                    problem: Some(err.message(Lang::Vi)),
+                }),
+            }
+        }
+        Ok(out)
     }
 
     pub fn evaluation_history(

@@ -215,6 +215,28 @@ hoptac_testkit::both_backends! {
         assert_eq!(current(&reg.target_report(2025, None).expect("province"), NewCooperatives), (4, None));
     }
 
+    fn a_recheck_finds_sheets_the_facts_no_longer_support(url) {
+        let reg = registry(&url);
+        build(&reg);
+        // H1 becomes a people's credit fund in 2026: its 2025 sheet was scored under
+        // the rules for what it was in 2025, and stays valid.
+        let h1 = reg.list(&hoptac_domain::list::OrgFilter { q: Some("H1".into()), ..Default::default() }, hoptac_domain::list::PageRequest::default()).expect("h1").items[0].clone();
+        reg.update(h1.id, h1.version, OrgFields { sector: Some(hoptac_domain::org::Sector::CreditFund), ..Default::default() }, Some(d(2026, 3, 1)), &a_of("so-tai-chinh")).expect("sector");
+        assert_eq!(reg.sheet(h1.id, 2025).expect("its 2025 sheet").rule_set.id, "tt01-2020");
+        let clean = reg.recheck_evaluations(2025).expect("recheck");
+        // Five approved sheets and H5's submitted one.
+        assert_eq!((clean.checked, clean.differences.len()), (6, 0), "{clean:?}");
+        // H2's founding date corrected to 2025: it can no longer be rated for 2025.
+        let h2 = reg.list(&hoptac_domain::list::OrgFilter { q: Some("H2".into()), ..Default::default() }, hoptac_domain::list::PageRequest::default()).expect("h2").items[0].clone();
+        reg.update(h2.id, h2.version, OrgFields { founding_date: Some(d(2025, 3, 1)), ..Default::default() }, Some(d(2020, 2, 1)), &a_of("so-tai-chinh")).expect("correct");
+        let found = reg.recheck_evaluations(2025).expect("recheck");
+        assert_eq!(found.differences.len(), 1);
+        let diff = &found.differences[0];
+        assert_eq!(diff.org_id, h2.id);
+        assert_eq!(diff.stored.rating, hoptac_domain::evaluation::Rating::Fair);
+        assert_eq!(diff.recomputed.as_ref().map(|o| o.rating), Some(hoptac_domain::evaluation::Rating::NotRated));
+    }
+
     fn weak_and_formal_only_htx_get_follow_ups(url) {
         use crate::followups::{Cause, FollowUpInput, Plan};
         let reg = registry(&url);

@@ -541,7 +541,9 @@ impl Registry {
         Ok(report)
     }
 
-    fn compute_target_report(
+    /// [`Registry::target_report_within`] computed afresh, as after a change to the
+    /// data (benchmarks measure both).
+    pub fn compute_target_report(
         &self,
         year: i32,
         by: Option<Breakdown>,

@@ -82,6 +82,9 @@ enum Command {
     Filings(FilingsArgs),
     /// HTX rated weak or formal-only in a year, and their follow-up plans.
     FollowUps(FollowUpsArgs),
+    /// Recompute every scored evaluation of a year and list those whose stored
+    /// outcome differs (exit 1 if any).
+    Recheck(RecheckArgs),
     /// The tamper-evident audit trail: verify it, print an anchor to keep, list links.
     Audit(AuditArgs),
     /// Accounts: add, list, disable, enable, reset a password, issue an API token.
@@ -197,6 +200,12 @@ struct FilingsArgs {
     /// self-evaluation (due 15/12) or final-report (due 15/01 of the next year).
     #[arg(long, default_value = "final-report")]
     filing: String,
+}
+
+#[derive(Args)]
+struct RecheckArgs {
+    #[arg(long)]
+    year: i32,
 }
 
 #[derive(Args)]
@@ -372,6 +381,7 @@ pub fn run() -> ExitCode {
             open(&cli.global, lang).and_then(|reg| follow_ups_cmd(&reg, a, lang))
         }
         Command::Audit(a) => open(&cli.global, lang).and_then(|reg| audit_cmd(&reg, a, lang)),
+        Command::Recheck(a) => open(&cli.global, lang).and_then(|reg| recheck_cmd(&reg, a, lang)),
         Command::User(a) => open(&cli.global, lang).and_then(|reg| user_cmd(&reg, a, lang)),
         Command::Backup(a) => open(&cli.global, lang).and_then(|reg| {
             backup_sqlite(&reg.db, &a.dest).map_err(|e| fail(e.into(), lang))?;
@@ -733,6 +743,49 @@ fn targets_cmd(reg: &Registry, a: TargetsArgs, lang: Lang) -> Result<(), Failure
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.map_err(|e| Failure(e.to_string())),
+    }
+}
+
+fn recheck_cmd(reg: &Registry, a: RecheckArgs, lang: Lang) -> Result<(), Failure> {
+    let found = reg.recheck_evaluations(a.year).map_err(|e| fail(e, lang))?;
+    let points = |t: i32| hoptac_domain::i18n::format_decimal(f64::from(t) / 10.0, 1);
+    for d in &found.differences {
+        let name = reg
+            .get(d.org_id, None)
+            .map(|v| v.name().to_owned())
+            .unwrap_or_default();
+        let now = match (&d.recomputed, &d.problem) {
+            (Some(o), _) => format!(
+                "{} {}",
+                points(o.total),
+                lang.t(o.rating.label_vi(), o.rating.label_en())
+            ),
+            (None, Some(p)) => p.clone(),
+            (None, None) => String::new(),
+        };
+        outln!(
+            "{} {name}: {} {} {} → {now}",
+            d.org_id,
+            lang.t("đã lưu", "stored"),
+            points(d.stored.total),
+            lang.t(d.stored.rating.label_vi(), d.stored.rating.label_en()),
+        );
+    }
+    outln!(
+        "{} {} {}; {} {}",
+        lang.t("Đã tính lại", "Recomputed"),
+        found.checked,
+        lang.t("phiếu", "sheets"),
+        found.differences.len(),
+        lang.t("phiếu khác kết quả đã lưu", "differ from what is stored"),
+    );
+    if found.differences.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure(
+            lang.t("có phiếu khác kết quả đã lưu", "some sheets differ")
+                .into(),
+        ))
     }
 }
 
