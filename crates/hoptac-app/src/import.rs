@@ -551,6 +551,7 @@ pub fn import_file(
     let today = reg.today();
     let validator = reg.validator(&places);
     reg.db.read(|c| {
+        let lookup = Lookup::load(c, table.rows.len())?;
         for (i, r) in table.rows.iter().enumerate() {
             if i % 200 == 0 {
                 progress(Progress::Checking { done: i, total });
@@ -575,7 +576,7 @@ pub fn import_file(
                 }
             }
             let Some(kind) = row.kind else { continue };
-            let existing = find_existing(c, &mut ctx, &places, &row, kind)?;
+            let existing = find_existing(c, &lookup, &mut ctx, &places, &row, kind)?;
             match existing {
                 Some(cur) => {
                     if let Some(prev) = seen_ids.insert(cur.id, n) {
@@ -850,6 +851,8 @@ pub fn import_file(
         };
         let mut ids = Vec::new();
         let mut done = 0;
+        // New records go in batches of several hundred rows per statement.
+        let mut batch = Vec::new();
         for p in &plans {
             match &p.plan {
                 Plan::Create {
@@ -858,8 +861,7 @@ pub fn import_file(
                     status,
                     status_at,
                 } => {
-                    reg.insert_new(
-                        c,
+                    batch.push(reg.new_record(
                         next,
                         *kind,
                         (**fields).clone(),
@@ -868,9 +870,12 @@ pub fn import_file(
                         actor,
                         now,
                         &places,
-                    )?;
+                    )?);
                     ids.push(next);
                     next += 1;
+                    if batch.len() == 1000 {
+                        reg.insert_many(c, std::mem::take(&mut batch), actor, now)?;
+                    }
                 }
                 Plan::Update {
                     id,
@@ -899,6 +904,7 @@ pub fn import_file(
                 });
             }
         }
+        reg.insert_many(c, batch, actor, now)?;
         Ok::<_, AppError>(ids)
     })?;
     progress(Progress::Writing {
@@ -914,8 +920,95 @@ pub fn import_file(
 }
 
 /// Finds the record a row describes, by the spec's matching order.
+/// How rows find the records they update: a query per row, or, for a large file, an
+/// index of every record's keys read once (same answers, far fewer round trips).
+enum Lookup {
+    PerRow,
+    Index {
+        tax: HashMap<String, OrgId>,
+        /// Registration number → (id, registering body), both compared as search keys.
+        registration: HashMap<String, Vec<(OrgId, Option<String>)>>,
+        key: HashMap<String, Vec<OrgId>>,
+    },
+}
+
+impl Lookup {
+    /// Rows from which reading every record's keys once is cheaper than a query each.
+    const INDEX_FROM_ROWS: usize = 200;
+
+    fn load(c: &mut dyn Conn, rows: usize) -> Result<Lookup> {
+        if rows < Self::INDEX_FROM_ROWS {
+            return Ok(Lookup::PerRow);
+        }
+        let mut tax = HashMap::new();
+        let mut registration: HashMap<String, Vec<(OrgId, Option<String>)>> = HashMap::new();
+        let mut key: HashMap<String, Vec<OrgId>> = HashMap::new();
+        for (id, t, number, body, k) in orgs::all_match_keys(c)? {
+            if let Some(t) = t {
+                tax.insert(t, id);
+            }
+            if let Some(n) = number {
+                registration.entry(n).or_default().push((id, body));
+            }
+            if let Some(k) = k {
+                key.entry(k).or_default().push(id);
+            }
+        }
+        for ids in key.values_mut() {
+            ids.sort_unstable();
+        }
+        for ids in registration.values_mut() {
+            ids.sort_unstable();
+        }
+        Ok(Lookup::Index {
+            tax,
+            registration,
+            key,
+        })
+    }
+
+    fn tax(&self, c: &mut dyn Conn, tax_code: &str) -> Result<Option<OrgId>> {
+        match self {
+            Lookup::PerRow => Ok(orgs::by_tax_code(c, tax_code)?.map(|(id, _)| id)),
+            Lookup::Index { tax, .. } => Ok(tax.get(tax_code).copied()),
+        }
+    }
+
+    fn registration(
+        &self,
+        c: &mut dyn Conn,
+        number: &str,
+        body: Option<&str>,
+    ) -> Result<Vec<OrgId>> {
+        match self {
+            Lookup::PerRow => Ok(orgs::by_registration(c, number, body)?),
+            Lookup::Index { registration, .. } => {
+                let body = body.map(search_key);
+                Ok(registration
+                    .get(&search_key(number))
+                    .map(|found| {
+                        found
+                            .iter()
+                            .filter(|(_, b)| body.is_none() || *b == body)
+                            .map(|(id, _)| *id)
+                            .collect()
+                    })
+                    .unwrap_or_default())
+            }
+        }
+    }
+
+    fn key(&self, c: &mut dyn Conn, k: &str) -> Result<Vec<OrgId>> {
+        match self {
+            Lookup::PerRow => Ok(orgs::by_match_key(c, k)?),
+            Lookup::Index { key, .. } => Ok(key.get(k).cloned().unwrap_or_default()),
+        }
+    }
+}
+
 fn find_existing(
     c: &mut dyn Conn,
+    lookup: &Lookup,
     ctx: &mut Ctx,
     places: &Gazetteer,
     row: &ParsedRow,
@@ -941,13 +1034,13 @@ fn find_existing(
     }
     if let Some(t) = row.fields.tax_code.as_deref() {
         if let Some(tc) = hoptac_domain::validate::TaxCode::parse(t) {
-            if let Some((id, _)) = orgs::by_tax_code(c, tc.as_str())? {
+            if let Some(id) = lookup.tax(c, tc.as_str())? {
                 return load(c, id);
             }
         }
     }
     if let Some(number) = row.fields.registration_number.as_deref() {
-        let ids = orgs::by_registration(c, number, row.fields.registering_body.as_deref())?;
+        let ids = lookup.registration(c, number, row.fields.registering_body.as_deref())?;
         match ids.as_slice() {
             [id] => return load(c, *id),
             [] => {}
@@ -961,7 +1054,7 @@ fn find_existing(
         }
     }
     if let Some(k) = match_key(places, kind, &row.fields) {
-        let ids = orgs::by_match_key(c, &k)?;
+        let ids = lookup.key(c, &k)?;
         match ids.as_slice() {
             [id] => return load(c, *id),
             [] => {}

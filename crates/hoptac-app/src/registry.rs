@@ -260,6 +260,27 @@ impl Registry {
         places: &Gazetteer,
     ) -> Result<OrgView> {
         check_tax_code_free(c, id, &fields)?;
+        let (view, st, changes) =
+            self.new_record(id, kind, fields, status, status_at, actor, now, places)?;
+        orgs::insert(c, &view, &st, now).map_err(store)?;
+        orgs::append_changes(c, &changes).map_err(store)?;
+        record_creation(c, actor, &st);
+        Ok(view)
+    }
+
+    /// A new organisation's first history entries, state and view, not yet stored.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new_record(
+        &self,
+        id: OrgId,
+        kind: OrgKind,
+        fields: OrgFields,
+        status: StatusChange,
+        status_at: Option<NaiveDate>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        places: &Gazetteer,
+    ) -> Result<(OrgView, OrgState, Vec<Change>)> {
         let founded = fields.founding_date.unwrap_or_else(|| self.today());
         let mut changes = vec![Change {
             org_id: id,
@@ -299,21 +320,29 @@ impl Registry {
         }
         let st = OrgState::fold(id, kind, &changes, None).ok_or_else(|| not_found(id))?;
         let view = self.view(st.clone(), 1, self.today(), places);
-        orgs::insert(c, &view, &st, now).map_err(store)?;
+        Ok((view, st, changes))
+    }
+
+    /// Stores many new organisations made by [`Registry::new_record`] in a few
+    /// statements (imports). Tax codes are unique in the database, so a duplicate
+    /// still fails the whole transaction.
+    pub(crate) fn insert_many(
+        &self,
+        c: &mut dyn Conn,
+        records: Vec<(OrgView, OrgState, Vec<Change>)>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut rows = Vec::with_capacity(records.len());
+        let mut changes = Vec::with_capacity(records.len() * 2);
+        for (view, st, ch) in records {
+            record_creation(c, actor, &st);
+            changes.extend(ch);
+            rows.push((view, st));
+        }
+        orgs::insert_many(c, &rows, now).map_err(store)?;
         orgs::append_changes(c, &changes).map_err(store)?;
-        audit::record(
-            c,
-            &actor.name,
-            actor.source.as_deref(),
-            audit::Entry {
-                entity: "organisation".into(),
-                id: id.to_string(),
-                action: "create".into(),
-                before: None,
-                after: serde_json::to_value(&st).ok(),
-            },
-        );
-        Ok(view)
+        Ok(())
     }
 
     /// Appends changes to an organisation after claiming the version its writer read.
@@ -855,6 +884,22 @@ impl Registry {
         }
         Ok(())
     }
+}
+
+/// Notes a new organisation for the audit trail.
+fn record_creation(c: &mut dyn Conn, actor: &Actor, st: &OrgState) {
+    audit::record(
+        c,
+        &actor.name,
+        actor.source.as_deref(),
+        audit::Entry {
+            entity: "organisation".into(),
+            id: st.id.to_string(),
+            action: "create".into(),
+            before: None,
+            after: serde_json::to_value(st).ok(),
+        },
+    );
 }
 
 fn check_tax_code_free(c: &mut dyn Conn, id: OrgId, fields: &OrgFields) -> Result<()> {

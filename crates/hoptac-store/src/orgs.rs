@@ -97,6 +97,38 @@ pub fn insert(
     Ok(())
 }
 
+/// Inserts many new organisations at version 1, several rows per statement (bulk
+/// imports: one round trip per few hundred records instead of one per record).
+pub fn insert_many(
+    c: &mut dyn Conn,
+    rows: &[(OrgView, OrgState)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    const PER_STATEMENT: usize = 400;
+    for chunk in rows.chunks(PER_STATEMENT) {
+        let mut p: Vec<Val> = Vec::with_capacity(chunk.len() * 22);
+        for (view, state) in chunk {
+            p.push(state.id.into());
+            p.push(state.kind.code().into());
+            p.extend(snapshot_params(view, state)?);
+            p.push(now.into());
+            p.push(now.into());
+        }
+        let one = "(?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        let values = vec![one; chunk.len()].join(", ");
+        c.execute(
+            &format!(
+                "INSERT INTO organisations (id, kind, version, name, tax_code, registration_number, \
+                 registering_body, place_scheme, place_code, commune_2025, legacy_commune, legacy_district, \
+                 province_2025, sector, founding_date, status, suspended_until, search_key, sort_key, \
+                 match_key, state, created_at, updated_at) VALUES {values}"
+            ),
+            &p,
+        )?;
+    }
+    Ok(())
+}
+
 /// Takes the write on an organisation if it is still at `expected`: a conditional
 /// write, so two editors who read the same version cannot both succeed. Returns false
 /// when someone else wrote first.
@@ -160,13 +192,13 @@ pub fn next_seq(c: &mut dyn Conn, id: OrgId) -> Result<i64> {
     Ok(r.map(|r| r.i64(0)).transpose()?.unwrap_or(0) + 1)
 }
 
-/// Appends history entries.
+/// Appends history entries, several rows per statement.
 pub fn append_changes(c: &mut dyn Conn, changes: &[Change]) -> Result<()> {
-    for ch in changes {
-        c.execute(
-            "INSERT INTO org_changes (org_id, seq, effective, recorded_at, author, source, body) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            &[
+    const PER_STATEMENT: usize = 1000;
+    for chunk in changes.chunks(PER_STATEMENT) {
+        let mut p: Vec<Val> = Vec::with_capacity(chunk.len() * 7);
+        for ch in chunk {
+            p.extend([
                 ch.org_id.into(),
                 ch.seq.into(),
                 ch.effective.into(),
@@ -174,7 +206,15 @@ pub fn append_changes(c: &mut dyn Conn, changes: &[Change]) -> Result<()> {
                 ch.author.clone().into(),
                 ch.source.clone().into(),
                 serde_json::to_string(&ch.body).map_err(corrupt)?.into(),
-            ],
+            ]);
+        }
+        let values = vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        c.execute(
+            &format!(
+                "INSERT INTO org_changes (org_id, seq, effective, recorded_at, author, source, body) \
+                 VALUES {values}"
+            ),
+            &p,
         )?;
     }
     Ok(())
@@ -261,6 +301,35 @@ pub fn by_registration(c: &mut dyn Conn, number: &str, body: Option<&str>) -> Re
         )?,
     };
     rows.iter().map(|r| r.i64(0)).collect()
+}
+
+/// What imports match rows on, for every organisation in one read: (id, tax code,
+/// registration number, registering body, match key). A large file looks rows up here
+/// instead of asking the database once per row.
+pub type MatchKeys = (
+    OrgId,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+pub fn all_match_keys(c: &mut dyn Conn) -> Result<Vec<MatchKeys>> {
+    c.query(
+        "SELECT id, tax_code, registration_number, registering_body, match_key FROM organisations",
+        &[],
+    )?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.i64(0)?,
+            r.opt_text(1)?,
+            r.opt_text(2)?,
+            r.opt_text(3)?,
+            r.opt_text(4)?,
+        ))
+    })
+    .collect()
 }
 
 /// Organisations with a match key (kind, unaccented name, place).
