@@ -859,7 +859,7 @@ fn reports_and_evaluations(
                 key,
                 Some(r.org_id),
                 Some(i64::from(r.year)),
-                Some("final"),
+                Some(r.stage.code()),
                 r,
                 &stamp,
             )?;
@@ -877,7 +877,7 @@ fn reports_and_evaluations(
                 key,
                 Some(e.org_id),
                 Some(i64::from(e.year)),
-                Some("approved"),
+                Some(e.state.code()),
                 e,
                 &stamp,
             )?;

@@ -4,9 +4,9 @@
 //! written out in docs/indicators.md.
 
 use crate::error::{AppError, Result};
-use crate::evaluations::{self, EvalState, Evaluation};
+use crate::evaluations::{self, EvalState};
 use crate::registry::{Actor, Registry};
-use crate::reports::{self, AnnualReport};
+use crate::reports;
 use chrono::{Datelike, NaiveDate, Utc};
 use hoptac_domain::auth::Scope;
 use hoptac_domain::evaluation::Rating;
@@ -210,24 +210,34 @@ impl Registry {
     pub(crate) fn indicator_data(&self) -> Result<Data> {
         let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
         let histories = self.db.read(|c| orgs::histories_until(c, far))?;
-        let evals: Vec<Doc<Evaluation>> = self
+        // Only the ratings of approved sheets and the figures of final reports count:
+        // read just those fields, not every whole document.
+        let approved = self
             .db
-            .read(|c| docs::list(c, evaluations::KIND, None, None))?;
-        let approved = evals
+            .read(|c| {
+                docs::field_of_all(
+                    c,
+                    evaluations::KIND,
+                    EvalState::Approved.code(),
+                    &["outcome", "rating"],
+                )
+            })?
             .into_iter()
-            .filter(|d| d.body.state == EvalState::Approved)
-            .filter_map(|d| {
-                d.body
-                    .outcome
-                    .map(|o| ((d.body.org_id, d.body.year), o.rating))
+            .filter_map(|(org, year, rating)| {
+                let rating = rating.as_deref().and_then(Rating::parse)?;
+                Some(((org, i32::try_from(year).ok()?), rating))
             })
             .collect();
-        let reps: Vec<Doc<AnnualReport>> =
-            self.db.read(|c| docs::list(c, reports::KIND, None, None))?;
-        let final_reports = reps
+        let final_reports = self
+            .db
+            .read(|c| {
+                docs::field_of_all(c, reports::KIND, ReportStage::Final.code(), &["figures"])
+            })?
             .into_iter()
-            .filter(|d| d.body.stage == ReportStage::Final)
-            .map(|d| ((d.body.org_id, d.body.year), d.body.figures))
+            .filter_map(|(org, year, figures)| {
+                let figures: ReportFigures = serde_json::from_str(figures.as_deref()?).ok()?;
+                Some(((org, i32::try_from(year).ok()?), figures))
+            })
             .collect();
         let places = self.places();
         let provinces = histories

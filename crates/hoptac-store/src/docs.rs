@@ -214,6 +214,37 @@ pub fn list<T: DeserializeOwned>(
     c.query(&sql, &p)?.iter().map(from_row).collect()
 }
 
+/// One field of every document of a kind in a state, read inside the database (the
+/// rest of each body is not parsed): (organisation, year, the field as text — a
+/// string as it is, an object or number as JSON). For figures across many documents.
+pub fn field_of_all(
+    c: &mut dyn Conn,
+    kind: &str,
+    state: &str,
+    path: &[&str],
+) -> Result<Vec<(i64, i64, Option<String>)>> {
+    let ok = |p: &&str| p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+    if path.is_empty() || !path.iter().all(ok) {
+        return Err(crate::db::StoreError::Corrupt(format!(
+            "bad field path {path:?}"
+        )));
+    }
+    let field = match c.backend() {
+        crate::db::Backend::Sqlite => format!("json_extract(body, '$.{}')", path.join(".")),
+        crate::db::Backend::Postgres => format!("(body::jsonb) #>> '{{{}}}'", path.join(",")),
+    };
+    c.query(
+        &format!(
+            "SELECT org_id, year, {field} FROM documents WHERE kind = ? AND state = ? \
+             AND org_id IS NOT NULL AND year IS NOT NULL"
+        ),
+        &[kind.into(), state.into()],
+    )?
+    .iter()
+    .map(|r| Ok((r.i64(0)?, r.i64(1)?, r.opt_text(2)?)))
+    .collect()
+}
+
 /// A document's whole history, oldest first.
 pub fn history<T: DeserializeOwned>(
     c: &mut dyn Conn,
