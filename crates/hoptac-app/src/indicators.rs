@@ -157,41 +157,40 @@ pub struct TargetReport {
     pub rows: Vec<IndicatorRow>,
 }
 
-/// What the computations read, loaded once.
+/// What the computations read besides the histories, loaded once.
 pub(crate) struct Data {
     pub(crate) places: Gazetteer,
     pub(crate) rules: IndicatorRules,
+    /// Every history, for the follow-up list; the indicators stream them a page at a
+    /// time instead and leave this empty.
     pub(crate) histories: Vec<OrgHistory>,
     pub(crate) approved: HashMap<(OrgId, i32), Rating>,
     pub(crate) final_reports: HashMap<(OrgId, i32), ReportFigures>,
-    /// The 2025 provinces each organisation was ever placed in: a province's figures
-    /// skip the rest of the country without folding their histories.
-    pub(crate) provinces: HashMap<OrgId, Vec<String>>,
-    /// States already folded in this computation, by organisation and date: the
-    /// indicators of one year read the same 31 December, and the series of a period
-    /// the same founding dates, so each is folded once.
-    views: Views,
     /// Count only what lies within this scope (a commune officer's communes).
     pub(crate) within: Option<Scope>,
 }
 
-/// Folded states by organisation and date (`None`: now).
-type Views = std::cell::RefCell<HashMap<(OrgId, Option<NaiveDate>), Option<std::rc::Rc<OrgView>>>>;
-
-impl Data {
-    /// The organisation as of `at` (`None`: now), folded once per computation.
-    fn view(&self, h: &OrgHistory, at: Option<NaiveDate>) -> Option<std::rc::Rc<OrgView>> {
-        if let Some(v) = self.views.borrow().get(&(h.id, at)) {
-            return v.clone();
-        }
-        let v = OrgState::fold(h.id, h.kind, &h.changes, at).map(|st| {
-            let on = at.unwrap_or(NaiveDate::MAX);
-            std::rc::Rc::new(OrgView::from_state(st, h.version, on, &self.places))
-        });
-        self.views.borrow_mut().insert((h.id, at), v.clone());
-        v
-    }
+/// One figure to compute: an indicator over a period, at the end of a year, for a
+/// province (or everything), whole and optionally split.
+#[derive(Debug, Clone)]
+struct Job {
+    ind: Indicator,
+    period: (NaiveDate, NaiveDate),
+    year: i32,
+    by: Option<Breakdown>,
+    province: Option<String>,
 }
+
+/// A job's counts by group (`None`: the whole), with how many records were placed
+/// there by derivation.
+type Tally = BTreeMap<Option<Group>, (Measure, usize)>;
+
+/// Organisations read per page when streaming histories: memory stays bounded by a
+/// page however large the registry.
+const PAGE: i64 = 5_000;
+
+/// One organisation's states, folded once for all jobs (`None`: now).
+type Views = HashMap<Option<NaiveDate>, Option<std::rc::Rc<OrgView>>>;
 
 fn dec31(year: i32) -> Result<NaiveDate> {
     NaiveDate::from_ymd_opt(year, 12, 31)
@@ -207,11 +206,17 @@ fn kind_of(ind: Indicator) -> OrgKind {
 }
 
 impl Registry {
+    /// Everything the follow-up list reads, histories included.
     pub(crate) fn indicator_data(&self) -> Result<Data> {
         let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
-        let histories = self.db.read(|c| orgs::histories_until(c, far))?;
-        // Only the ratings of approved sheets and the figures of final reports count:
-        // read just those fields, not every whole document.
+        let mut data = self.indicator_facts()?;
+        data.histories = self.db.read(|c| orgs::histories_until(c, far))?;
+        Ok(data)
+    }
+
+    /// Ratings and final reports: only the ratings of approved sheets and the figures
+    /// of final reports count, read as those fields alone, not whole documents.
+    fn indicator_facts(&self) -> Result<Data> {
         let approved = self
             .db
             .read(|c| {
@@ -239,39 +244,79 @@ impl Registry {
                 Some(((org, i32::try_from(year).ok()?), figures))
             })
             .collect();
-        let places = self.places();
-        let provinces = histories
-            .iter()
-            .map(|h| {
-                let mut ps: Vec<String> = h
-                    .changes
-                    .iter()
-                    .filter_map(|c| match &c.body {
-                        hoptac_domain::history::ChangeBody::Fields { fields } => {
-                            fields.place.as_ref()
-                        }
-                        _ => None,
-                    })
-                    .filter_map(|p| places.both_schemes(p, None).province_2025)
-                    .collect();
-                ps.sort();
-                ps.dedup();
-                (h.id, ps)
-            })
-            .collect();
         Ok(Data {
-            views: Default::default(),
             within: None,
-            provinces,
-            places,
+            places: self.places(),
             rules: IndicatorRules {
                 deadlines: self.deadlines,
                 ..IndicatorRules::default()
             },
-            histories,
+            histories: Vec::new(),
             approved,
             final_reports,
         })
+    }
+
+    /// Computes every job in one pass over the organisations, a page of histories at
+    /// a time, folding each organisation once per date it is read at.
+    fn tally(&self, data: &Data, jobs: &[Job]) -> Result<Vec<Tally>> {
+        let mut out: Vec<Tally> = vec![Tally::new(); jobs.len()];
+        let last = self.db.read(orgs::max_id)?;
+        let mut from = 0;
+        while from < last {
+            let page = self
+                .db
+                .read(|c| orgs::histories_between(c, from, from + PAGE))?;
+            for h in &page {
+                let provinces = self.provinces_of(h, &data.places);
+                let mut views = Views::new();
+                for (job, tally) in jobs.iter().zip(out.iter_mut()) {
+                    self.contribute(data, h, &provinces, &mut views, job, tally)?;
+                }
+            }
+            from += PAGE;
+        }
+        // A whole value exists even when nothing was counted.
+        for (job, tally) in jobs.iter().zip(out.iter_mut()) {
+            let provisional = self.provisional(data, job);
+            tally.entry(None).or_insert((
+                Measure {
+                    numerator: 0,
+                    denominator: job.ind.is_share().then_some(0),
+                    unevaluated: job.ind.is_share().then_some(0),
+                    provisional,
+                },
+                0,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// The 2025 provinces an organisation was ever placed in: a province's figures
+    /// skip the rest of the country without folding their histories.
+    fn provinces_of(&self, h: &OrgHistory, places: &Gazetteer) -> Vec<String> {
+        let mut ps: Vec<String> = h
+            .changes
+            .iter()
+            .filter_map(|c| match &c.body {
+                hoptac_domain::history::ChangeBody::Fields { fields } => fields.place.as_ref(),
+                _ => None,
+            })
+            .filter_map(|p| places.both_schemes(p, None).province_2025)
+            .collect();
+        ps.sort();
+        ps.dedup();
+        ps
+    }
+
+    /// Formal-only counts stay provisional until the final reports are due.
+    fn provisional(&self, data: &Data, job: &Job) -> bool {
+        job.ind == Indicator::FormalOnly
+            && data
+                .rules
+                .deadlines
+                .final_report_due(job.year)
+                .is_none_or(|d| self.today() <= d)
     }
 
     fn group_of(&self, v: &OrgView, by: Breakdown, places: &Gazetteer) -> (Group, bool) {
@@ -345,83 +390,115 @@ impl Registry {
         }
     }
 
-    /// One indicator for `year` (period counts: from `period_start` to the end of the
-    /// year or the period), whole and, with `by`, per group.
-    fn measure(
+    /// Adds one organisation to one job.
+    fn contribute(
         &self,
         data: &Data,
-        ind: Indicator,
-        period: (NaiveDate, NaiveDate),
-        year: i32,
-        by: Option<Breakdown>,
-        province: Option<&str>,
-    ) -> Result<BTreeMap<Option<Group>, (Measure, usize)>> {
+        h: &OrgHistory,
+        provinces: &[String],
+        views: &mut Views,
+        job: &Job,
+        out: &mut Tally,
+    ) -> Result<()> {
+        let end = dec31(job.year)?;
+        let Some((view, num, den, unevaluated)) = self.counted(data, h, provinces, views, job, end)
+        else {
+            return Ok(());
+        };
+        let provisional = self.provisional(data, job);
+        let mut add = |g: Option<Group>, derived: bool| {
+            let e = out.entry(g).or_insert((
+                Measure {
+                    numerator: 0,
+                    denominator: den.map(|_| 0),
+                    unevaluated: unevaluated.map(|_| 0),
+                    provisional,
+                },
+                0,
+            ));
+            e.0.numerator += num;
+            if let (Some(d), Some(x)) = (e.0.denominator.as_mut(), den) {
+                *d += x;
+            }
+            if let (Some(u), Some(x)) = (e.0.unevaluated.as_mut(), unevaluated) {
+                *u += x;
+            }
+            e.1 += usize::from(derived);
+        };
+        add(None, false);
+        if let Some(b) = job.by {
+            let (g, derived) = self.group_of(&view, b, &data.places);
+            add(Some(g), derived);
+        }
+        Ok(())
+    }
+
+    /// Whether and how an organisation counts in a job (period counts: founded from
+    /// the period's start to the end of the year or the period): the state that
+    /// places it, then numerator, denominator and unevaluated; `None` when it does
+    /// not count.
+    fn counted(
+        &self,
+        data: &Data,
+        h: &OrgHistory,
+        provinces: &[String],
+        views: &mut Views,
+        job: &Job,
+        end: NaiveDate,
+    ) -> Option<(std::rc::Rc<OrgView>, i64, Option<i64>, Option<i64>)> {
         let (rules, places) = (&data.rules, &data.places);
-        let mut out: BTreeMap<Option<Group>, (Measure, usize)> = BTreeMap::new();
-        let end = dec31(year)?;
+        let (ind, period, year) = (job.ind, job.period, job.year);
+        let province = job.province.as_deref();
         let kind = kind_of(ind);
-        let credit = |s: Option<Sector>| {
-            rules.exclude_credit_funds
-                && kind == OrgKind::Cooperative
-                && s == Some(Sector::CreditFund)
+        if h.kind != kind || !province.is_none_or(|p| provinces.iter().any(|x| x == p)) {
+            return None;
+        }
+        let mut view_at = |at: Option<NaiveDate>| {
+            views
+                .entry(at)
+                .or_insert_with(|| {
+                    OrgState::fold(h.id, h.kind, &h.changes, at).map(|st| {
+                        std::rc::Rc::new(OrgView::from_state(
+                            st,
+                            h.version,
+                            at.unwrap_or(NaiveDate::MAX),
+                            places,
+                        ))
+                    })
+                })
+                .clone()
         };
-        let provisional = ind == Indicator::FormalOnly
-            && rules
-                .deadlines
-                .final_report_due(year)
-                .is_none_or(|d| self.today() <= d);
-        let in_province = |id: &OrgId| {
-            province.is_none_or(|p| {
-                data.provinces
-                    .get(id)
-                    .is_none_or(|ps| ps.iter().any(|x| x == p))
-            })
+        // Which state decides place and sector: the founding date for period counts,
+        // 31 December for the rest.
+        let at = if ind.is_period_count() {
+            let founded = view_at(None)?.fields.founding_date?;
+            if founded < period.0 || founded > period.1.min(end) {
+                return None;
+            }
+            founded
+        } else {
+            view_at(None)?;
+            end
         };
-        for h in data
-            .histories
-            .iter()
-            .filter(|h| h.kind == kind && in_province(&h.id))
+        let view = view_at(Some(at))?;
+        let credit_fund = rules.exclude_credit_funds
+            && kind == OrgKind::Cooperative
+            && view.fields.sector == Some(Sector::CreditFund);
+        // A province's target counts that province only (national deployments hold
+        // every province); a commune officer's figures count their communes only.
+        if credit_fund
+            || province.is_some_and(|p| view.places.province_2025.as_deref() != Some(p))
+            || data.within.as_ref().is_some_and(|s| !s.sees(&view))
         {
-            let Some(now) = data.view(h, None) else {
-                continue;
-            };
-            // Which state decides place and sector: the founding date for period counts,
-            // 31 December for the rest.
-            let at = if ind.is_period_count() {
-                let Some(founded) = now.fields.founding_date else {
-                    continue;
-                };
-                if founded < period.0 || founded > period.1.min(end) {
-                    continue;
-                }
-                founded
-            } else {
-                end
-            };
-            let Some(view) = data.view(h, Some(at)) else {
-                continue;
-            };
-            if credit(view.fields.sector) {
-                continue;
+            return None;
+        }
+        let (num, den, unevaluated) = match ind {
+            Indicator::NewCooperatives | Indicator::NewGroups | Indicator::NewUnions => {
+                (1, None, None)
             }
-            // A province's target counts that province only (national deployments
-            // hold every province).
-            if province.is_some_and(|p| view.places.province_2025.as_deref() != Some(p)) {
-                continue;
-            }
-            // A commune officer's figures count their communes only.
-            if data.within.as_ref().is_some_and(|s| !s.sees(&view)) {
-                continue;
-            }
-            let (num, den, unevaluated) = match ind {
-                Indicator::NewCooperatives | Indicator::NewGroups | Indicator::NewUnions => {
-                    (1, None, None)
-                }
-                Indicator::ShareGoodFair | Indicator::ShareWeak => match data
-                    .approved
-                    .get(&(h.id, year))
-                {
-                    Some(Rating::NotRated) => continue,
+            Indicator::ShareGoodFair | Indicator::ShareWeak => {
+                match data.approved.get(&(h.id, year)) {
+                    Some(Rating::NotRated) => return None,
                     Some(r) => {
                         let hit = match ind {
                             Indicator::ShareGoodFair => matches!(r, Rating::Good | Rating::Fair),
@@ -430,57 +507,21 @@ impl Registry {
                         (i64::from(hit), Some(1), Some(0))
                     }
                     None if view.status == Status::Active => (0, Some(0), Some(1)),
-                    None => continue,
-                },
-                Indicator::FormalOnly => {
-                    if view.status != Status::Active {
-                        continue;
-                    }
-                    if !rules
+                    None => return None,
+                }
+            }
+            Indicator::FormalOnly => {
+                if view.status != Status::Active
+                    || !rules
                         .formal_only
                         .applies(data.final_reports.get(&(h.id, year)))
-                    {
-                        continue;
-                    }
-                    (1, None, None)
+                {
+                    return None;
                 }
-            };
-            let mut add = |g: Option<Group>, derived: bool| {
-                let e = out.entry(g).or_insert((
-                    Measure {
-                        numerator: 0,
-                        denominator: den.map(|_| 0),
-                        unevaluated: unevaluated.map(|_| 0),
-                        provisional,
-                    },
-                    0,
-                ));
-                e.0.numerator += num;
-                if let (Some(d), Some(x)) = (e.0.denominator.as_mut(), den) {
-                    *d += x;
-                }
-                if let (Some(u), Some(x)) = (e.0.unevaluated.as_mut(), unevaluated) {
-                    *u += x;
-                }
-                e.1 += usize::from(derived);
-            };
-            add(None, false);
-            if let Some(b) = by {
-                let (g, derived) = self.group_of(&view, b, places);
-                add(Some(g), derived);
+                (1, None, None)
             }
-        }
-        // A province-wide value exists even when nothing was counted.
-        out.entry(None).or_insert((
-            Measure {
-                numerator: 0,
-                denominator: ind.is_share().then_some(0),
-                unevaluated: ind.is_share().then_some(0),
-                provisional,
-            },
-            0,
-        ));
-        Ok(out)
+        };
+        Some((view, num, den, unevaluated))
     }
 
     /// One indicator's value per group for a year and period.
@@ -491,9 +532,15 @@ impl Registry {
         year: i32,
         by: Option<Breakdown>,
     ) -> Result<Vec<IndicatorRow>> {
-        let data = self.indicator_data()?;
-        let province = data.places.province.clone();
-        let m = self.measure(&data, ind, period, year, by, province.as_deref())?;
+        let data = self.indicator_facts()?;
+        let job = Job {
+            ind,
+            period,
+            year,
+            by,
+            province: data.places.province.clone(),
+        };
+        let m = self.tally(&data, &[job])?.pop().unwrap_or_default();
         Ok(m.into_iter()
             .map(|(group, (measure, derived))| IndicatorRow {
                 indicator: ind,
@@ -559,9 +606,8 @@ impl Registry {
         by: Option<Breakdown>,
         within: Option<&Scope>,
     ) -> Result<TargetReport> {
-        let mut data = self.indicator_data()?;
+        let mut data = self.indicator_facts()?;
         data.within = within.cloned();
-        let places = &data.places;
         let targets = self.targets()?;
         // The period the year falls in; after the last period, the last one.
         let mut periods: Vec<(NaiveDate, NaiveDate)> = targets
@@ -576,34 +622,39 @@ impl Registry {
             .or_else(|| periods.iter().rev().find(|(_, e)| e.year() < year))
             .or(periods.first())
             .copied();
-        let mut out = Vec::new();
-        let mut rows = Vec::new();
-        for (id, version, t) in targets
+        let targets: Vec<(String, i64, Target)> = targets
             .into_iter()
             .filter(|(_, _, t)| Some((t.period_start, t.period_end)) == period)
-        {
+            .collect();
+        // Every figure of every target in one pass: the yearly series (whole), then
+        // the last year with the breakdown.
+        let mut jobs = Vec::new();
+        for (_, _, t) in &targets {
             let last = year.min(t.period_end.year());
-            let first = t.period_start.year();
-            let mut series = Vec::new();
-            for y in first..=last {
-                let m = self.measure(
-                    &data,
-                    t.indicator,
-                    (t.period_start, t.period_end),
-                    y,
-                    None,
-                    Some(&t.province),
-                )?;
-                series.push((y, m.get(&None).and_then(|(m, _)| m.value())));
+            for y in t.period_start.year()..=last {
+                jobs.push(Job {
+                    ind: t.indicator,
+                    period: (t.period_start, t.period_end),
+                    year: y,
+                    by: if y == last { by } else { None },
+                    province: Some(t.province.clone()),
+                });
             }
-            let whole = self.measure(
-                &data,
-                t.indicator,
-                (t.period_start, t.period_end),
-                last,
-                by,
-                Some(&t.province),
-            )?;
+        }
+        let mut tallies = self.tally(&data, &jobs)?.into_iter();
+        let mut out = Vec::new();
+        let mut rows = Vec::new();
+        for (id, version, t) in targets {
+            let last = year.min(t.period_end.year());
+            let mut series = Vec::new();
+            let mut whole = Tally::new();
+            for y in t.period_start.year()..=last {
+                let m = tallies.next().unwrap_or_default();
+                series.push((y, m.get(&None).and_then(|(m, _)| m.value())));
+                if y == last {
+                    whole = m;
+                }
+            }
             let current = whole.get(&None).map(|(m, _)| *m).unwrap_or_default();
             let points: Vec<(i32, f64)> = series
                 .iter()
@@ -643,7 +694,7 @@ impl Registry {
         });
         Ok(TargetReport {
             year,
-            province: places.province.clone(),
+            province: data.places.province.clone(),
             targets: out,
             breakdown: by,
             rows,

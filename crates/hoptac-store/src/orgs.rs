@@ -477,6 +477,51 @@ pub struct OrgHistory {
     pub changes: Vec<Change>,
 }
 
+/// The highest organisation id (0 when there is none).
+pub fn max_id(c: &mut dyn Conn) -> Result<i64> {
+    Ok(
+        c.query_one("SELECT COALESCE(MAX(id), 0) FROM organisations", &[])?
+            .map(|r| r.i64(0))
+            .transpose()?
+            .unwrap_or(0),
+    )
+}
+
+/// The histories of the organisations with `after < id <= until`, by id: a page of
+/// [`histories_until`] for computations that stream the whole registry.
+pub fn histories_between(c: &mut dyn Conn, after: OrgId, until: OrgId) -> Result<Vec<OrgHistory>> {
+    let rows = c.query(
+        &format!(
+            "SELECT o.kind, o.version, {} FROM org_changes c JOIN organisations o ON o.id = c.org_id \
+             WHERE c.org_id > ? AND c.org_id <= ? ORDER BY c.org_id, c.seq",
+            CHANGE_COLS
+                .split(", ")
+                .map(|col| format!("c.{col}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        &[after.into(), until.into()],
+    )?;
+    group_histories(&rows)
+}
+
+fn group_histories(rows: &[Row]) -> Result<Vec<OrgHistory>> {
+    let mut out: Vec<OrgHistory> = Vec::new();
+    for r in rows {
+        let ch = change_from_row(r, 2)?;
+        match out.last_mut() {
+            Some(last) if last.id == ch.org_id => last.changes.push(ch),
+            _ => out.push(OrgHistory {
+                id: ch.org_id,
+                kind: parse_kind(&r.text(0)?)?,
+                version: r.i64(1)?,
+                changes: vec![ch],
+            }),
+        }
+    }
+    Ok(out)
+}
+
 /// Every organisation's kind, current version and the changes effective on or before
 /// a date: the input of an as-of fold.
 pub fn histories_until(c: &mut dyn Conn, date: NaiveDate) -> Result<Vec<OrgHistory>> {
@@ -492,20 +537,7 @@ pub fn histories_until(c: &mut dyn Conn, date: NaiveDate) -> Result<Vec<OrgHisto
         ),
         &[date.into()],
     )?;
-    let mut out: Vec<OrgHistory> = Vec::new();
-    for r in &rows {
-        let ch = change_from_row(r, 2)?;
-        match out.last_mut() {
-            Some(last) if last.id == ch.org_id => last.changes.push(ch),
-            _ => out.push(OrgHistory {
-                id: ch.org_id,
-                kind: parse_kind(&r.text(0)?)?,
-                version: r.i64(1)?,
-                changes: vec![ch],
-            }),
-        }
-    }
-    Ok(out)
+    group_histories(&rows)
 }
 
 /// Records a link's identity (its state lives in the subject's history).
