@@ -189,6 +189,10 @@ type Tally = BTreeMap<Option<Group>, (Measure, usize)>;
 /// page however large the registry.
 const PAGE: i64 = 5_000;
 
+/// How an organisation counts in a job: the state that places it, numerator,
+/// denominator, unevaluated.
+type Counted = (std::rc::Rc<OrgView>, i64, Option<i64>, Option<i64>);
+
 /// One organisation's states, folded once for all jobs (`None`: now).
 type Views = HashMap<Option<NaiveDate>, Option<std::rc::Rc<OrgView>>>;
 
@@ -445,7 +449,7 @@ impl Registry {
         views: &mut Views,
         job: &Job,
         end: NaiveDate,
-    ) -> Option<(std::rc::Rc<OrgView>, i64, Option<i64>, Option<i64>)> {
+    ) -> Option<Counted> {
         let (rules, places) = (&data.rules, &data.places);
         let (ind, period, year) = (job.ind, job.period, job.year);
         let province = job.province.as_deref();
