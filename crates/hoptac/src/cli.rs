@@ -170,9 +170,11 @@ struct DemoArgs {
     /// Random seed: the same seed gives the same province.
     #[arg(long, default_value_t = 538)]
     seed: u64,
-    /// Size: a factor (1 gives about 500 HTX, 300 THT and 6 LHHTX in the province), or
+    /// Size: a factor (1 gives about 500 HTX, 300 THT and 6 LHHTX in the province),
     /// `vn` for a national dataset over every province (about 35,000 HTX, 80,000 THT,
-    /// 200 LHHTX; implies --province all).
+    /// 200 LHHTX; implies --province all), or `1m` for the stress dataset: 1,000,000
+    /// organisations over the whole country with one year of reports, written a chunk
+    /// at a time.
     #[arg(long, default_value = "1")]
     scale: String,
     /// Generate and exit without serving.
@@ -630,7 +632,8 @@ fn export_cmd(reg: &Registry, a: ExportArgs, lang: Lang) -> Result<(), Failure> 
 
 fn demo(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
     let mut g = g.clone();
-    let spec = if a.scale == "vn" {
+    let stress = matches!(a.scale.as_str(), "1m" | "1M" | "stress");
+    let spec = if a.scale == "vn" || stress {
         g.province = "all".into();
         DemoSpec::national(a.seed)
     } else {
@@ -643,7 +646,7 @@ fn demo(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
                 Failure(format!(
                     "--scale {}: {}",
                     a.scale,
-                    lang.t("một số dương hoặc vn", "a positive number or vn")
+                    lang.t("một số dương, vn hoặc 1m", "a positive number, vn or 1m")
                 ))
             })?;
         DemoSpec {
@@ -666,7 +669,18 @@ fn demo(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
             "{}",
             lang.t("Đang tạo tỉnh mẫu…", "Generating the demo province…")
         );
-        let s = generate(&reg, &spec).map_err(|e| fail(e, lang))?;
+        let s = if stress {
+            let progress = |done: usize, total: usize| {
+                eprint!("\r{done}/{total}");
+                if done == total {
+                    eprintln!();
+                }
+            };
+            hoptac_app::demo::generate_stress(&reg, a.seed, 1_000_000, &progress)
+        } else {
+            generate(&reg, &spec)
+        }
+        .map_err(|e| fail(e, lang))?;
         eprintln!(
             "{}: {} HTX, {} LHHTX, {} THT, {} {}, {} {}, {} {}",
             lang.t("Tỉnh mẫu", "Demo province"),
