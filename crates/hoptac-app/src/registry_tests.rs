@@ -181,6 +181,17 @@ hoptac_testkit::both_backends! {
         assert_eq!(r[8], vec!["HỢP TÁC XÃ đông hưng", "Hợp tác xã Nông nghiệp Đồng Đăng"]);
         let page = reg.list(&OrgFilter::default(), PageRequest::new(2, 4)).expect("page");
         assert_eq!(page.total, 6);
+        // The search index follows a renamed record: the new name is found, the old
+        // one no longer is (short words, under three letters, are searched too).
+        let names = |q: &str| -> Vec<String> {
+            let f = OrgFilter { q: Some(q.into()), ..Default::default() };
+            reg.list(&f, PageRequest::default()).expect("search").items.iter().map(|v| v.name().to_owned()).collect()
+        };
+        let an_binh = reg.list(&OrgFilter { q: Some("an binh".into()), ..Default::default() }, PageRequest::default()).expect("an binh").items[0].clone();
+        reg.update(an_binh.id, an_binh.version, OrgFields { name: Some("Hợp tác xã Bảo Lâm Xanh".into()), ..Default::default() }, None, &actor()).expect("rename");
+        assert_eq!(names("bao lam"), vec!["Hợp tác xã Bảo Lâm Xanh"]);
+        assert!(names("an binh").is_empty());
+        assert_eq!(names("xa bao").len(), 1, "words of two letters and more together");
     }
 
     fn as_of_reads_a_record_that_moved_across_the_reform_and_changed_sector(url) {

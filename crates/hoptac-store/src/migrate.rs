@@ -41,6 +41,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_pending_imports.sql"),
         postgres: include_str!("../migrations/postgres/0005_pending_imports.sql"),
     },
+    Migration {
+        version: 6,
+        name: "search_index",
+        sqlite: include_str!("../migrations/sqlite/0006_search_index.sql"),
+        postgres: include_str!("../migrations/postgres/0006_search_index.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.
@@ -100,7 +106,9 @@ pub fn describe_schema(db: &Db) -> Result<Vec<(String, Vec<String>)>> {
     db.read(|c| {
         let tables: Vec<String> = match c.backend() {
             Backend::Sqlite => c.query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                // The search index is each backend's own (FTS5 here, pg_trgm there).
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+                 AND name NOT LIKE 'org_search%' ORDER BY name",
                 &[],
             )?,
             Backend::Postgres => c.query(

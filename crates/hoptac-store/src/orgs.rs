@@ -355,12 +355,22 @@ fn in_list(n: usize) -> String {
 
 /// The WHERE clause and parameters for a filter on current state, `today` deciding
 /// whether a suspension has ended.
-fn where_clause(filter: &OrgFilter, today: NaiveDate) -> (String, Vec<Val>) {
+fn where_clause(filter: &OrgFilter, today: NaiveDate, backend: Backend) -> (String, Vec<Val>) {
     let mut w = vec!["1 = 1".to_owned()];
     let mut p: Vec<Val> = Vec::new();
     if let Some(q) = &filter.q {
         for t in search_terms(q) {
-            w.push("search_key LIKE ? ESCAPE '\\'".into());
+            // Words of three letters or more go through the trigram index (FTS5 on
+            // SQLite, pg_trgm on PostgreSQL reads the plain LIKE); shorter ones scan.
+            // (FTS5 takes no ESCAPE clause: words with LIKE's own signs scan too.)
+            let plain = !t.contains(['%', '_', '\\']);
+            if backend == Backend::Sqlite && plain && t.chars().count() >= 3 {
+                w.push("id IN (SELECT rowid FROM org_search WHERE search_key LIKE ?)".into());
+                p.push(format!("%{t}%").into());
+                continue;
+            } else {
+                w.push("search_key LIKE ? ESCAPE '\\'".into());
+            }
             p.push(format!("%{}%", escape_like(&t)).into());
         }
     }
@@ -439,7 +449,7 @@ pub fn list_current(
     page: PageRequest,
     today: NaiveDate,
 ) -> Result<Page<StoredOrg>> {
-    let (w, p) = where_clause(filter, today);
+    let (w, p) = where_clause(filter, today, c.backend());
     let total = c
         .query_one(&format!("SELECT COUNT(*) FROM organisations WHERE {w}"), &p)?
         .map(|r| r.i64(0))
