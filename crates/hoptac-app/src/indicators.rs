@@ -165,6 +165,7 @@ pub(crate) struct Data {
     /// time instead and leave this empty.
     pub(crate) histories: Vec<OrgHistory>,
     pub(crate) approved: HashMap<(OrgId, i32), Rating>,
+    /// Final reports: only the figures the formal-only rule reads.
     pub(crate) final_reports: HashMap<(OrgId, i32), ReportFigures>,
     /// Count only what lies within this scope (a commune officer's communes).
     pub(crate) within: Option<Scope>,
@@ -224,27 +225,38 @@ impl Registry {
         let approved = self
             .db
             .read(|c| {
-                docs::field_of_all(
+                docs::fields_of_all(
                     c,
                     evaluations::KIND,
                     EvalState::Approved.code(),
-                    &["outcome", "rating"],
+                    &[&["outcome", "rating"]],
                 )
             })?
             .into_iter()
-            .filter_map(|(org, year, rating)| {
-                let rating = rating.as_deref().and_then(Rating::parse)?;
+            .filter_map(|(org, year, values)| {
+                let rating = values.first()?.as_deref().and_then(Rating::parse)?;
                 Some(((org, i32::try_from(year).ok()?), rating))
             })
             .collect();
+        // The formal-only rule reads revenue and what was supplied to members.
         let final_reports = self
             .db
             .read(|c| {
-                docs::field_of_all(c, reports::KIND, ReportStage::Final.code(), &["figures"])
+                docs::fields_of_all(
+                    c,
+                    reports::KIND,
+                    ReportStage::Final.code(),
+                    &[&["figures", "revenue"], &["figures", "supplied_to_members"]],
+                )
             })?
             .into_iter()
-            .filter_map(|(org, year, figures)| {
-                let figures: ReportFigures = serde_json::from_str(figures.as_deref()?).ok()?;
+            .filter_map(|(org, year, values)| {
+                let number = |i: usize| values.get(i)?.as_deref()?.parse::<i64>().ok();
+                let figures = ReportFigures {
+                    revenue: number(0),
+                    supplied_to_members: number(1),
+                    ..Default::default()
+                };
                 Some(((org, i32::try_from(year).ok()?), figures))
             })
             .collect();

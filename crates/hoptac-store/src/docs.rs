@@ -214,34 +214,48 @@ pub fn list<T: DeserializeOwned>(
     c.query(&sql, &p)?.iter().map(from_row).collect()
 }
 
-/// One field of every document of a kind in a state, read inside the database (the
-/// rest of each body is not parsed): (organisation, year, the field as text — a
+/// Some fields of every document of a kind in a state, read inside the database (the
+/// rest of each body is not parsed): (organisation, year, each field as text — a
 /// string as it is, an object or number as JSON). For figures across many documents.
-pub fn field_of_all(
+pub fn fields_of_all(
     c: &mut dyn Conn,
     kind: &str,
     state: &str,
-    path: &[&str],
-) -> Result<Vec<(i64, i64, Option<String>)>> {
-    let ok = |p: &&str| p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
-    if path.is_empty() || !path.iter().all(ok) {
+    paths: &[&[&str]],
+) -> Result<Vec<(i64, i64, Vec<Option<String>>)>> {
+    let ok =
+        |p: &&str| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+    if paths.is_empty()
+        || !paths
+            .iter()
+            .all(|path| !path.is_empty() && path.iter().all(ok))
+    {
         return Err(crate::db::StoreError::Corrupt(format!(
-            "bad field path {path:?}"
+            "bad field paths {paths:?}"
         )));
     }
-    let field = match c.backend() {
-        crate::db::Backend::Sqlite => format!("json_extract(body, '$.{}')", path.join(".")),
-        crate::db::Backend::Postgres => format!("(body::jsonb) #>> '{{{}}}'", path.join(",")),
-    };
+    let fields: Vec<String> = paths
+        .iter()
+        .map(|path| match c.backend() {
+            crate::db::Backend::Sqlite => format!("json_extract(body, '$.{}')", path.join(".")),
+            crate::db::Backend::Postgres => format!("(body::jsonb) #>> '{{{}}}'", path.join(",")),
+        })
+        .collect();
     c.query(
         &format!(
-            "SELECT org_id, year, {field} FROM documents WHERE kind = ? AND state = ? \
-             AND org_id IS NOT NULL AND year IS NOT NULL"
+            "SELECT org_id, year, {} FROM documents WHERE kind = ? AND state = ? \
+             AND org_id IS NOT NULL AND year IS NOT NULL",
+            fields.join(", ")
         ),
         &[kind.into(), state.into()],
     )?
     .iter()
-    .map(|r| Ok((r.i64(0)?, r.i64(1)?, r.opt_text(2)?)))
+    .map(|r| {
+        let values = (0..paths.len())
+            .map(|i| r.opt_text(2 + i))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((r.i64(0)?, r.i64(1)?, values))
+    })
     .collect()
 }
 
