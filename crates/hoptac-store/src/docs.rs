@@ -214,6 +214,9 @@ pub fn list<T: DeserializeOwned>(
     c.query(&sql, &p)?.iter().map(from_row).collect()
 }
 
+/// (organisation, year, field values) of one document.
+pub type Fields = (i64, i64, Vec<Option<String>>);
+
 /// Some fields of every document of a kind in a state, read inside the database (the
 /// rest of each body is not parsed): (organisation, year, each field as text — a
 /// string as it is, an object or number as JSON). For figures across many documents.
@@ -222,7 +225,7 @@ pub fn fields_of_all(
     kind: &str,
     state: &str,
     paths: &[&[&str]],
-) -> Result<Vec<(i64, i64, Vec<Option<String>>)>> {
+) -> Result<Vec<Fields>> {
     let ok =
         |p: &&str| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
     if paths.is_empty()
@@ -237,7 +240,10 @@ pub fn fields_of_all(
     let fields: Vec<String> = paths
         .iter()
         .map(|path| match c.backend() {
-            crate::db::Backend::Sqlite => format!("json_extract(body, '$.{}')", path.join(".")),
+            // Numbers come back as numbers from json_extract: read everything as text.
+            crate::db::Backend::Sqlite => {
+                format!("CAST(json_extract(body, '$.{}') AS TEXT)", path.join("."))
+            }
             crate::db::Backend::Postgres => format!("(body::jsonb) #>> '{{{}}}'", path.join(",")),
         })
         .collect();
