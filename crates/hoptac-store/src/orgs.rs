@@ -359,19 +359,29 @@ fn where_clause(filter: &OrgFilter, today: NaiveDate, backend: Backend) -> (Stri
     let mut w = vec!["1 = 1".to_owned()];
     let mut p: Vec<Val> = Vec::new();
     if let Some(q) = &filter.q {
-        for t in search_terms(q) {
-            // Words of three letters or more go through the trigram index (FTS5 on
-            // SQLite, pg_trgm on PostgreSQL reads the plain LIKE); shorter ones scan.
-            // (FTS5 takes no ESCAPE clause: words with LIKE's own signs scan too.)
-            let plain = !t.contains(['%', '_', '\\']);
-            if backend == Backend::Sqlite && plain && t.chars().count() >= 3 {
+        let terms = search_terms(q);
+        // The longest word of three letters or more goes through the trigram index
+        // (FTS5 on SQLite; pg_trgm on PostgreSQL reads every plain LIKE); the others
+        // filter what it found. One word only: intersecting the long lists of common
+        // words ("hop", "tac") costs more than it saves. FTS5 takes no ESCAPE clause,
+        // so words with LIKE's own signs are not indexed.
+        let indexed = (backend == Backend::Sqlite)
+            .then(|| {
+                terms
+                    .iter()
+                    .filter(|t| t.chars().count() >= 3 && !t.contains(['%', '_', '\\']))
+                    .max_by_key(|t| t.chars().count())
+            })
+            .flatten()
+            .cloned();
+        for t in terms {
+            if indexed.as_ref() == Some(&t) {
                 w.push("id IN (SELECT rowid FROM org_search WHERE search_key LIKE ?)".into());
                 p.push(format!("%{t}%").into());
-                continue;
             } else {
                 w.push("search_key LIKE ? ESCAPE '\\'".into());
+                p.push(format!("%{}%", escape_like(&t)).into());
             }
-            p.push(format!("%{}%", escape_like(&t)).into());
         }
     }
     if !filter.kinds.is_empty() {
