@@ -743,7 +743,11 @@ impl Registry {
                 })
             }
             Some(d) => {
-                let all = self.db.read(|c| orgs::histories_until(c, d))?;
+                // Every change, not only those effective by then: a later correction of
+                // the founding date reaches back (as it does for one record and for the
+                // indicators).
+                let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
+                let all = self.db.read(|c| orgs::histories_until(c, far))?;
                 let mut views: Vec<OrgView> = all
                     .into_iter()
                     .filter_map(|h| {

@@ -194,6 +194,26 @@ hoptac_testkit::both_backends! {
         assert_eq!(names("xa bao").len(), 1, "words of two letters and more together");
     }
 
+    fn a_founding_date_corrected_later_reaches_back_in_lists_records_and_indicators(url) {
+        let reg = registry(&url);
+        let a = actor();
+        let v = reg.create(htx("Hợp tác xã Sửa Ngày Lập", legacy("06205"), d(2020, 5, 1)), &a).expect("create");
+        // Recorded as effective the same day as the first facts, and later.
+        reg.update(v.id, v.version, OrgFields { founding_date: Some(d(2019, 8, 1)), ..Default::default() }, Some(d(2020, 5, 1)), &a).expect("same day");
+        let w = reg.create(htx("Hợp tác xã Sửa Ngày Lập Hai", legacy("06205"), d(2020, 5, 1)), &a).expect("create");
+        reg.update(w.id, w.version, OrgFields { founding_date: Some(d(2019, 9, 1)), ..Default::default() }, Some(d(2021, 3, 1)), &a).expect("later");
+        let end_2019 = d(2019, 12, 31);
+        for id in [v.id, w.id] {
+            assert!(reg.get(id, Some(end_2019)).is_ok(), "{id} existed at the end of 2019");
+        }
+        let listed = reg.list(&OrgFilter { as_of: Some(end_2019), ..Default::default() }, PageRequest::default()).expect("list");
+        assert_eq!(listed.total, 2, "the list as of 2019 agrees with each record");
+        let new_htx = reg
+            .indicator(hoptac_domain::indicators::Indicator::NewCooperatives, (d(2019, 6, 11), d(2025, 12, 31)), 2025, None)
+            .expect("indicator");
+        assert_eq!(new_htx[0].measure.numerator, 2, "both count as new since Letter 538");
+    }
+
     fn as_of_reads_a_record_that_moved_across_the_reform_and_changed_sector(url) {
         let reg = registry(&url);
         let a = actor();

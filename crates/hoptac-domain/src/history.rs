@@ -156,11 +156,11 @@ impl OrgState {
         // The registration's first facts hold from the founding date in force, even
         // when a later correction moved that date before them.
         let first = changes.iter().map(|c| c.effective).min()?;
-        // Only a later change of the founding date can move it before the first facts;
-        // without one there is nothing to look up (the common, fast case).
+        // Only a founding date before the first facts can move them; without one
+        // there is nothing to look up (the common, fast case). The correction may be
+        // dated any day, the first facts' own included.
         let moved = changes.iter().any(|c| {
-            c.effective != first
-                && matches!(&c.body, ChangeBody::Fields { fields } if fields.founding_date.is_some())
+            matches!(&c.body, ChangeBody::Fields { fields } if fields.founding_date.is_some_and(|f| f < first))
         });
         let founded = if as_of.is_some() && moved {
             Self::fold(id, kind, changes, None).and_then(|s| s.fields.founding_date)
@@ -304,6 +304,35 @@ mod tests {
 
     fn fields(f: OrgFields) -> ChangeBody {
         ChangeBody::Fields { fields: f }
+    }
+
+    #[test]
+    fn a_founding_date_corrected_on_the_first_day_moves_the_first_facts_back() {
+        let changes = vec![
+            change(
+                1,
+                d(2020, 5, 1),
+                fields(OrgFields {
+                    name: Some("HTX A".into()),
+                    founding_date: Some(d(2020, 5, 1)),
+                    ..Default::default()
+                }),
+            ),
+            // The same day, the founding date is corrected to the year before.
+            change(
+                2,
+                d(2020, 5, 1),
+                fields(OrgFields {
+                    founding_date: Some(d(2019, 8, 1)),
+                    ..Default::default()
+                }),
+            ),
+        ];
+        let end_2019 = OrgState::fold(1, OrgKind::Cooperative, &changes, Some(d(2019, 12, 31)))
+            .expect("in force in 2019");
+        assert_eq!(end_2019.fields.founding_date, Some(d(2019, 8, 1)));
+        assert_eq!(end_2019.fields.name.as_deref(), Some("HTX A"));
+        assert!(OrgState::fold(1, OrgKind::Cooperative, &changes, Some(d(2019, 7, 31))).is_none());
     }
 
     #[test]
