@@ -355,27 +355,48 @@ fn in_list(n: usize) -> String {
 
 /// The WHERE clause and parameters for a filter on current state, `today` deciding
 /// whether a suspension has ended.
-fn where_clause(filter: &OrgFilter, today: NaiveDate, backend: Backend) -> (String, Vec<Val>) {
+/// The search word worth looking up in the trigram index (SQLite's FTS5; PostgreSQL's
+/// planner weighs its pg_trgm index itself): the longest word of three letters or more
+/// that the index finds in fewer than [`RARE`] records. A common word ("hop", "tac")
+/// is cheaper to check on the rows than to fetch as a long list from the index; asking
+/// the index how common a word is reads at most [`RARE`] entries. FTS5 takes no ESCAPE
+/// clause, so words with LIKE's own signs are never indexed.
+fn indexed_word(c: &mut dyn Conn, filter: &OrgFilter) -> Result<Option<String>> {
+    /// Matches below which a word counts as rare.
+    const RARE: i64 = 2_000;
+    let Some(q) = &filter.q else {
+        return Ok(None);
+    };
+    if c.backend() != Backend::Sqlite {
+        return Ok(None);
+    }
+    let mut words: Vec<String> = search_terms(q)
+        .into_iter()
+        .filter(|t| t.chars().count() >= 3 && !t.contains(['%', '_', '\\']))
+        .collect();
+    words.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
+    for t in words {
+        let n = c
+            .query_one(
+                "SELECT COUNT(*) FROM (SELECT rowid FROM org_search WHERE search_key LIKE ? LIMIT ?)",
+                &[format!("%{t}%").into(), RARE.into()],
+            )?
+            .map(|r| r.i64(0))
+            .transpose()?
+            .unwrap_or(0);
+        if n < RARE {
+            return Ok(Some(t));
+        }
+    }
+    Ok(None)
+}
+
+fn where_clause(filter: &OrgFilter, today: NaiveDate, indexed: Option<&str>) -> (String, Vec<Val>) {
     let mut w = vec!["1 = 1".to_owned()];
     let mut p: Vec<Val> = Vec::new();
     if let Some(q) = &filter.q {
-        let terms = search_terms(q);
-        // The longest word of three letters or more goes through the trigram index
-        // (FTS5 on SQLite; pg_trgm on PostgreSQL reads every plain LIKE); the others
-        // filter what it found. One word only: intersecting the long lists of common
-        // words ("hop", "tac") costs more than it saves. FTS5 takes no ESCAPE clause,
-        // so words with LIKE's own signs are not indexed.
-        let indexed = (backend == Backend::Sqlite)
-            .then(|| {
-                terms
-                    .iter()
-                    .filter(|t| t.chars().count() >= 3 && !t.contains(['%', '_', '\\']))
-                    .max_by_key(|t| t.chars().count())
-            })
-            .flatten()
-            .cloned();
-        for t in terms {
-            if indexed.as_ref() == Some(&t) {
+        for t in search_terms(q) {
+            if indexed == Some(t.as_str()) {
                 w.push("id IN (SELECT rowid FROM org_search WHERE search_key LIKE ?)".into());
                 p.push(format!("%{t}%").into());
             } else {
@@ -459,7 +480,8 @@ pub fn list_current(
     page: PageRequest,
     today: NaiveDate,
 ) -> Result<Page<StoredOrg>> {
-    let (w, p) = where_clause(filter, today, c.backend());
+    let indexed = indexed_word(c, filter)?;
+    let (w, p) = where_clause(filter, today, indexed.as_deref());
     let total = c
         .query_one(&format!("SELECT COUNT(*) FROM organisations WHERE {w}"), &p)?
         .map(|r| r.i64(0))
