@@ -72,6 +72,20 @@ fn value_text(
                 .map(|c| places.describe(c))
                 .unwrap_or_else(|| code.to_owned())
         }
+        serde_json::Value::Object(o) if o.contains_key("target") && o.contains_key("kind") => {
+            let kind = o["kind"]
+                .as_str()
+                .and_then(hoptac_domain::org::LinkKind::parse)
+                .map_or(String::new(), |k| {
+                    lang.t(k.label_vi(), k.label_en()).to_owned()
+                });
+            let ended = if o.get("active").and_then(|a| a.as_bool()) == Some(false) {
+                lang.t(" (đã kết thúc)", " (ended)")
+            } else {
+                ""
+            };
+            format!("{kind} #{}{ended}", o["target"])
+        }
         serde_json::Value::Object(o) if o.contains_key("status") => {
             let mut t = o["status"]
                 .as_str()
@@ -95,6 +109,19 @@ fn value_text(
     }
 }
 
+/// How a link reads from the other end (a union's members, the HTX a group became).
+fn inverse_label(kind: hoptac_domain::org::LinkKind, lang: Lang) -> &'static str {
+    use hoptac_domain::org::LinkKind::*;
+    match kind {
+        ConvertedFrom => lang.t("Đã chuyển đổi thành HTX", "Converted into"),
+        MemberOf => lang.t("HTX thành viên", "Member cooperative"),
+        ConsolidatedFrom => lang.t("Hợp nhất vào", "Consolidated into"),
+        MergedFrom => lang.t("Sáp nhập vào", "Merged into"),
+        DividedFrom => lang.t("Chia thành", "Divided into"),
+        SeparatedFrom => lang.t("Tách ra", "Separated into"),
+    }
+}
+
 pub async fn org_page(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -113,6 +140,24 @@ pub async fn org_page(
                 id: id.to_string(),
             });
         }
+        // Links both ways, with the other organisation's name (few per record).
+        let mut links: Vec<(bool, hoptac_domain::org::LinkKind, OrgId, bool, String)> = Vec::new();
+        for l in &v.links {
+            let name = reg
+                .get(l.target, None)
+                .map(|o| o.name().to_owned())
+                .unwrap_or_default();
+            links.push((true, l.kind, l.target, l.active, name));
+        }
+        for (_, kind, subject) in reg.incoming_links(id).unwrap_or_default() {
+            if let Ok(o) = reg.get(subject, None) {
+                let active = o
+                    .links
+                    .iter()
+                    .any(|l| l.target == id && l.kind == kind && l.active);
+                links.push((false, kind, subject, active, o.name().to_owned()));
+            }
+        }
         let extra = if who.is_some() {
             let history = reg.history(id)?;
             let years: Vec<i32> = (2015..=chrono::Datelike::year(&reg.today()))
@@ -130,11 +175,11 @@ pub async fn org_page(
         } else {
             None
         };
-        Ok::<_, hoptac_app::AppError>((v, extra))
+        Ok::<_, hoptac_app::AppError>((v, extra, links))
     })
     .await;
-    let (v, extra): (OrgView, _) = match loaded {
-        Ok(Ok((v, extra))) => (if extra.is_some() { v } else { v.public() }, extra),
+    let (v, extra, links): (OrgView, _, _) = match loaded {
+        Ok(Ok((v, extra, links))) => (if extra.is_some() { v } else { v.public() }, extra, links),
         Ok(Err(e)) => {
             let status = if matches!(e, hoptac_app::AppError::NotFound { .. }) {
                 StatusCode::NOT_FOUND
@@ -197,7 +242,60 @@ pub async fn org_page(
         format_date(v.status_since)
     );
     let mut sections = String::new();
+    if !links.is_empty() {
+        let items: String = links
+            .iter()
+            .map(|(outgoing, kind, other, active, name)| {
+                let label = if *outgoing {
+                    lang.t(kind.label_vi(), kind.label_en())
+                } else {
+                    inverse_label(*kind, lang)
+                };
+                format!(
+                    "<li>{}: <a href=\"/to-chuc/{other}\">{}</a>{}</li>",
+                    esc(label),
+                    esc(name),
+                    if *active {
+                        ""
+                    } else {
+                        lang.t(" (đã kết thúc)", " (ended)")
+                    }
+                )
+            })
+            .collect();
+        sections.push_str(&format!(
+            "<h2>{}</h2><ul>{items}</ul>",
+            lang.t("Liên kết", "Links")
+        ));
+    }
     if let Some((history, reports, evals)) = &extra {
+        // The status over time, on the effective-date line.
+        let mut statuses: Vec<&hoptac_domain::history::Change> = history
+            .iter()
+            .filter(|c| matches!(c.body, hoptac_domain::history::ChangeBody::Status { .. }))
+            .collect();
+        statuses.sort_by_key(|c| (c.effective, c.seq));
+        let timeline: String = statuses
+            .iter()
+            .filter_map(|c| match &c.body {
+                hoptac_domain::history::ChangeBody::Status { status } => Some(format!(
+                    "<li><time datetime=\"{}\">{}</time>: {}</li>",
+                    c.effective,
+                    format_date(c.effective),
+                    esc(&value_text(
+                        "status",
+                        &serde_json::to_value(status).unwrap_or_default(),
+                        lang,
+                        &places
+                    ))
+                )),
+                _ => None,
+            })
+            .collect();
+        sections.push_str(&format!(
+            "<h2>{}</h2><ol>{timeline}</ol>",
+            lang.t("Tình trạng qua các thời kỳ", "Status over time")
+        ));
         let mut rows = String::new();
         for r in reports {
             let f = &r.report.figures;
