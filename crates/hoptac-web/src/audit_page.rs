@@ -1,7 +1,6 @@
 //! The audit trail for administrators (`/nhat-ky`): whether the chain verifies, and the
 //! latest links with who, when, through what, and each record's before/after values.
 
-use crate::auth::browser_session;
 use crate::html::esc;
 use crate::AppState;
 use axum::extract::State;
@@ -22,9 +21,12 @@ pub async fn audit_page(
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(t("Cần đăng nhập.", "Sign in first."));
-    };
+    let (p, csrf) =
+        match crate::auth::reader(&headers, &st, lang, "Cần đăng nhập.", "Sign in first.").await
+        {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     if p.role != Role::Admin {
         return (
             StatusCode::FORBIDDEN,

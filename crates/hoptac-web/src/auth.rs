@@ -45,6 +45,41 @@ pub async fn browser_session(
     Some((found.0, found.1, token))
 }
 
+/// The signed-in reader of a page, or the sign-in page saying what needs signing in.
+pub async fn reader(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+    lang: hoptac_domain::i18n::Lang,
+    vi: &str,
+    en: &str,
+) -> Result<(Principal, String), axum::response::Response> {
+    match browser_session(headers, state).await {
+        Some((p, csrf, _)) => Ok((p, csrf)),
+        None => Err(crate::html::sign_in_required(lang.t(vi, en))),
+    }
+}
+
+/// A form post must carry its session's CSRF token; otherwise nothing is done and this
+/// is the page that says the form expired.
+pub fn expired_form(
+    sent: Option<&String>,
+    csrf: &str,
+    lang: hoptac_domain::i18n::Lang,
+) -> Option<axum::response::Response> {
+    if sent.map(String::as_str) == Some(csrf) {
+        return None;
+    }
+    Some(crate::html::message_page(
+        axum::http::StatusCode::FORBIDDEN,
+        lang.t(
+            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+            "The form expired; reload the page.",
+        ),
+        "/",
+        lang.t("Trang đầu", "Home"),
+    ))
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(

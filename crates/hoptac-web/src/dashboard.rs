@@ -3,7 +3,6 @@
 //! province's communes (dots at their centres: the data has no boundaries) coloured by a
 //! chosen indicator, by 2025 communes or legacy districts. SVG drawn here, no scripts.
 
-use crate::auth::browser_session;
 use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -207,11 +206,17 @@ pub async fn dashboard(
     Query(q): Query<DashQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(lang.t(
-            "Cần đăng nhập để xem bảng điều khiển.",
-            "Sign in to see the dashboard.",
-        ));
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để xem bảng điều khiển.",
+        "Sign in to see the dashboard.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let reg = st.registry.clone();
     let year = q

@@ -3,7 +3,6 @@
 //! messages beside each wrong field in the reader's language; and when someone else
 //! saved in between, both versions side by side and nothing overwritten.
 
-use crate::auth::browser_session;
 use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -179,17 +178,6 @@ fn deny(status: StatusCode, msg: &str, lang: Lang) -> Response {
     crate::html::message_page(status, msg, "/dang-nhap", lang.t("Đăng nhập", "Sign in"))
 }
 
-fn expired(lang: Lang) -> Response {
-    deny(
-        StatusCode::FORBIDDEN,
-        lang.t(
-            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-            "The form expired; reload the page.",
-        ),
-        lang,
-    )
-}
-
 type Values = HashMap<String, String>;
 
 /// A date typed as dd/mm/yyyy, or an error beside the field.
@@ -284,12 +272,17 @@ pub async fn edit_form(
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let not_found = lang.t("Không tìm thấy hồ sơ.", "No such record.");
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return deny(
-            StatusCode::UNAUTHORIZED,
-            lang.t("Cần đăng nhập để sửa hồ sơ.", "Sign in to edit records."),
-            lang,
-        );
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để sửa hồ sơ.",
+        "Sign in to edit records.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let reg = st.registry.clone();
     let Ok(Ok(v)) = tokio::task::spawn_blocking(move || reg.get(id, None)).await else {
@@ -317,15 +310,20 @@ pub async fn edit_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return deny(
-            StatusCode::UNAUTHORIZED,
-            lang.t("Cần đăng nhập để sửa hồ sơ.", "Sign in to edit records."),
-            lang,
-        );
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để sửa hồ sơ.",
+        "Sign in to edit records.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if form.get("csrf") != Some(&csrf) {
-        return expired(lang);
+    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
+        return r;
     }
     let mut errors = Values::new();
     let fields = read_fields(&form, &mut errors, lang);
@@ -573,15 +571,17 @@ pub async fn create_form(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return deny(
-            StatusCode::UNAUTHORIZED,
-            lang.t(
-                "Cần đăng nhập để đăng ký tổ chức.",
-                "Sign in to register organisations.",
-            ),
-            lang,
-        );
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để đăng ký tổ chức.",
+        "Sign in to register organisations.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     if !may_register(&p) {
         return deny(
@@ -605,18 +605,20 @@ pub async fn create_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return deny(
-            StatusCode::UNAUTHORIZED,
-            lang.t(
-                "Cần đăng nhập để đăng ký tổ chức.",
-                "Sign in to register organisations.",
-            ),
-            lang,
-        );
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để đăng ký tổ chức.",
+        "Sign in to register organisations.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if form.get("csrf") != Some(&csrf) {
-        return expired(lang);
+    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
+        return r;
     }
     if !may_register(&p) {
         return deny(

@@ -3,7 +3,7 @@
 //! workflow steps (submit, review, approve, return, reopen) the reader may take.
 //! Forms post without JavaScript; every write checks CSRF and the sheet's version.
 
-use crate::auth::{browser_session, Caller};
+use crate::auth::Caller;
 use crate::html::{esc, layout, page_lang, points_text};
 use crate::AppState;
 use axum::extract::{Form, Path, Query, State};
@@ -49,11 +49,17 @@ pub async fn eval_list(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let lang = page_lang(&headers, q.lang.as_deref());
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(lang.t(
-            "Cần đăng nhập để xem phiếu đánh giá.",
-            "Sign in to see evaluations.",
-        ));
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để xem phiếu đánh giá.",
+        "Sign in to see evaluations.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let reg = st.registry.clone();
     let this_year = chrono::Datelike::year(&reg.today());
@@ -598,11 +604,17 @@ pub async fn sheet_page(
     Query(q): Query<SheetQuery>,
 ) -> Response {
     let lang = page_lang(&headers, q.lang.as_deref());
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(lang.t(
-            "Cần đăng nhập để xem phiếu đánh giá.",
-            "Sign in to see evaluations.",
-        ));
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để xem phiếu đánh giá.",
+        "Sign in to see evaluations.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let (org, sheet) = match load(&st, &p, id, year, lang).await {
         Ok(x) => x,
@@ -660,20 +672,20 @@ pub async fn sheet_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = page_lang(&headers, None);
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(
-            lang.t("Cần đăng nhập để lưu phiếu.", "Sign in to save the sheet."),
-        );
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để lưu phiếu.",
+        "Sign in to save the sheet.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if form.get("csrf") != Some(&csrf) {
-        return message(
-            StatusCode::FORBIDDEN,
-            lang.t(
-                "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-                "The form expired; reload the page.",
-            ),
-            lang,
-        );
+    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
+        return r;
     }
     let (org, sheet) = match load(&st, &p, id, year, lang).await {
         Ok(x) => x,
@@ -799,21 +811,20 @@ pub async fn sheet_action(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = page_lang(&headers, None);
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(lang.t(
-            "Cần đăng nhập để xử lý phiếu.",
-            "Sign in to work on the sheet.",
-        ));
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để xử lý phiếu.",
+        "Sign in to work on the sheet.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if form.get("csrf") != Some(&csrf) {
-        return message(
-            StatusCode::FORBIDDEN,
-            lang.t(
-                "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-                "The form expired; reload the page.",
-            ),
-            lang,
-        );
+    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
+        return r;
     }
     let (org, _) = match load(&st, &p, id, year, lang).await {
         Ok(x) => x,

@@ -3,7 +3,6 @@
 //! plan, owner, deadline and outcome — and those still without a plan first, because
 //! Letter 538 asks for a plan for each one.
 
-use crate::auth::browser_session;
 use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Query, State};
@@ -92,11 +91,17 @@ pub async fn follow_up_page(
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(t(
-            "Cần đăng nhập để xem danh sách theo dõi.",
-            "Sign in to see the follow-up list.",
-        ));
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để xem danh sách theo dõi.",
+        "Sign in to see the follow-up list.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let reg = st.registry.clone();
     let this_year = chrono::Datelike::year(&reg.today());
@@ -399,11 +404,17 @@ pub async fn follow_up_form(
     axum::extract::Path((id, year)): axum::extract::Path<(i64, i32)>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(lang.t(
-            "Cần đăng nhập để ghi phương án.",
-            "Sign in to record plans.",
-        ));
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để ghi phương án.",
+        "Sign in to record plans.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let n = match entry(&st, &p, id, year, lang).await {
         Ok(n) => n,
@@ -430,21 +441,20 @@ pub async fn follow_up_save(
     axum::extract::Form(form): axum::extract::Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let Some((p, csrf, _)) = browser_session(&headers, &st).await else {
-        return crate::html::sign_in_required(lang.t(
-            "Cần đăng nhập để ghi phương án.",
-            "Sign in to record plans.",
-        ));
+    let (p, csrf) = match crate::auth::reader(
+        &headers,
+        &st,
+        lang,
+        "Cần đăng nhập để ghi phương án.",
+        "Sign in to record plans.",
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    if form.get("csrf") != Some(&csrf) {
-        return message(
-            StatusCode::FORBIDDEN,
-            lang.t(
-                "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-                "The form expired; reload the page.",
-            ),
-            lang,
-        );
+    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
+        return r;
     }
     let n = match entry(&st, &p, id, year, lang).await {
         Ok(n) => n,
