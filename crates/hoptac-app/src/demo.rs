@@ -1071,6 +1071,44 @@ mod stress_tests {
     use super::*;
 
     #[test]
+    fn a_search_of_a_common_word_counts_up_to_the_cap() {
+        use hoptac_domain::list::{OrgFilter, PageRequest};
+        let db = hoptac_testkit::sqlite();
+        let store = hoptac_store::Db::open(&db.url).expect("open");
+        hoptac_store::migrate::migrate(&store).expect("migrate");
+        // A national registry: the stress data covers every province.
+        let reg = Registry::open(store, None)
+            .expect("registry")
+            .with_today(ymd(2026, 11, 27));
+        generate_in_chunks(&reg, 11, 10_600, 5_000, &|_, _| {}).expect("generate");
+        let search = |q: &str| {
+            let f = OrgFilter {
+                q: Some(q.into()),
+                ..Default::default()
+            };
+            reg.list(&f, PageRequest::default()).expect("search")
+        };
+        // Almost every name has "hợp tác" (HTX, THT): more than the cap.
+        let common = search("hop tac");
+        assert!(common.more, "counted up to the cap");
+        assert_eq!(common.total as i64, orgs::SEARCH_COUNT_CAP);
+        assert_eq!(common.items.len(), 50, "the first page is still full");
+        // A rare word is counted exactly.
+        let name = reg.get(4_321, None).expect("4321").name().to_owned();
+        let rare = search(&name);
+        assert!(
+            !rare.more && rare.total >= 1 && rare.total < 50,
+            "{}",
+            rare.total
+        );
+        // Without a search the count is exact.
+        let all = reg
+            .list(&OrgFilter::default(), PageRequest::default())
+            .expect("all");
+        assert_eq!((all.total, all.more), (10_600, false));
+    }
+
+    #[test]
     fn the_stress_dataset_is_written_a_chunk_at_a_time_and_is_deterministic() {
         let make = || {
             let db = hoptac_testkit::sqlite();

@@ -740,6 +740,7 @@ impl Registry {
                     total: p.total,
                     page: p.page,
                     per_page: p.per_page,
+                    more: p.more,
                 })
             }
             Some(d) => {
@@ -768,6 +769,7 @@ impl Registry {
                     total,
                     page: page.page,
                     per_page: page.per_page,
+                    more: false,
                 })
             }
         }

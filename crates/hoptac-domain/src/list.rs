@@ -107,6 +107,10 @@ pub struct Page<T> {
     pub total: u64,
     pub page: u32,
     pub per_page: u32,
+    /// The count stopped at a cap (searches of very large registries): there are more
+    /// than `total`.
+    #[serde(default)]
+    pub more: bool,
 }
 
 /// An organisation as a list or a record page shows it: its attributes on a date, its

@@ -482,11 +482,22 @@ pub fn list_current(
 ) -> Result<Page<StoredOrg>> {
     let indexed = indexed_word(c, filter)?;
     let (w, p) = where_clause(filter, today, indexed.as_deref());
-    let total = c
-        .query_one(&format!("SELECT COUNT(*) FROM organisations WHERE {w}"), &p)?
+    // A search counts its matches up to a cap: a common word in a national registry
+    // would otherwise check every row just to say how many there are.
+    let mut count_p = p.clone();
+    let count_sql = if filter.q.is_some() {
+        count_p.push((SEARCH_COUNT_CAP + 1).into());
+        format!("SELECT COUNT(*) FROM (SELECT 1 FROM organisations WHERE {w} LIMIT ?) AS m")
+    } else {
+        format!("SELECT COUNT(*) FROM organisations WHERE {w}")
+    };
+    let counted = c
+        .query_one(&count_sql, &count_p)?
         .map(|r| r.i64(0))
         .transpose()?
         .unwrap_or(0);
+    let more = filter.q.is_some() && counted > SEARCH_COUNT_CAP;
+    let total = if more { SEARCH_COUNT_CAP } else { counted };
     let mut p2 = p.clone();
     p2.push(i64::from(page.per_page).into());
     p2.push((page.offset() as i64).into());
@@ -506,8 +517,12 @@ pub fn list_current(
         total: total as u64,
         page: page.page,
         per_page: page.per_page,
+        more,
     })
 }
+
+/// Matches a search counts exactly; beyond, its page says "more than".
+pub const SEARCH_COUNT_CAP: i64 = 10_000;
 
 /// One organisation's history with what a fold needs besides it.
 #[derive(Debug, Clone)]

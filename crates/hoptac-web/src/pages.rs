@@ -259,7 +259,15 @@ async fn home(
         },
         search_btn = lang.t("Tìm kiếm", "Search"),
         found = lang.t("Kết quả", "Found"),
-        total = format_int(page_data.total as i64),
+        total = if page_data.more {
+            format!(
+                "{} {}",
+                lang.t("hơn", "more than"),
+                format_int(page_data.total as i64)
+            )
+        } else {
+            format_int(page_data.total as i64)
+        },
         export = lang.t("Xuất", "Export"),
         export_qs = {
             let mut s = String::new();
