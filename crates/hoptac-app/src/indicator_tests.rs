@@ -193,6 +193,11 @@ hoptac_testkit::both_backends! {
         let formal = report.targets.iter().find(|t| t.target.indicator == FormalOnly).expect("formal");
         assert_eq!(formal.status, TargetStatus::OffTrack, "one formal-only HTX misses a target of 0");
         assert!(!report.rows.is_empty());
+        // A year before the period still has its figures (the series is empty).
+        let before = reg.target_report(2018, Some(Breakdown::Commune)).expect("2018");
+        let share = before.targets.iter().find(|t| t.target.indicator == ShareGoodFair).expect("share");
+        assert!(share.series.is_empty() && share.current.denominator.is_some(), "{:?}", share.current);
+        assert!(before.rows.iter().any(|r| r.indicator == ShareGoodFair), "the breakdown too");
         // A commune officer's dashboard: only 2025 commune 06079, the same figures as
         // its row of the breakdown.
         let mine = hoptac_domain::auth::Scope::Communes { codes: vec!["06079".into()] };

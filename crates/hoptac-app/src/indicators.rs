@@ -30,6 +30,8 @@ pub const TARGET_KIND: &str = "target";
 #[derive(Debug, Default)]
 pub struct IndicatorCache {
     seq: i64,
+    /// The place overlays' generation the reports were computed with.
+    places: u64,
     today: Option<NaiveDate>,
     reports: HashMap<(i32, Option<Breakdown>, Option<String>), TargetReport>,
 }
@@ -585,6 +587,10 @@ impl Registry {
         within: Option<&Scope>,
     ) -> Result<TargetReport> {
         let seq = self.db.read(hoptac_store::audit::head_seq)?;
+        // Read before computing: overlays swapped in meanwhile make this entry stale.
+        let places = self
+            .places_generation
+            .load(std::sync::atomic::Ordering::SeqCst);
         let key = (
             year,
             by,
@@ -592,7 +598,7 @@ impl Registry {
         );
         let today = self.today();
         if let Ok(cache) = self.indicator_cache.lock() {
-            if cache.seq == seq && cache.today == Some(today) {
+            if cache.seq == seq && cache.places == places && cache.today == Some(today) {
                 if let Some(r) = cache.reports.get(&key) {
                     return Ok(r.clone());
                 }
@@ -600,9 +606,10 @@ impl Registry {
         }
         let report = self.compute_target_report(year, by, within)?;
         if let Ok(mut cache) = self.indicator_cache.lock() {
-            if cache.seq != seq || cache.today != Some(today) {
+            if cache.seq != seq || cache.places != places || cache.today != Some(today) {
                 cache.reports.clear();
                 cache.seq = seq;
+                cache.places = places;
                 cache.today = Some(today);
             }
             // Bounded: a handful of years, breakdowns and scopes are what people read.
@@ -647,15 +654,19 @@ impl Registry {
         let mut jobs = Vec::new();
         for (_, _, t) in &targets {
             let last = year.min(t.period_end.year());
+            let job = |y: i32, by: Option<Breakdown>| Job {
+                ind: t.indicator,
+                period: (t.period_start, t.period_end),
+                year: y,
+                by,
+                province: Some(t.province.clone()),
+            };
+            // The series (empty for a year before the period), then the year asked
+            // for with its breakdown.
             for y in t.period_start.year()..=last {
-                jobs.push(Job {
-                    ind: t.indicator,
-                    period: (t.period_start, t.period_end),
-                    year: y,
-                    by: if y == last { by } else { None },
-                    province: Some(t.province.clone()),
-                });
+                jobs.push(job(y, None));
             }
+            jobs.push(job(last, by));
         }
         let mut tallies = self.tally(&data, &jobs)?.into_iter();
         let mut out = Vec::new();
@@ -663,14 +674,11 @@ impl Registry {
         for (id, version, t) in targets {
             let last = year.min(t.period_end.year());
             let mut series = Vec::new();
-            let mut whole = Tally::new();
             for y in t.period_start.year()..=last {
                 let m = tallies.next().unwrap_or_default();
                 series.push((y, m.get(&None).and_then(|(m, _)| m.value())));
-                if y == last {
-                    whole = m;
-                }
             }
+            let whole = tallies.next().unwrap_or_default();
             let current = whole.get(&None).map(|(m, _)| *m).unwrap_or_default();
             let points: Vec<(i32, f64)> = series
                 .iter()

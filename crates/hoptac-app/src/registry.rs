@@ -53,6 +53,9 @@ pub struct Registry {
     pub deadlines: hoptac_domain::report::Deadlines,
     /// Target reports until the data changes.
     pub(crate) indicator_cache: Arc<std::sync::Mutex<crate::indicators::IndicatorCache>>,
+    /// Moves each time this server swaps in new place overlays, so that nothing
+    /// computed with the old ones is served after.
+    pub(crate) places_generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn store(e: StoreError) -> AppError {
@@ -88,6 +91,7 @@ impl Registry {
             extra_rule_sets: Arc::new(Vec::new()),
             deadlines: hoptac_domain::report::Deadlines::default(),
             indicator_cache: Default::default(),
+            places_generation: Default::default(),
         };
         reg.seed_targets()?;
         Ok(reg)
@@ -888,6 +892,8 @@ impl Registry {
             Ok(mut g) => *g = places,
             Err(p) => *p.into_inner() = places,
         }
+        self.places_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 }

@@ -222,6 +222,14 @@ impl Registry {
                 what: "user",
                 id: username.to_owned(),
             })?;
+            // The last enabled administrator stays: nobody could manage accounts after.
+            if disabled && !u.disabled && u.role == Role::Admin && users::count_admins(c)? <= 1 {
+                return Err(AppError::refused(
+                    "last_admin",
+                    "Không khóa được quản trị viên cuối cùng đang hoạt động",
+                    "The last enabled administrator cannot be disabled",
+                ));
+            }
             users::update(c, u.id, None, Some(disabled), now)?;
             users::delete_sessions_of(c, u.id)?;
             audit::record(

@@ -361,7 +361,7 @@ fn in_list(n: usize) -> String {
 /// is cheaper to check on the rows than to fetch as a long list from the index; asking
 /// the index how common a word is reads at most [`RARE`] entries. FTS5 takes no ESCAPE
 /// clause, so words with LIKE's own signs are never indexed.
-fn indexed_word(c: &mut dyn Conn, filter: &OrgFilter) -> Result<Option<String>> {
+pub fn indexed_word(c: &mut dyn Conn, filter: &OrgFilter) -> Result<Option<String>> {
     /// Matches below which a word counts as rare.
     const RARE: i64 = 2_000;
     let Some(q) = &filter.q else {

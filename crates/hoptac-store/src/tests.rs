@@ -69,6 +69,15 @@ hoptac_testkit::both_backends! {
 fn searches_use_the_trigram_index() {
     let lite = hoptac_testkit::sqlite();
     let db = open(&lite);
+    // A rare word (here: in no record) is the one looked up in the index, the longest.
+    let filter = hoptac_domain::list::OrgFilter {
+        q: Some("Hợp tác xã nông nghiệp".into()),
+        ..Default::default()
+    };
+    let word = db
+        .read(|c| crate::orgs::indexed_word(c, &filter))
+        .expect("word");
+    assert_eq!(word.as_deref(), Some("nghiep"));
     let plan: Vec<String> = db
         .read(|c| {
             c.query(

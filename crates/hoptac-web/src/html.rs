@@ -177,7 +177,7 @@ pub async fn switch_language(
     };
     let back = q
         .get("back")
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .filter(|b| is_local_path(b))
         .map_or("/", String::as_str);
     // Drop a `lang=` from where we go back to, or it would win over the new choice.
     let back = strip_lang_param(back);
@@ -189,6 +189,15 @@ pub async fn switch_language(
         axum::response::Redirect::to(&back),
     )
         .into_response()
+}
+
+/// A path on this site: one leading slash, then only printable characters that cannot
+/// make a browser read it as another host (no `//`, backslash, whitespace or control
+/// characters, which browsers drop or turn into slashes).
+fn is_local_path(b: &str) -> bool {
+    b.starts_with('/')
+        && !b.starts_with("//")
+        && b.chars().all(|c| c.is_ascii_graphic() && c != '\\')
 }
 
 fn strip_lang_param(path: &str) -> String {
@@ -236,6 +245,22 @@ mod tests {
         assert_eq!(super::parse_points("-1"), None);
         assert_eq!(super::parse_points("abc"), None);
         assert_eq!(super::parse_points(""), None);
+    }
+
+    #[test]
+    fn the_language_switch_goes_back_only_to_this_site() {
+        assert!(super::is_local_path("/to-chuc/3?lang=en&q=h%E1%BB%A3p"));
+        for outside in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ /x",
+            "",
+        ] {
+            assert!(!super::is_local_path(outside), "{outside:?}");
+        }
     }
 
     #[test]

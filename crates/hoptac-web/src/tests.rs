@@ -1738,10 +1738,15 @@ mod users_page {
                 let fresh = html.split("<code>").nth(1).and_then(|x| x.split("</code>").next()).expect("new password").to_owned();
                 let back = std::thread::scope(|s| s.spawn(|| reg.authenticate("can.bo.tinh", &fresh, now)).join().expect("thread"));
                 assert!(back.is_ok(), "the new password works");
-                // Not on oneself.
-                let (s, html) = act(format!("csrf={csrf}&username=quan.tri&action=disable")).await;
-                assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-                assert!(html.contains("chính mình"), "{html}");
+                // Not on oneself, however the name is written.
+                for me in ["quan.tri", "QUAN.TRI", "%20Quan.Tri"] {
+                    let (s, html) = act(format!("csrf={csrf}&username={me}&action=disable")).await;
+                    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{me}");
+                    assert!(html.contains("chính mình"), "{html}");
+                }
+                // And never the last enabled administrator, whoever asks.
+                let last = std::thread::scope(|s| s.spawn(|| reg.set_disabled("quan.tri", true, &hoptac_app::Actor::new("cli", None))).join().expect("thread"));
+                assert!(matches!(last, Err(hoptac_app::AppError::Refused { code: "last_admin", .. })), "{last:?}");
             });
         }
     }

@@ -397,8 +397,11 @@ pub async fn user_action(
         );
         return render(&st, &cx, StatusCode::FORBIDDEN, &Values::new(), &alert(msg)).await;
     }
-    let username = form.get("username").cloned().unwrap_or_default();
-    if username == p.username {
+    let username = form
+        .get("username")
+        .map(|u| u.trim().to_lowercase())
+        .unwrap_or_default();
+    if username == p.username.to_lowercase() {
         let msg = lang.t(
             "Không tự khóa hay đặt lại mật khẩu của chính mình ở đây.",
             "You cannot disable or reset your own account here.",
