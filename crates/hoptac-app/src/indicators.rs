@@ -586,6 +586,8 @@ impl Registry {
         by: Option<Breakdown>,
         within: Option<&Scope>,
     ) -> Result<TargetReport> {
+        // Place corrections made through another server change the figures too.
+        self.refresh_places()?;
         let seq = self.db.read(hoptac_store::audit::head_seq)?;
         // Read before computing: overlays swapped in meanwhile make this entry stale.
         let places = self

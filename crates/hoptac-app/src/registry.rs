@@ -56,6 +56,8 @@ pub struct Registry {
     /// Moves each time this server swaps in new place overlays, so that nothing
     /// computed with the old ones is served after.
     pub(crate) places_generation: Arc<std::sync::atomic::AtomicU64>,
+    /// The newest place overlay this server has loaded.
+    overlays_seen: Arc<std::sync::atomic::AtomicI64>,
 }
 
 fn store(e: StoreError) -> AppError {
@@ -81,6 +83,7 @@ fn not_found(id: OrgId) -> AppError {
 impl Registry {
     /// Opens the registry on a migrated database for one province (`None`: national).
     pub fn open(db: Db, province: Option<String>) -> Result<Registry> {
+        let seen = db.read(overlays::latest_id)?;
         let (corrections, aliases) = db.read(overlays::load)?;
         let places = Gazetteer::new(province).with_overlays(corrections, aliases);
         let reg = Registry {
@@ -92,6 +95,7 @@ impl Registry {
             deadlines: hoptac_domain::report::Deadlines::default(),
             indicator_cache: Default::default(),
             places_generation: Default::default(),
+            overlays_seen: Arc::new(std::sync::atomic::AtomicI64::new(seen)),
         };
         reg.seed_targets()?;
         Ok(reg)
@@ -871,10 +875,39 @@ impl Registry {
         self.reload_places()
     }
 
-    fn reload_places(&self) -> Result<()> {
+    /// Loads place overlays added through another app server since this one loaded
+    /// its own (the records' derived places were already rewritten by that server).
+    /// Returns whether anything changed. Cheap when nothing did: one indexed read.
+    pub fn refresh_places(&self) -> Result<bool> {
+        use std::sync::atomic::Ordering;
+        let latest = self.db.read(overlays::latest_id)?;
+        if latest == self.overlays_seen.load(Ordering::SeqCst) {
+            return Ok(false);
+        }
+        let places = self.load_places()?;
+        self.swap_places(places, latest);
+        Ok(true)
+    }
+
+    fn load_places(&self) -> Result<Gazetteer> {
         let (corrections, aliases) = self.db.read(overlays::load)?;
         let province = self.places().province.clone();
-        let places = Gazetteer::new(province).with_overlays(corrections, aliases);
+        Ok(Gazetteer::new(province).with_overlays(corrections, aliases))
+    }
+
+    fn swap_places(&self, places: Gazetteer, seen: i64) {
+        use std::sync::atomic::Ordering;
+        match self.places.write() {
+            Ok(mut g) => *g = places,
+            Err(p) => *p.into_inner() = places,
+        }
+        self.overlays_seen.store(seen, Ordering::SeqCst);
+        self.places_generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn reload_places(&self) -> Result<()> {
+        let seen = self.db.read(overlays::latest_id)?;
+        let places = self.load_places()?;
         let now = Utc::now();
         // Derived places live in the current-state rows: recompute them all.
         self.db.write(|c| {
@@ -888,12 +921,7 @@ impl Registry {
             }
             Ok::<_, AppError>(())
         })?;
-        match self.places.write() {
-            Ok(mut g) => *g = places,
-            Err(p) => *p.into_inner() = places,
-        }
-        self.places_generation
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.swap_places(places, seen);
         Ok(())
     }
 }

@@ -412,6 +412,8 @@ hoptac_testkit::both_backends! {
 
     fn mapping_corrections_re_derive_places(url) {
         let reg = registry(&url);
+        // A second app server on the same database, opened before the correction.
+        let other_server = registry(&url);
         let v = reg.create(htx("Hợp tác xã Hồng Phong Bình Gia", legacy("06079"), d(2019, 1, 1)), &actor()).expect("create");
         assert_eq!(v.places.commune_2025.as_deref(), Some("06079"));
         let corr = hoptac_domain::place::MappingCorrection {
@@ -422,6 +424,12 @@ hoptac_testkit::both_backends! {
         reg.add_correction(corr, &actor()).expect("correct");
         let f = OrgFilter { place: Some(PlaceFilter::Commune2025("06184".into())), ..Default::default() };
         assert_eq!(reg.list(&f, PageRequest::default()).expect("list").total, 1);
+        // The other server picks the correction up without a restart.
+        assert!(other_server.refresh_places().expect("refresh"), "it had missed one");
+        assert!(!other_server.refresh_places().expect("again"), "nothing new since");
+        assert_eq!(other_server.list(&f, PageRequest::default()).expect("list").total, 1);
+        let mapped = other_server.places().both_schemes(&legacy("06079"), None).commune_2025;
+        assert_eq!(mapped.as_deref(), Some("06184"));
         // Survives a restart: corrections are data in the database.
         let again = Registry::open(reg.db.clone(), Some("20".into())).expect("reopen");
         assert_eq!(again.get(v.id, None).expect("get").places.commune_2025.as_deref(), Some("06184"));

@@ -52,6 +52,17 @@ pub fn add_alias(
     Ok(())
 }
 
+/// The newest overlay's id: overlays are only ever added, so a server whose places were
+/// loaded at a smaller id has missed one (written through another server).
+pub fn latest_id(c: &mut dyn Conn) -> Result<i64> {
+    Ok(
+        c.query_one("SELECT COALESCE(MAX(id), 0) FROM place_overlays", &[])?
+            .map(|r| r.i64(0))
+            .transpose()?
+            .unwrap_or(0),
+    )
+}
+
 /// The corrections in force (newest per legacy commune) and all aliases.
 pub fn load(c: &mut dyn Conn) -> Result<(Vec<MappingCorrection>, Vec<PlaceAlias>)> {
     let rows = c.query(

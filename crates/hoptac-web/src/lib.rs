@@ -58,6 +58,20 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     secure_cookies: bool,
 ) -> std::io::Result<()> {
+    // Place corrections made through another server reach this one within seconds
+    // (the records themselves were rewritten by that server; only the lookups here
+    // need the new overlays). One indexed read when nothing changed.
+    let reg = registry.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
+        loop {
+            every.tick().await;
+            let r = reg.clone();
+            if let Ok(Err(e)) = tokio::task::spawn_blocking(move || r.refresh_places()).await {
+                tracing::warn!("reloading place overlays: {e}");
+            }
+        }
+    });
     axum::serve(listener, router_with(registry, secure_cookies))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
