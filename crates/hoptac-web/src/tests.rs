@@ -1121,17 +1121,7 @@ mod follow_up_page {
     use super::*;
 
     async fn page(reg: &Registry, uri: &str, cookie: Option<&str>) -> (StatusCode, String) {
-        let mut req = Request::builder().uri(uri);
-        if let Some(c) = cookie {
-            req = req.header("cookie", format!("hoptac_session={c}"));
-        }
-        let resp = router(reg.clone())
-            .oneshot(req.body(Body::empty()).expect("req"))
-            .await
-            .expect("resp");
-        let status = resp.status();
-        let body = resp.into_body().collect().await.expect("b").to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
+        page_call(reg, "GET", uri, cookie, None).await
     }
 
     #[test]
@@ -1207,17 +1197,7 @@ mod follow_up_form {
     use super::*;
 
     async fn post(reg: &Registry, uri: &str, cookie: &str, body: String) -> (StatusCode, String) {
-        let req = Request::builder()
-            .method("POST")
-            .uri(uri)
-            .header("cookie", format!("hoptac_session={cookie}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("req");
-        let resp = router(reg.clone()).oneshot(req).await.expect("resp");
-        let status = resp.status();
-        let body = resp.into_body().collect().await.expect("b").to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
+        page_call(reg, "POST", uri, Some(cookie), Some(body)).await
     }
 
     #[test]
