@@ -114,7 +114,7 @@ impl Registry {
                 && data
                     .rules
                     .formal_only
-                    .applies(data.final_reports.get(&(h.id, year)))
+                    .applies_to_activity(data.final_reports.get(&(h.id, year)))
             {
                 causes.push(Cause::FormalOnly);
             }

@@ -17,7 +17,7 @@ use hoptac_domain::indicators::{
 use hoptac_domain::list::OrgView;
 use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
 use hoptac_domain::place::{Derivation, Gazetteer, Scheme};
-use hoptac_domain::report::{Deadlines, ReportFigures, ReportStage};
+use hoptac_domain::report::{Deadlines, ReportStage};
 use hoptac_store::docs::{self, Doc, Stamp};
 use hoptac_store::orgs::{self, OrgHistory};
 use serde::{Deserialize, Serialize};
@@ -102,16 +102,25 @@ impl Default for FormalOnlyRule {
 }
 
 impl FormalOnlyRule {
-    pub fn applies(&self, final_report: Option<&ReportFigures>) -> bool {
+    /// Whether an HTX with this final report (or none) counts as formal-only.
+    pub fn applies_to_activity(&self, final_report: Option<&Activity>) -> bool {
         match final_report {
             None => self.no_final_report,
-            Some(r) => {
+            Some(a) => {
                 self.no_activity
-                    && r.revenue.unwrap_or(0) == 0
-                    && r.supplied_to_members.unwrap_or(0) == 0
+                    && a.revenue.unwrap_or(0) == 0
+                    && a.supplied_to_members.unwrap_or(0) == 0
             }
         }
     }
+}
+
+/// What the formal-only rule reads of a final report: kept for every organisation and
+/// year, so small (32 bytes, not a whole report's figures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Activity {
+    pub revenue: Option<i64>,
+    pub supplied_to_members: Option<i64>,
 }
 
 /// A group of a breakdown.
@@ -168,7 +177,7 @@ pub(crate) struct Data {
     pub(crate) histories: Vec<OrgHistory>,
     pub(crate) approved: HashMap<(OrgId, i32), Rating>,
     /// Final reports: only the figures the formal-only rule reads.
-    pub(crate) final_reports: HashMap<(OrgId, i32), ReportFigures>,
+    pub(crate) final_reports: HashMap<(OrgId, i32), Activity>,
     /// Count only what lies within this scope (a commune officer's communes).
     pub(crate) within: Option<Scope>,
 }
@@ -254,12 +263,11 @@ impl Registry {
             .into_iter()
             .filter_map(|(org, year, values)| {
                 let number = |i: usize| values.get(i)?.as_deref()?.parse::<i64>().ok();
-                let figures = ReportFigures {
+                let activity = Activity {
                     revenue: number(0),
                     supplied_to_members: number(1),
-                    ..Default::default()
                 };
-                Some(((org, i32::try_from(year).ok()?), figures))
+                Some(((org, i32::try_from(year).ok()?), activity))
             })
             .collect();
         Ok(Data {
@@ -532,7 +540,7 @@ impl Registry {
                 if view.status != Status::Active
                     || !rules
                         .formal_only
-                        .applies(data.final_reports.get(&(h.id, year)))
+                        .applies_to_activity(data.final_reports.get(&(h.id, year)))
                 {
                     return None;
                 }
