@@ -80,6 +80,23 @@ pub fn expired_form(
     ))
 }
 
+/// The signed-in author of a form post whose CSRF token matches their session, or the
+/// page that says why not (sign in first; the form expired).
+pub async fn poster(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+    lang: hoptac_domain::i18n::Lang,
+    sent: Option<&String>,
+    vi: &str,
+    en: &str,
+) -> Result<(Principal, String), axum::response::Response> {
+    let (p, csrf) = reader(headers, state, lang, vi, en).await?;
+    match expired_form(sent, &csrf, lang) {
+        Some(r) => Err(r),
+        None => Ok((p, csrf)),
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(

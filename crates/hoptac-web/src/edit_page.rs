@@ -310,10 +310,11 @@ pub async fn edit_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::reader(
+    let (p, csrf) = match crate::auth::poster(
         &headers,
         &st,
         lang,
+        form.get("csrf"),
         "Cần đăng nhập để sửa hồ sơ.",
         "Sign in to edit records.",
     )
@@ -322,9 +323,6 @@ pub async fn edit_save(
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
-        return r;
-    }
     let mut errors = Values::new();
     let fields = read_fields(&form, &mut errors, lang);
     let effective = date_field(&form, "effective", &mut errors, lang);
@@ -605,10 +603,11 @@ pub async fn create_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::reader(
+    let (p, csrf) = match crate::auth::poster(
         &headers,
         &st,
         lang,
+        form.get("csrf"),
         "Cần đăng nhập để đăng ký tổ chức.",
         "Sign in to register organisations.",
     )
@@ -617,9 +616,6 @@ pub async fn create_save(
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
-        return r;
-    }
     if !may_register(&p) {
         return deny(
             StatusCode::FORBIDDEN,

@@ -672,10 +672,11 @@ pub async fn sheet_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::reader(
+    let (p, csrf) = match crate::auth::poster(
         &headers,
         &st,
         lang,
+        form.get("csrf"),
         "Cần đăng nhập để lưu phiếu.",
         "Sign in to save the sheet.",
     )
@@ -684,9 +685,6 @@ pub async fn sheet_save(
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
-        return r;
-    }
     let (org, sheet) = match load(&st, &p, id, year, lang).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -811,10 +809,11 @@ pub async fn sheet_action(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::reader(
+    let (p, csrf) = match crate::auth::poster(
         &headers,
         &st,
         lang,
+        form.get("csrf"),
         "Cần đăng nhập để xử lý phiếu.",
         "Sign in to work on the sheet.",
     )
@@ -823,9 +822,6 @@ pub async fn sheet_action(
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
-        return r;
-    }
     let (org, _) = match load(&st, &p, id, year, lang).await {
         Ok(x) => x,
         Err(r) => return r,

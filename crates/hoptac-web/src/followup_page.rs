@@ -441,10 +441,11 @@ pub async fn follow_up_save(
     axum::extract::Form(form): axum::extract::Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::reader(
+    let (p, csrf) = match crate::auth::poster(
         &headers,
         &st,
         lang,
+        form.get("csrf"),
         "Cần đăng nhập để ghi phương án.",
         "Sign in to record plans.",
     )
@@ -453,9 +454,6 @@ pub async fn follow_up_save(
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Some(r) = crate::auth::expired_form(form.get("csrf"), &csrf, lang) {
-        return r;
-    }
     let n = match entry(&st, &p, id, year, lang).await {
         Ok(n) => n,
         Err(r) => return r,
