@@ -36,7 +36,8 @@ pub async fn audit_page(
                 Some((&p, &csrf)),
                 "/nhat-ky",
                 &format!(
-                    "<p>{}</p>",
+                    "<h1>{}</h1><p>{}</p>",
+                    t("Nhật ký thay đổi", "Audit trail"),
                     t(
                         "Nhật ký dành cho quản trị viên.",
                         "The audit trail is for administrators."

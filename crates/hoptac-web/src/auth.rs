@@ -55,7 +55,7 @@ pub async fn reader(
 ) -> Result<(Principal, String), axum::response::Response> {
     match browser_session(headers, state).await {
         Some((p, csrf, _)) => Ok((p, csrf)),
-        None => Err(crate::html::sign_in_required(lang.t(vi, en))),
+        None => Err(crate::html::sign_in_required(lang, lang.t(vi, en))),
     }
 }
 
@@ -70,6 +70,7 @@ pub fn expired_form(
         return None;
     }
     Some(crate::html::message_page(
+        lang,
         axum::http::StatusCode::FORBIDDEN,
         lang.t(
             "Biểu mẫu đã hết hạn; hãy tải lại trang.",

@@ -175,7 +175,13 @@ fn form_html(
 }
 
 fn deny(status: StatusCode, msg: &str, lang: Lang) -> Response {
-    crate::html::message_page(status, msg, "/dang-nhap", lang.t("Đăng nhập", "Sign in"))
+    crate::html::message_page(
+        lang,
+        status,
+        msg,
+        "/dang-nhap",
+        lang.t("Đăng nhập", "Sign in"),
+    )
 }
 
 type Values = HashMap<String, String>;

@@ -509,6 +509,7 @@ fn sheet_html(
 
 fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
     crate::html::message_page(
+        lang,
         status,
         msg,
         "/danh-gia",

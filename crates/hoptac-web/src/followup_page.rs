@@ -312,6 +312,7 @@ fn form_html(
 
 fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
     crate::html::message_page(
+        lang,
         status,
         msg,
         "/theo-doi",

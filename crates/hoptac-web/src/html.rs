@@ -9,22 +9,12 @@ pub fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// The 401 page of a signed-in page: what needs signing in, and the way to sign in.
-pub fn sign_in_required(what: &str) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    (
-        axum::http::StatusCode::UNAUTHORIZED,
-        axum::response::Html(format!(
-            "<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>{} <a href=\"/dang-nhap\">Đăng nhập</a></p>",
-            esc(what)
-        )),
-    )
-        .into_response()
-}
-
-/// A short page with one message and one way on (errors, refusals).
-pub fn message_page(
+/// A short page with a heading, one message and one way on (refusals, errors): framed
+/// like every page for screen readers (language, main landmark, heading).
+fn short_page(
+    lang: hoptac_domain::i18n::Lang,
     status: axum::http::StatusCode,
+    title: &str,
     msg: &str,
     href: &str,
     link: &str,
@@ -33,12 +23,43 @@ pub fn message_page(
     (
         status,
         axum::response::Html(format!(
-            "<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>{}</p><p><a href=\"{href}\">{}</a></p>",
-            esc(msg),
-            esc(link)
+            "<!doctype html><html lang=\"{code}\"><head><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>{title} — hoptac</title><link rel=stylesheet href=/static/app.css></head><body><main id=main><h1>{title}</h1><p>{msg}</p><p><a href=\"{href}\">{link}</a></p></main></body></html>",
+            code = if lang == hoptac_domain::i18n::Lang::En { "en" } else { "vi" },
+            title = esc(title),
+            msg = esc(msg),
+            href = esc(href),
+            link = esc(link),
         )),
     )
         .into_response()
+}
+
+/// The 401 page of a signed-in page: what needs signing in, and the way to sign in.
+pub fn sign_in_required(lang: hoptac_domain::i18n::Lang, what: &str) -> axum::response::Response {
+    short_page(
+        lang,
+        axum::http::StatusCode::UNAUTHORIZED,
+        lang.t("Cần đăng nhập", "Sign in needed"),
+        what,
+        "/dang-nhap",
+        lang.t("Đăng nhập", "Sign in"),
+    )
+}
+
+/// A short page with one message and one way on (errors, refusals).
+pub fn message_page(
+    lang: hoptac_domain::i18n::Lang,
+    status: axum::http::StatusCode,
+    msg: &str,
+    href: &str,
+    link: &str,
+) -> axum::response::Response {
+    let title = if status.is_server_error() {
+        lang.t("Lỗi hệ thống", "Server error")
+    } else {
+        lang.t("Không thực hiện được", "Not possible")
+    };
+    short_page(lang, status, title, msg, href, link)
 }
 
 /// An organisation's commune as people name it ("Xã X, tỉnh Y"), in the scheme it

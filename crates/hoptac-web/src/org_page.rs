@@ -186,7 +186,13 @@ pub async fn org_page(
             } else {
                 StatusCode::INTERNAL_SERVER_ERROR
             };
-            return (status, Html(format!("<!doctype html><meta charset=utf-8><link rel=stylesheet href=/static/app.css><p>{}</p><p><a href=\"/\">{}</a></p>", esc(&e.message(lang)), lang.t("Về trang danh sách", "Back to the registry")))).into_response();
+            return crate::html::message_page(
+                lang,
+                status,
+                &e.message(lang),
+                "/",
+                lang.t("Về trang danh sách", "Back to the registry"),
+            );
         }
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };

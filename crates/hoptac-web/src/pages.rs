@@ -325,13 +325,11 @@ pub async fn not_found(ReqLang(lang): ReqLang, uri: Uri) -> Response {
         };
         return crate::error::ApiError::new(e, lang).into_response();
     }
-    (
+    crate::html::message_page(
+        lang,
         StatusCode::NOT_FOUND,
-        Html(format!(
-            "<!doctype html><meta charset=utf-8><p>{} <a href=\"/\">{}</a></p>",
-            lang.t("Không có trang này.", "No such page."),
-            lang.t("Về trang chủ", "Home")
-        )),
+        lang.t("Không có trang này.", "No such page."),
+        "/",
+        lang.t("Về trang chủ", "Home"),
     )
-        .into_response()
 }

@@ -1866,6 +1866,11 @@ mod page_access {
                                 "{uri} as {who}: {status} but should be refused\n{html}"
                             );
                             assert!(!html.contains("Kiểm Tra Quyền") || !per_record, "{uri} as {who}: the record leaked");
+                            // Refusals are pages too: framed for screen readers.
+                            if html.starts_with("<!doctype html>") {
+                                let problems = accessibility_problems(&html);
+                                assert!(problems.is_empty(), "{uri} as {who} ({status}): {problems:?}\n{html}");
+                            }
                         }
                         checked += 1;
                     }

@@ -189,6 +189,7 @@ async fn admin(
 ) -> Result<(Principal, String), Response> {
     match browser_session(headers, st).await {
         None => Err(crate::html::sign_in_required(
+            lang,
             lang.t("Cần đăng nhập.", "Sign in first."),
         )),
         Some((p, csrf, _)) if p.role == Role::Admin => Ok((p, csrf)),
@@ -200,7 +201,8 @@ async fn admin(
         .page(
             StatusCode::FORBIDDEN,
             format!(
-                "<p>{}</p>",
+                "<h1>{}</h1><p>{}</p>",
+                lang.t("Người dùng", "Users"),
                 lang.t(
                     "Quản lý người dùng dành cho quản trị viên.",
                     "User administration is for administrators."
