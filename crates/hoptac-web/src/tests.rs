@@ -902,31 +902,8 @@ mod audit_page {
     fn administrators_see_the_trail_and_what_changed() {
         let lite = hoptac_testkit::sqlite();
         let reg = registry(&lite);
-        let cli = hoptac_app::Actor::new("cli", None);
-        reg.add_user(
-            "lanh.dao",
-            "Lãnh đạo",
-            Role::Leader,
-            Scope::All,
-            "mat-khau-du-dai",
-            &cli,
-        )
-        .expect("leader");
-        let now = chrono::Utc::now();
-        let (admin, _) = reg
-            .start_session(
-                &reg.authenticate("quan.tri", "mat-khau-quan-tri", now)
-                    .expect("admin"),
-                now,
-            )
-            .expect("s");
-        let (leader, _) = reg
-            .start_session(
-                &reg.authenticate("lanh.dao", "mat-khau-du-dai", now)
-                    .expect("leader"),
-                now,
-            )
-            .expect("s");
+        let (admin, _) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
+        let (leader, _) = signed_in(&reg, "lanh.dao", Role::Leader, Scope::All);
         rt().block_on(async {
             let (_, v) = call(
                 &reg,
@@ -977,14 +954,7 @@ mod dashboard_page {
     fn the_dashboard_draws_targets_trends_and_the_map_for_signed_in_readers() {
         let lite = hoptac_testkit::sqlite();
         let reg = registry(&lite);
-        let now = chrono::Utc::now();
-        let (cookie, _) = reg
-            .start_session(
-                &reg.authenticate("quan.tri", "mat-khau-quan-tri", now)
-                    .expect("admin"),
-                now,
-            )
-            .expect("s");
+        let (cookie, _) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
         rt().block_on(async {
             call(
                 &reg,
@@ -1216,14 +1186,7 @@ mod follow_up_form {
             .find(|n| n.follow_up.is_none())
             .expect("an HTX without a plan");
         let id = target.org.id;
-        let now = chrono::Utc::now();
-        let (cookie, csrf) = reg
-            .start_session(
-                &reg.authenticate("quan.tri", "mat-khau-quan-tri", now)
-                    .expect("admin"),
-                now,
-            )
-            .expect("s");
+        let (cookie, csrf) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
         let uri = format!("/theo-doi/{id}/2025");
         rt().block_on(async {
             let form = |deadline: &str, version: i64| {
@@ -1275,31 +1238,8 @@ mod edit_page {
     fn two_editors_the_second_sees_both_versions_and_nothing_is_overwritten() {
         let lite = hoptac_testkit::sqlite();
         let reg = registry(&lite);
-        let cli = hoptac_app::Actor::new("cli", None);
-        reg.add_user(
-            "so.tai.chinh",
-            "Sở Tài chính",
-            Role::ProvincialOfficer,
-            Scope::All,
-            "mat-khau-du-dai",
-            &cli,
-        )
-        .expect("user");
-        let now = chrono::Utc::now();
-        let (a, a_csrf) = reg
-            .start_session(
-                &reg.authenticate("quan.tri", "mat-khau-quan-tri", now)
-                    .expect("a"),
-                now,
-            )
-            .expect("s");
-        let (b, b_csrf) = reg
-            .start_session(
-                &reg.authenticate("so.tai.chinh", "mat-khau-du-dai", now)
-                    .expect("b"),
-                now,
-            )
-            .expect("s");
+        let (a, a_csrf) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
+        let (b, b_csrf) = signed_in(&reg, "so.tai.chinh", Role::ProvincialOfficer, Scope::All);
         rt().block_on(async {
             let (_, v) = call(
                 &reg,
@@ -1421,14 +1361,7 @@ mod import_page {
     fn preview_shows_row_errors_and_writes_nothing_then_confirm_writes_all() {
         let lite = hoptac_testkit::sqlite();
         let reg = registry(&lite);
-        let now = chrono::Utc::now();
-        let (cookie, csrf) = reg
-            .start_session(
-                &reg.authenticate("quan.tri", "mat-khau-quan-tri", now)
-                    .expect("admin"),
-                now,
-            )
-            .expect("s");
+        let (cookie, csrf) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
         let fixtures =
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
         let bad = std::fs::read(fixtures.join("registry_1000_with_3_bad.csv")).expect("bad");
