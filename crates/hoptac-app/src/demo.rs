@@ -847,22 +847,7 @@ fn reports_and_evaluations(
     }
     reg.db.write(|c| {
         for (key, r) in &reports {
-            let stamp = Stamp {
-                author: "demo",
-                source: Some("demo"),
-                note: None,
-                now: r.filed_at,
-            };
-            docs::insert(
-                c,
-                crate::reports::KIND,
-                key,
-                Some(r.org_id),
-                Some(i64::from(r.year)),
-                Some(r.stage.code()),
-                r,
-                &stamp,
-            )?;
+            insert_report(c, key, r)?;
         }
         for (key, e) in &evals {
             let stamp = Stamp {
@@ -894,6 +879,30 @@ fn reports_and_evaluations(
     Ok((reports.len(), evals.len()))
 }
 
+/// Stores one generated annual report, filed by "demo" at its filing time.
+fn insert_report(
+    c: &mut dyn hoptac_store::Conn,
+    key: &str,
+    r: &crate::reports::AnnualReport,
+) -> std::result::Result<(), hoptac_store::StoreError> {
+    let stamp = hoptac_store::docs::Stamp {
+        author: "demo",
+        source: Some("demo"),
+        note: None,
+        now: r.filed_at,
+    };
+    hoptac_store::docs::insert(
+        c,
+        crate::reports::KIND,
+        key,
+        Some(r.org_id),
+        Some(i64::from(r.year)),
+        Some(r.stage.code()),
+        r,
+        &stamp,
+    )
+}
+
 /// Organisations generated and written per transaction by [`generate_stress`].
 const STRESS_CHUNK: usize = 20_000;
 
@@ -921,7 +930,6 @@ fn generate_in_chunks(
 ) -> Result<DemoSummary> {
     use crate::reports::AnnualReport;
     use hoptac_domain::report::{ReportFigures, ReportStage};
-    use hoptac_store::docs::{self, Stamp};
 
     let places = reg.places();
     let today = demo_today(reg.today());
@@ -1021,22 +1029,7 @@ fn generate_in_chunks(
             orgs::insert_many(c, &rows, now)?;
             orgs::append_changes(c, &all_changes)?;
             for (key, r) in &reports {
-                let stamp = Stamp {
-                    author: "demo",
-                    source: Some("demo"),
-                    note: None,
-                    now: r.filed_at,
-                };
-                docs::insert(
-                    c,
-                    crate::reports::KIND,
-                    key,
-                    Some(r.org_id),
-                    Some(2025),
-                    Some(r.stage.code()),
-                    r,
-                    &stamp,
-                )?;
+                insert_report(c, key, r)?;
             }
             hoptac_store::audit::summarize(
                 c,
