@@ -594,13 +594,12 @@ impl Registry {
         by: Option<Breakdown>,
         within: Option<&Scope>,
     ) -> Result<TargetReport> {
-        // Place corrections made through another server change the figures too.
-        self.refresh_places()?;
         let seq = self.db.read(hoptac_store::audit::head_seq)?;
-        // Read before computing: overlays swapped in meanwhile make this entry stale.
-        let places = self
-            .places_generation
-            .load(std::sync::atomic::Ordering::SeqCst);
+        let generation = || {
+            self.places_generation
+                .load(std::sync::atomic::Ordering::SeqCst)
+        };
+        let places = generation();
         let key = (
             year,
             by,
@@ -614,6 +613,12 @@ impl Registry {
                 }
             }
         }
+        // A miss: the data moved (place corrections through another server move the
+        // audit head too), so load any overlays this server has missed first. The
+        // generation is read before computing: overlays swapped in meanwhile make the
+        // entry stale.
+        self.refresh_places()?;
+        let places = generation();
         let report = self.compute_target_report(year, by, within)?;
         if let Ok(mut cache) = self.indicator_cache.lock() {
             if cache.seq != seq || cache.places != places || cache.today != Some(today) {
