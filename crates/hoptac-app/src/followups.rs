@@ -107,14 +107,14 @@ impl Registry {
             }
             let view = OrgView::from_state(st, h.version, end, &data.places);
             let mut causes = Vec::new();
-            if data.approved.get(&(h.id, year)) == Some(&Rating::Weak) {
+            if data.facts.approved.get(&(h.id, year)) == Some(&Rating::Weak) {
                 causes.push(Cause::Weak);
             }
             if view.status == Status::Active
                 && data
                     .rules
                     .formal_only
-                    .applies_to_activity(data.final_reports.get(&(h.id, year)))
+                    .applies_to_activity(data.facts.final_reports.get(&(h.id, year)))
             {
                 causes.push(Cause::FormalOnly);
             }

@@ -220,6 +220,58 @@ hoptac_testkit::both_backends! {
         assert_eq!(current(&reg.target_report(2025, None).expect("province"), NewCooperatives), (4, None));
     }
 
+    fn facts_caught_up_from_the_audit_trail_equal_facts_read_afresh(url) {
+        use hoptac_domain::org::Sector;
+        let reg = registry(&url);
+        build(&reg);
+        let a = a_of("so-tai-chinh");
+        let reports = |reg: &Registry| {
+            let mut out = Vec::new();
+            for year in [2024, 2025, 2026] {
+                for by in [None, Some(Breakdown::Commune), Some(Breakdown::District), Some(Breakdown::Sector), Some(Breakdown::LegacyCommune)] {
+                    let r = reg.compute_target_report(year, by, None).expect("report");
+                    out.push(serde_json::to_value(&r).expect("json"));
+                }
+            }
+            let mine = hoptac_domain::auth::Scope::Communes { codes: vec!["06079".into()] };
+            out.push(serde_json::to_value(reg.compute_target_report(2025, None, Some(&mine)).expect("scoped")).expect("json"));
+            out
+        };
+        let before = reports(&reg);
+        let builds = || reg.facts.lock().map(|s| s.builds).unwrap_or(0);
+        assert_eq!(builds(), 1);
+        // Changes of every kind the indicators read, some through another server.
+        let other = registry(&url);
+        let find = |name: &str| reg.list(&hoptac_domain::list::OrgFilter { q: Some(name.into()), ..Default::default() }, hoptac_domain::list::PageRequest::default()).expect("find").items[0].clone();
+        let h2 = find("HTX H2");
+        other.update(h2.id, h2.version, OrgFields { place: Some(legacy("06094")), ..Default::default() }, Some(d(2025, 6, 1)), &a).expect("moved");
+        let h4 = find("HTX H4");
+        reg.update(h4.id, h4.version, OrgFields { sector: Some(Sector::CreditFund), ..Default::default() }, Some(d(2025, 1, 1)), &a).expect("credit fund");
+        let h6 = find("HTX H6");
+        reg.set_status(h6.id, h6.version, StatusChange { status: Status::Suspended, until: Some(d(2025, 12, 30)), reason: Some("tạm ngừng".into()), document: None }, Some(d(2025, 3, 1)), &a).expect("suspended");
+        other.file_report(h6.id, 2025, ReportStage::Final, hoptac_domain::report::ReportFigures { revenue: Some(5), ..Default::default() }, None, &a).expect("report");
+        let h1 = find("HTX H1");
+        let sheet = reg.evaluation(h1.id, 2025).expect("sheet");
+        other.transition(h1.id, 2025, Action::Reopen { reason: "Sai điểm".into() }, sheet.version, &a).expect("reopened");
+        let h5 = find("HTX H5");
+        reg.import_approved(h5.id, 2024, tt01_scores(300), None, &a).expect("2024 weak");
+        other.create(htx("HTX H9", legacy("06205"), d(2024, 5, 1)), &a).expect("h9");
+        let after = reports(&reg);
+        assert_eq!(builds(), 1, "caught up from the audit trail, not read again");
+        assert_ne!(before, after, "the changes move the figures");
+        assert_eq!(after, reports(&registry(&url)), "the same as facts read afresh");
+        // A place overlay re-derives places: everything is read again.
+        let corr = hoptac_domain::place::MappingCorrection {
+            legacy_code: "06079".into(),
+            rows: vec![hoptac_domain::place::MappingRow { legacy_code: "06079".into(), code_2025: "06184".into(), is_default: true, split: false }],
+            source: "Công văn kiểm tra địa giới (thử nghiệm)".into(),
+        };
+        reg.add_correction(corr, &a).expect("overlay");
+        let corrected = reports(&reg);
+        assert_eq!(builds(), 2);
+        assert_eq!(corrected, reports(&registry(&url)));
+    }
+
     fn a_recheck_finds_sheets_the_facts_no_longer_support(url) {
         let reg = registry(&url);
         build(&reg);

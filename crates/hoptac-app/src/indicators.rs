@@ -4,24 +4,22 @@
 //! written out in docs/indicators.md.
 
 use crate::error::{AppError, Result};
-use crate::evaluations::{self, EvalState};
+use crate::facts::{Facts, Snapshot, Timeline};
 use crate::registry::{Actor, Registry};
-use crate::reports;
 use chrono::{Datelike, NaiveDate, Utc};
 use hoptac_domain::auth::Scope;
 use hoptac_domain::evaluation::Rating;
-use hoptac_domain::history::OrgState;
 use hoptac_domain::indicators::{
     project, status, Comparison, Indicator, Measure, Target, TargetStatus,
 };
-use hoptac_domain::list::OrgView;
 use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
 use hoptac_domain::place::{Derivation, Gazetteer, Scheme};
-use hoptac_domain::report::{Deadlines, ReportStage};
+use hoptac_domain::report::Deadlines;
 use hoptac_store::docs::{self, Doc, Stamp};
 use hoptac_store::orgs::{self, OrgHistory};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 pub const TARGET_KIND: &str = "target";
 
@@ -168,16 +166,14 @@ pub struct TargetReport {
     pub rows: Vec<IndicatorRow>,
 }
 
-/// What the computations read besides the histories, loaded once.
+/// What the computations read, loaded once.
 pub(crate) struct Data {
     pub(crate) places: Gazetteer,
     pub(crate) rules: IndicatorRules,
-    /// Every history, for the follow-up list; the indicators stream them a page at a
-    /// time instead and leave this empty.
+    /// Every history, for the follow-up list only.
     pub(crate) histories: Vec<OrgHistory>,
-    pub(crate) approved: HashMap<(OrgId, i32), Rating>,
-    /// Final reports: only the figures the formal-only rule reads.
-    pub(crate) final_reports: HashMap<(OrgId, i32), Activity>,
+    /// States over time, ratings and report figures.
+    pub(crate) facts: Arc<Facts>,
     /// Count only what lies within this scope (a commune officer's communes).
     pub(crate) within: Option<Scope>,
 }
@@ -197,16 +193,9 @@ struct Job {
 /// there by derivation.
 type Tally = BTreeMap<Option<Group>, (Measure, usize)>;
 
-/// Organisations read per page when streaming histories: memory stays bounded by a
-/// page however large the registry.
-const PAGE: i64 = 5_000;
-
 /// How an organisation counts in a job: the state that places it, numerator,
 /// denominator, unevaluated.
-type Counted = (std::rc::Rc<OrgView>, i64, Option<i64>, Option<i64>);
-
-/// One organisation's states, folded once for all jobs (`None`: now).
-type Views = HashMap<Option<NaiveDate>, Option<std::rc::Rc<OrgView>>>;
+type Counted<'a> = (&'a Snapshot, i64, Option<i64>, Option<i64>);
 
 fn dec31(year: i32) -> Result<NaiveDate> {
     NaiveDate::from_ymd_opt(year, 12, 31)
@@ -230,81 +219,38 @@ impl Registry {
         Ok(data)
     }
 
-    /// Ratings and final reports: only the ratings of approved sheets and the figures
-    /// of final reports count, read as those fields alone, not whole documents.
+    /// The facts brought up to date, with the places and rules they are read with.
     fn indicator_facts(&self) -> Result<Data> {
-        let approved = self
-            .db
-            .read(|c| {
-                docs::fields_of_all(
-                    c,
-                    evaluations::KIND,
-                    EvalState::Approved.code(),
-                    &[&["outcome", "rating"]],
-                )
-            })?
-            .into_iter()
-            .filter_map(|(org, year, values)| {
-                let rating = values.first()?.as_deref().and_then(Rating::parse)?;
-                Some(((org, i32::try_from(year).ok()?), rating))
-            })
-            .collect();
-        // The formal-only rule reads revenue and what was supplied to members.
-        let final_reports = self
-            .db
-            .read(|c| {
-                docs::fields_of_all(
-                    c,
-                    reports::KIND,
-                    ReportStage::Final.code(),
-                    &[&["figures", "revenue"], &["figures", "supplied_to_members"]],
-                )
-            })?
-            .into_iter()
-            .filter_map(|(org, year, values)| {
-                let number = |i: usize| values.get(i)?.as_deref()?.parse::<i64>().ok();
-                let activity = Activity {
-                    revenue: number(0),
-                    supplied_to_members: number(1),
-                };
-                Some(((org, i32::try_from(year).ok()?), activity))
-            })
-            .collect();
         Ok(Data {
             within: None,
+            facts: self.facts()?,
             places: self.places(),
             rules: IndicatorRules {
                 deadlines: self.deadlines,
                 ..IndicatorRules::default()
             },
             histories: Vec::new(),
-            approved,
-            final_reports,
         })
     }
 
-    /// Computes every job in one pass over the organisations, a page of histories at
-    /// a time, folding each organisation once per date it is read at.
+    /// Computes every job in one pass over the organisations' facts.
     fn tally(&self, data: &Data, jobs: &[Job]) -> Result<Vec<Tally>> {
         let mut out: Vec<Tally> = vec![Tally::new(); jobs.len()];
-        let last = self.db.read(orgs::max_id)?;
-        let mut from = 0;
-        while from < last {
-            let page = self
-                .db
-                .read(|c| orgs::histories_between(c, from, from + PAGE))?;
-            for h in &page {
-                let provinces = self.provinces_of(h, &data.places);
-                let mut views = Views::new();
-                for (job, tally) in jobs.iter().zip(out.iter_mut()) {
-                    self.contribute(data, h, &provinces, &mut views, job, tally)?;
+        let ends = jobs
+            .iter()
+            .map(|j| dec31(j.year))
+            .collect::<Result<Vec<_>>>()?;
+        let provisional: Vec<bool> = jobs.iter().map(|j| self.provisional(data, j)).collect();
+        for (id, timeline) in &data.facts.orgs {
+            for (i, tally) in out.iter_mut().enumerate() {
+                let (job, end, provisional) = (&jobs[i], ends[i], provisional[i]);
+                if let Some(c) = counted(data, *id, timeline, job, end) {
+                    contribute(data, timeline.kind, c, job, provisional, tally);
                 }
             }
-            from += PAGE;
         }
         // A whole value exists even when nothing was counted.
-        for (job, tally) in jobs.iter().zip(out.iter_mut()) {
-            let provisional = self.provisional(data, job);
+        for ((job, tally), provisional) in jobs.iter().zip(out.iter_mut()).zip(provisional) {
             tally.entry(None).or_insert((
                 Measure {
                     numerator: 0,
@@ -318,23 +264,6 @@ impl Registry {
         Ok(out)
     }
 
-    /// The 2025 provinces an organisation was ever placed in: a province's figures
-    /// skip the rest of the country without folding their histories.
-    fn provinces_of(&self, h: &OrgHistory, places: &Gazetteer) -> Vec<String> {
-        let mut ps: Vec<String> = h
-            .changes
-            .iter()
-            .filter_map(|c| match &c.body {
-                hoptac_domain::history::ChangeBody::Fields { fields } => fields.place.as_ref(),
-                _ => None,
-            })
-            .filter_map(|p| places.both_schemes(p, None).province_2025)
-            .collect();
-        ps.sort();
-        ps.dedup();
-        ps
-    }
-
     /// Formal-only counts stay provisional until the final reports are due.
     fn provisional(&self, data: &Data, job: &Job) -> bool {
         job.ind == Indicator::FormalOnly
@@ -343,211 +272,6 @@ impl Registry {
                 .deadlines
                 .final_report_due(job.year)
                 .is_none_or(|d| self.today() <= d)
-    }
-
-    fn group_of(&self, v: &OrgView, by: Breakdown, places: &Gazetteer) -> (Group, bool) {
-        let name = |scheme: Scheme, code: &str| {
-            places
-                .units
-                .commune(scheme, code)
-                .map_or(code.to_owned(), |c| c.name.clone())
-        };
-        let unknown = || Group {
-            code: String::new(),
-            label: "(chưa rõ)".into(),
-        };
-        match by {
-            Breakdown::Commune => match &v.places.commune_2025 {
-                Some(c) => (
-                    Group {
-                        code: c.clone(),
-                        label: name(Scheme::Y2025, c),
-                    },
-                    v.places.commune_2025_derivation != Derivation::Exact,
-                ),
-                None => (unknown(), false),
-            },
-            Breakdown::District => match &v.places.legacy_district {
-                Some(d) => (
-                    Group {
-                        code: d.clone(),
-                        label: places
-                            .units
-                            .district(d)
-                            .map_or(d.clone(), |x| x.name.clone()),
-                    },
-                    v.places.legacy_derivation != Derivation::Exact,
-                ),
-                None => (unknown(), false),
-            },
-            Breakdown::LegacyCommune => match &v.places.legacy_commune {
-                Some(c) => (
-                    Group {
-                        code: c.clone(),
-                        label: name(Scheme::Legacy, c),
-                    },
-                    false,
-                ),
-                None => (
-                    Group {
-                        code: String::new(),
-                        label: "(chưa rõ xã cũ)".into(),
-                    },
-                    false,
-                ),
-            },
-            Breakdown::Sector => match v.fields.sector {
-                Some(s) => (
-                    Group {
-                        code: s.code().into(),
-                        label: s.label_vi().into(),
-                    },
-                    false,
-                ),
-                None => (unknown(), false),
-            },
-            Breakdown::Kind => (
-                Group {
-                    code: v.kind.code().into(),
-                    label: v.kind.label_vi().into(),
-                },
-                false,
-            ),
-        }
-    }
-
-    /// Adds one organisation to one job.
-    fn contribute(
-        &self,
-        data: &Data,
-        h: &OrgHistory,
-        provinces: &[String],
-        views: &mut Views,
-        job: &Job,
-        out: &mut Tally,
-    ) -> Result<()> {
-        let end = dec31(job.year)?;
-        let Some((view, num, den, unevaluated)) = self.counted(data, h, provinces, views, job, end)
-        else {
-            return Ok(());
-        };
-        let provisional = self.provisional(data, job);
-        let mut add = |g: Option<Group>, derived: bool| {
-            let e = out.entry(g).or_insert((
-                Measure {
-                    numerator: 0,
-                    denominator: den.map(|_| 0),
-                    unevaluated: unevaluated.map(|_| 0),
-                    provisional,
-                },
-                0,
-            ));
-            e.0.numerator += num;
-            if let (Some(d), Some(x)) = (e.0.denominator.as_mut(), den) {
-                *d += x;
-            }
-            if let (Some(u), Some(x)) = (e.0.unevaluated.as_mut(), unevaluated) {
-                *u += x;
-            }
-            e.1 += usize::from(derived);
-        };
-        add(None, false);
-        if let Some(b) = job.by {
-            let (g, derived) = self.group_of(&view, b, &data.places);
-            add(Some(g), derived);
-        }
-        Ok(())
-    }
-
-    /// Whether and how an organisation counts in a job (period counts: founded from
-    /// the period's start to the end of the year or the period): the state that
-    /// places it, then numerator, denominator and unevaluated; `None` when it does
-    /// not count.
-    fn counted(
-        &self,
-        data: &Data,
-        h: &OrgHistory,
-        provinces: &[String],
-        views: &mut Views,
-        job: &Job,
-        end: NaiveDate,
-    ) -> Option<Counted> {
-        let (rules, places) = (&data.rules, &data.places);
-        let (ind, period, year) = (job.ind, job.period, job.year);
-        let province = job.province.as_deref();
-        let kind = kind_of(ind);
-        if h.kind != kind || !province.is_none_or(|p| provinces.iter().any(|x| x == p)) {
-            return None;
-        }
-        let mut view_at = |at: Option<NaiveDate>| {
-            views
-                .entry(at)
-                .or_insert_with(|| {
-                    OrgState::fold(h.id, h.kind, &h.changes, at).map(|st| {
-                        std::rc::Rc::new(OrgView::from_state(
-                            st,
-                            h.version,
-                            at.unwrap_or(NaiveDate::MAX),
-                            places,
-                        ))
-                    })
-                })
-                .clone()
-        };
-        // Which state decides place and sector: the founding date for period counts,
-        // 31 December for the rest.
-        let at = if ind.is_period_count() {
-            let founded = view_at(None)?.fields.founding_date?;
-            if founded < period.0 || founded > period.1.min(end) {
-                return None;
-            }
-            founded
-        } else {
-            view_at(None)?;
-            end
-        };
-        let view = view_at(Some(at))?;
-        let credit_fund = rules.exclude_credit_funds
-            && kind == OrgKind::Cooperative
-            && view.fields.sector == Some(Sector::CreditFund);
-        // A province's target counts that province only (national deployments hold
-        // every province); a commune officer's figures count their communes only.
-        if credit_fund
-            || province.is_some_and(|p| view.places.province_2025.as_deref() != Some(p))
-            || data.within.as_ref().is_some_and(|s| !s.sees(&view))
-        {
-            return None;
-        }
-        let (num, den, unevaluated) = match ind {
-            Indicator::NewCooperatives | Indicator::NewGroups | Indicator::NewUnions => {
-                (1, None, None)
-            }
-            Indicator::ShareGoodFair | Indicator::ShareWeak => {
-                match data.approved.get(&(h.id, year)) {
-                    Some(Rating::NotRated) => return None,
-                    Some(r) => {
-                        let hit = match ind {
-                            Indicator::ShareGoodFair => matches!(r, Rating::Good | Rating::Fair),
-                            _ => *r == Rating::Weak,
-                        };
-                        (i64::from(hit), Some(1), Some(0))
-                    }
-                    None if view.status == Status::Active => (0, Some(0), Some(1)),
-                    None => return None,
-                }
-            }
-            Indicator::FormalOnly => {
-                if view.status != Status::Active
-                    || !rules
-                        .formal_only
-                        .applies_to_activity(data.final_reports.get(&(h.id, year)))
-                {
-                    return None;
-                }
-                (1, None, None)
-            }
-        };
-        Some((view, num, den, unevaluated))
     }
 
     /// One indicator's value per group for a year and period.
@@ -828,6 +552,191 @@ impl Registry {
             Ok::<_, AppError>(mine.len())
         })
     }
+}
+
+/// The group of a breakdown an organisation falls in, and whether its place there was
+/// derived (a default or an attribution) rather than recorded.
+fn group_of(kind: OrgKind, snap: &Snapshot, by: Breakdown, places: &Gazetteer) -> (Group, bool) {
+    let name = |scheme: Scheme, code: &str| {
+        places
+            .units
+            .commune(scheme, code)
+            .map_or(code.to_owned(), |c| c.name.clone())
+    };
+    let unknown = || Group {
+        code: String::new(),
+        label: "(chưa rõ)".into(),
+    };
+    let p = &snap.places;
+    match by {
+        Breakdown::Commune => match &p.commune_2025 {
+            Some(c) => (
+                Group {
+                    code: c.clone(),
+                    label: name(Scheme::Y2025, c),
+                },
+                p.commune_2025_derivation != Derivation::Exact,
+            ),
+            None => (unknown(), false),
+        },
+        Breakdown::District => match &p.legacy_district {
+            Some(d) => (
+                Group {
+                    code: d.clone(),
+                    label: places
+                        .units
+                        .district(d)
+                        .map_or(d.clone(), |x| x.name.clone()),
+                },
+                p.legacy_derivation != Derivation::Exact,
+            ),
+            None => (unknown(), false),
+        },
+        Breakdown::LegacyCommune => match &p.legacy_commune {
+            Some(c) => (
+                Group {
+                    code: c.clone(),
+                    label: name(Scheme::Legacy, c),
+                },
+                false,
+            ),
+            None => (
+                Group {
+                    code: String::new(),
+                    label: "(chưa rõ xã cũ)".into(),
+                },
+                false,
+            ),
+        },
+        Breakdown::Sector => match snap.sector {
+            Some(s) => (
+                Group {
+                    code: s.code().into(),
+                    label: s.label_vi().into(),
+                },
+                false,
+            ),
+            None => (unknown(), false),
+        },
+        Breakdown::Kind => (
+            Group {
+                code: kind.code().into(),
+                label: kind.label_vi().into(),
+            },
+            false,
+        ),
+    }
+}
+
+/// Adds one counted organisation to one job's tally.
+fn contribute(
+    data: &Data,
+    kind: OrgKind,
+    (snap, num, den, unevaluated): Counted,
+    job: &Job,
+    provisional: bool,
+    out: &mut Tally,
+) {
+    let mut add = |g: Option<Group>, derived: bool| {
+        let e = out.entry(g).or_insert((
+            Measure {
+                numerator: 0,
+                denominator: den.map(|_| 0),
+                unevaluated: unevaluated.map(|_| 0),
+                provisional,
+            },
+            0,
+        ));
+        e.0.numerator += num;
+        if let (Some(d), Some(x)) = (e.0.denominator.as_mut(), den) {
+            *d += x;
+        }
+        if let (Some(u), Some(x)) = (e.0.unevaluated.as_mut(), unevaluated) {
+            *u += x;
+        }
+        e.1 += usize::from(derived);
+    };
+    add(None, false);
+    if let Some(b) = job.by {
+        let (g, derived) = group_of(kind, snap, b, &data.places);
+        add(Some(g), derived);
+    }
+}
+
+/// Whether and how an organisation counts in a job (period counts: founded from the
+/// period's start to the end of the year or the period): the state that places it,
+/// then numerator, denominator and unevaluated; `None` when it does not count.
+fn counted<'a>(
+    data: &Data,
+    id: OrgId,
+    timeline: &'a Timeline,
+    job: &Job,
+    end: NaiveDate,
+) -> Option<Counted<'a>> {
+    let (ind, period, year) = (job.ind, job.period, job.year);
+    let kind = kind_of(ind);
+    if timeline.kind != kind {
+        return None;
+    }
+    // Which state decides place and sector: the founding date for period counts,
+    // 31 December for the rest.
+    let at = if ind.is_period_count() {
+        let founded = timeline.founded?;
+        if founded < period.0 || founded > period.1.min(end) {
+            return None;
+        }
+        founded
+    } else {
+        end
+    };
+    let snap = timeline.at(at)?;
+    let credit_fund = data.rules.exclude_credit_funds
+        && kind == OrgKind::Cooperative
+        && snap.sector == Some(Sector::CreditFund);
+    // A province's target counts that province only (national deployments hold every
+    // province); a commune officer's figures count their communes only.
+    if credit_fund
+        || job
+            .province
+            .as_deref()
+            .is_some_and(|p| snap.places.province_2025.as_deref() != Some(p))
+        || data
+            .within
+            .as_ref()
+            .is_some_and(|s| !s.sees_placed(id, snap.places.commune_2025.as_deref()))
+    {
+        return None;
+    }
+    let active = || snap.status_on(at) == Status::Active;
+    let (num, den, unevaluated) = match ind {
+        Indicator::NewCooperatives | Indicator::NewGroups | Indicator::NewUnions => (1, None, None),
+        Indicator::ShareGoodFair | Indicator::ShareWeak => {
+            match data.facts.approved.get(&(id, year)) {
+                Some(Rating::NotRated) => return None,
+                Some(r) => {
+                    let hit = match ind {
+                        Indicator::ShareGoodFair => matches!(r, Rating::Good | Rating::Fair),
+                        _ => *r == Rating::Weak,
+                    };
+                    (i64::from(hit), Some(1), Some(0))
+                }
+                None if active() => (0, Some(0), Some(1)),
+                None => return None,
+            }
+        }
+        Indicator::FormalOnly => {
+            if !active()
+                || !data
+                    .rules
+                    .formal_only
+                    .applies_to_activity(data.facts.final_reports.get(&(id, year)))
+            {
+                return None;
+            }
+            (1, None, None)
+        }
+    };
+    Some((snap, num, den, unevaluated))
 }
 
 #[derive(Deserialize)]

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod error;
 pub mod evaluations;
 pub mod export;
+mod facts;
 pub mod followups;
 pub mod import;
 pub mod import_docs;

@@ -53,6 +53,8 @@ pub struct Registry {
     pub deadlines: hoptac_domain::report::Deadlines,
     /// Target reports until the data changes.
     pub(crate) indicator_cache: Arc<std::sync::Mutex<crate::indicators::IndicatorCache>>,
+    /// What the indicators read, kept up to date from the audit trail.
+    pub(crate) facts: Arc<std::sync::Mutex<crate::facts::FactsSlot>>,
     /// Moves each time this server swaps in new place overlays, so that nothing
     /// computed with the old ones is served after.
     pub(crate) places_generation: Arc<std::sync::atomic::AtomicU64>,
@@ -94,6 +96,7 @@ impl Registry {
             extra_rule_sets: Arc::new(Vec::new()),
             deadlines: hoptac_domain::report::Deadlines::default(),
             indicator_cache: Default::default(),
+            facts: Default::default(),
             places_generation: Default::default(),
             overlays_seen: Arc::new(std::sync::atomic::AtomicI64::new(seen)),
         };

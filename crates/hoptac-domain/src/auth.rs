@@ -70,14 +70,15 @@ impl Principal {
 impl Scope {
     /// Whether an organisation (in the state shown) lies within this scope.
     pub fn sees(&self, org: &OrgView) -> bool {
+        self.sees_placed(org.id, org.places.commune_2025.as_deref())
+    }
+
+    /// [`Scope::sees`] for an organisation known by its id and 2025 commune.
+    pub fn sees_placed(&self, id: crate::org::OrgId, commune_2025: Option<&str>) -> bool {
         match self {
             Scope::All => true,
-            Scope::Communes { codes } => org
-                .places
-                .commune_2025
-                .as_ref()
-                .is_some_and(|c| codes.contains(c)),
-            Scope::Organisation { id } => org.id == *id,
+            Scope::Communes { codes } => commune_2025.is_some_and(|c| codes.iter().any(|x| x == c)),
+            Scope::Organisation { id: own } => id == *own,
         }
     }
 }

@@ -135,14 +135,20 @@ impl OrgFields {
     }
 }
 
+/// A status with its end date (`until`), as in force on a date: a suspension whose end
+/// date has passed counts as active from the day after, without anyone writing it.
+pub fn status_on(status: Status, until: Option<NaiveDate>, date: NaiveDate) -> Status {
+    match (status, until) {
+        (Status::Suspended, Some(until)) if until < date => Status::Active,
+        (s, _) => s,
+    }
+}
+
 impl OrgState {
     /// The status in force on a date: a suspension whose end date has passed counts as
     /// active from the day after, without anyone writing it.
     pub fn status_on(&self, date: NaiveDate) -> Status {
-        match (self.status.status, self.status.until) {
-            (Status::Suspended, Some(until)) if until < date => Status::Active,
-            (s, _) => s,
-        }
+        status_on(self.status.status, self.status.until, date)
     }
 
     /// Folds an organisation's changes as of a date (`None`: everything recorded).

@@ -134,18 +134,23 @@ pub struct OrgView {
     pub scale: Option<crate::scale::ScaleAssessment>,
 }
 
+/// The derived places of a record without a place.
+pub fn no_place() -> PlaceInBothSchemes {
+    PlaceInBothSchemes {
+        commune_2025: None,
+        commune_2025_derivation: crate::place::Derivation::Exact,
+        legacy_commune: None,
+        legacy_district: None,
+        legacy_derivation: crate::place::Derivation::Exact,
+        province_2025: None,
+    }
+}
+
 impl OrgView {
     pub fn from_state(st: OrgState, version: i64, as_of: NaiveDate, places: &Gazetteer) -> OrgView {
         let both = match &st.fields.place {
             Some(p) => places.both_schemes(p, st.fields.legacy_commune.as_deref()),
-            None => PlaceInBothSchemes {
-                commune_2025: None,
-                commune_2025_derivation: crate::place::Derivation::Exact,
-                legacy_commune: None,
-                legacy_district: None,
-                legacy_derivation: crate::place::Derivation::Exact,
-                province_2025: None,
-            },
+            None => no_place(),
         };
         let scale = crate::scale::ScaleRules::standard().assess(
             st.kind,

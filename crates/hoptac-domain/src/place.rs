@@ -327,7 +327,7 @@ impl AdminUnits {
 }
 
 /// Where a derived place came from, so views can say when they chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Derivation {
     /// Recorded, or a whole-commune mapping: nothing was chosen.
     #[serde(rename = "exact")]
@@ -341,7 +341,7 @@ pub enum Derivation {
 }
 
 /// A record's place in both schemes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PlaceInBothSchemes {
     pub commune_2025: Option<String>,
     pub commune_2025_derivation: Derivation,

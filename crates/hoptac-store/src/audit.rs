@@ -57,6 +57,36 @@ pub fn head_seq(c: &mut dyn Conn) -> Result<i64> {
     }
 }
 
+/// The last link read, and the (entity, id) of every record its links name.
+pub type Changed = (i64, Vec<(String, String)>);
+
+/// What changed after a link: the last link read and each (entity, id) its entries
+/// name, so that derived figures can be brought up to date without recomputing
+/// everything. `None` when more than `max_links` links followed (recompute instead).
+pub fn changed_since(c: &mut dyn Conn, after: i64, max_links: i64) -> Result<Option<Changed>> {
+    #[derive(Deserialize)]
+    struct Named {
+        entity: String,
+        id: String,
+    }
+    let rows = c.query(
+        "SELECT seq, entries FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+        &[after.into(), (max_links + 1).into()],
+    )?;
+    if i64::try_from(rows.len()).unwrap_or(i64::MAX) > max_links {
+        return Ok(None);
+    }
+    let mut last = after;
+    let mut named = Vec::new();
+    for r in &rows {
+        last = r.i64(0)?;
+        let entries: Vec<Named> = serde_json::from_str(&r.text(1)?)
+            .map_err(|e| StoreError::Corrupt(format!("audit link {last}: {e}")))?;
+        named.extend(entries.into_iter().map(|n| (n.entity, n.id)));
+    }
+    Ok(Some((last, named)))
+}
+
 /// One link of the chain as stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {

@@ -217,15 +217,9 @@ pub fn list<T: DeserializeOwned>(
 /// (organisation, year, field values) of one document.
 pub type Fields = (i64, i64, Vec<Option<String>>);
 
-/// Some fields of every document of a kind in a state, read inside the database (the
-/// rest of each body is not parsed): (organisation, year, each field as text — a
-/// string as it is, an object or number as JSON). For figures across many documents.
-pub fn fields_of_all(
-    c: &mut dyn Conn,
-    kind: &str,
-    state: &str,
-    paths: &[&[&str]],
-) -> Result<Vec<Fields>> {
+/// The SQL that reads each field path as text inside the database; paths are checked
+/// to be plain names, since they are written into the statement.
+fn field_exprs(c: &dyn Conn, paths: &[&[&str]]) -> Result<Vec<String>> {
     let ok =
         |p: &&str| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
     if paths.is_empty()
@@ -237,7 +231,7 @@ pub fn fields_of_all(
             "bad field paths {paths:?}"
         )));
     }
-    let fields: Vec<String> = paths
+    Ok(paths
         .iter()
         .map(|path| match c.backend() {
             // Numbers come back as numbers from json_extract: read everything as text.
@@ -246,7 +240,23 @@ pub fn fields_of_all(
             }
             crate::db::Backend::Postgres => format!("(body::jsonb) #>> '{{{}}}'", path.join(",")),
         })
-        .collect();
+        .collect())
+}
+
+fn values_from(r: &Row, from: usize, n: usize) -> Result<Vec<Option<String>>> {
+    (0..n).map(|i| r.opt_text(from + i)).collect()
+}
+
+/// Some fields of every document of a kind in a state, read inside the database (the
+/// rest of each body is not parsed): (organisation, year, each field as text — a
+/// string as it is, an object or number as JSON). For figures across many documents.
+pub fn fields_of_all(
+    c: &mut dyn Conn,
+    kind: &str,
+    state: &str,
+    paths: &[&[&str]],
+) -> Result<Vec<Fields>> {
+    let fields = field_exprs(c, paths)?;
     c.query(
         &format!(
             "SELECT org_id, year, {} FROM documents WHERE kind = ? AND state = ? \
@@ -256,13 +266,39 @@ pub fn fields_of_all(
         &[kind.into(), state.into()],
     )?
     .iter()
-    .map(|r| {
-        let values = (0..paths.len())
-            .map(|i| r.opt_text(2 + i))
-            .collect::<Result<Vec<_>>>()?;
-        Ok((r.i64(0)?, r.i64(1)?, values))
-    })
+    .map(|r| Ok((r.i64(0)?, r.i64(1)?, values_from(r, 2, paths.len())?)))
     .collect()
+}
+
+/// [`fields_of_all`] for some documents by id, whatever their state: (state, then as
+/// there). What changed since derived figures were last computed.
+pub fn fields_of_ids(
+    c: &mut dyn Conn,
+    kind: &str,
+    ids: &[String],
+    paths: &[&[&str]],
+) -> Result<Vec<(Option<String>, Fields)>> {
+    let fields = field_exprs(c, paths)?;
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let mut args: Vec<Val> = vec![kind.into()];
+        args.extend(chunk.iter().map(|id| Val::from(id.as_str())));
+        for r in c.query(
+            &format!(
+                "SELECT org_id, year, state, {} FROM documents WHERE kind = ? AND id IN ({marks}) \
+                 AND org_id IS NOT NULL AND year IS NOT NULL",
+                fields.join(", ")
+            ),
+            &args,
+        )? {
+            out.push((
+                r.opt_text(2)?,
+                (r.i64(0)?, r.i64(1)?, values_from(&r, 3, paths.len())?),
+            ));
+        }
+    }
+    Ok(out)
 }
 
 /// A document's whole history, oldest first.

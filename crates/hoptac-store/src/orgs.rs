@@ -579,6 +579,31 @@ fn group_histories(rows: &[Row]) -> Result<Vec<OrgHistory>> {
     Ok(out)
 }
 
+/// The histories of some organisations (those that no longer exist are left out): what
+/// changed since derived figures were last computed.
+pub fn histories_of(c: &mut dyn Conn, ids: &[OrgId]) -> Result<Vec<OrgHistory>> {
+    let cols = CHANGE_COLS
+        .split(", ")
+        .map(|col| format!("c.{col}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = Vec::new();
+    // Bounded statements: SQLite takes at most 32.766 parameters.
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let args: Vec<Val> = chunk.iter().map(|id| Val::from(*id)).collect();
+        let rows = c.query(
+            &format!(
+                "SELECT o.kind, o.version, {cols} FROM org_changes c JOIN organisations o ON o.id = c.org_id \
+                 WHERE c.org_id IN ({marks}) ORDER BY c.org_id, c.seq"
+            ),
+            &args,
+        )?;
+        out.extend(group_histories(&rows)?);
+    }
+    Ok(out)
+}
+
 /// Every organisation's kind, current version and the changes effective on or before
 /// a date: the input of an as-of fold.
 pub fn histories_until(c: &mut dyn Conn, date: NaiveDate) -> Result<Vec<OrgHistory>> {
