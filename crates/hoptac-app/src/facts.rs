@@ -14,11 +14,11 @@ use chrono::NaiveDate;
 use hoptac_domain::evaluation::Rating;
 use hoptac_domain::history::{self, OrgState};
 use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
-use hoptac_domain::place::{Gazetteer, PlaceInBothSchemes};
+use hoptac_domain::place::{Gazetteer, PlaceInBothSchemes, PlaceRef};
 use hoptac_domain::report::ReportStage;
 use hoptac_store::orgs::{self, OrgHistory};
 use hoptac_store::{audit, docs};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Audit links read to catch up; after more, everything is read again (cheaper than
@@ -95,6 +95,13 @@ impl Timeline {
         })
     }
 
+    /// Whether the organisation was ever placed in a 2025 province.
+    pub(crate) fn ever_in(&self, province: &str) -> bool {
+        self.steps
+            .iter()
+            .any(|(_, s)| s.places.province_2025.as_deref() == Some(province))
+    }
+
     /// The state in force on a date (`None`: nothing recorded was in force yet).
     pub(crate) fn at(&self, date: NaiveDate) -> Option<&Snapshot> {
         let i = self.steps.partition_point(|(from, _)| *from <= date);
@@ -104,22 +111,22 @@ impl Timeline {
     }
 }
 
-/// Derived places shared between records.
+/// Derived places shared between the many records placed alike, each derived once.
 #[derive(Debug, Clone, Default)]
-struct Pool(HashSet<Arc<PlaceInBothSchemes>>);
+struct Pool(HashMap<(Option<PlaceRef>, Option<String>), Arc<PlaceInBothSchemes>>);
 
 impl Pool {
     fn place_of(&mut self, st: &OrgState, places: &Gazetteer) -> Arc<PlaceInBothSchemes> {
-        let both = match &st.fields.place {
-            Some(p) => places.both_schemes(p, st.fields.legacy_commune.as_deref()),
-            None => hoptac_domain::list::no_place(),
-        };
-        if let Some(p) = self.0.get(&both) {
-            return p.clone();
-        }
-        let p = Arc::new(both);
-        self.0.insert(p.clone());
-        p
+        let key = (st.fields.place.clone(), st.fields.legacy_commune.clone());
+        self.0
+            .entry(key)
+            .or_insert_with_key(|(place, legacy)| {
+                Arc::new(match place {
+                    Some(p) => places.both_schemes(p, legacy.as_deref()),
+                    None => hoptac_domain::list::no_place(),
+                })
+            })
+            .clone()
     }
 }
 
@@ -195,6 +202,12 @@ fn activity_of(org: i64, year: i64, values: &[Option<String>]) -> Option<((OrgId
 }
 
 impl Registry {
+    /// Reads the indicator facts, or brings them up to date: servers do it at start
+    /// and every few seconds, so that dashboards find them ready.
+    pub fn warm_indicators(&self) -> Result<()> {
+        self.facts().map(|_| ())
+    }
+
     /// The facts as of now: built on first use and after place overlays change,
     /// otherwise brought up to date with what the audit trail says changed.
     pub(crate) fn facts(&self) -> Result<Arc<Facts>> {

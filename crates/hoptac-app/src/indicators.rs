@@ -241,11 +241,48 @@ impl Registry {
             .map(|j| dec31(j.year))
             .collect::<Result<Vec<_>>>()?;
         let provisional: Vec<bool> = jobs.iter().map(|j| self.provisional(data, j)).collect();
+        // Each job counts one kind of organisation: look only at those.
+        let kinds = OrgKind::ALL;
+        let of_kind: Vec<Vec<usize>> = kinds
+            .iter()
+            .map(|k| {
+                (0..jobs.len())
+                    .filter(|i| kind_of(jobs[*i].ind) == *k)
+                    .collect()
+            })
+            .collect();
+        // A province's jobs skip organisations never placed there (a national
+        // registry holds every province) before looking up any date.
+        let mut provinces: Vec<Option<&str>> = jobs.iter().map(|j| j.province.as_deref()).collect();
+        provinces.sort_unstable();
+        provinces.dedup();
+        let province_of: Vec<usize> = jobs
+            .iter()
+            .map(|j| {
+                provinces
+                    .iter()
+                    .position(|p| *p == j.province.as_deref())
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut ever_in = Vec::with_capacity(provinces.len());
         for (id, timeline) in &data.facts.orgs {
-            for (i, tally) in out.iter_mut().enumerate() {
-                let (job, end, provisional) = (&jobs[i], ends[i], provisional[i]);
+            let Some(mine) = kinds.iter().position(|k| *k == timeline.kind) else {
+                continue;
+            };
+            ever_in.clear();
+            ever_in.extend(
+                provinces
+                    .iter()
+                    .map(|p| p.is_none_or(|p| timeline.ever_in(p))),
+            );
+            for &i in &of_kind[mine] {
+                if !ever_in[province_of[i]] {
+                    continue;
+                }
+                let (job, end) = (&jobs[i], ends[i]);
                 if let Some(c) = counted(data, *id, timeline, job, end) {
-                    contribute(data, timeline.kind, c, job, provisional, tally);
+                    contribute(data, timeline.kind, c, job, provisional[i], &mut out[i]);
                 }
             }
         }

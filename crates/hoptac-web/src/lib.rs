@@ -61,14 +61,20 @@ pub async fn serve(
     // Place corrections made through another server reach this one within seconds
     // (the records themselves were rewritten by that server; only the lookups here
     // need the new overlays). One indexed read when nothing changed.
+    // The indicator facts are read at start (seconds on a national registry, so not
+    // on the first dashboard request) and then kept caught up with the audit trail.
     let reg = registry.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
         loop {
             every.tick().await;
             let r = reg.clone();
-            if let Ok(Err(e)) = tokio::task::spawn_blocking(move || r.refresh_places()).await {
-                tracing::warn!("reloading place overlays: {e}");
+            let done = tokio::task::spawn_blocking(move || {
+                r.refresh_places()?;
+                r.warm_indicators()
+            });
+            if let Ok(Err(e)) = done.await {
+                tracing::warn!("refreshing place overlays and indicator facts: {e}");
             }
         }
     });
