@@ -12,6 +12,8 @@ use hoptac_domain::list::OrgView;
 use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
 use hoptac_domain::validate::{FieldError, FieldProblem};
 use hoptac_store::docs::{self, Doc, Stamp};
+use hoptac_store::orgs::{self, OrgHistory};
+use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 pub const KIND: &str = "follow_up";
@@ -85,54 +87,72 @@ fn key(org: OrgId, year: i32) -> String {
 }
 
 impl Registry {
-    /// HTX rated weak or formal-only in `year`, with their follow-up if any.
+    /// HTX rated weak or formal-only in `year`, with their follow-up if any. Found
+    /// from the indicator facts; only those found are read and folded.
     pub fn needing_follow_up(&self, year: i32) -> Result<Vec<NeedsFollowUp>> {
-        let data = self.indicator_data()?;
+        let data = self.indicator_facts()?;
         let end = NaiveDate::from_ymd_opt(year, 12, 31)
             .ok_or_else(|| AppError::refused("bad_year", "Năm không hợp lệ", "Invalid year"))?;
-        let records: Vec<Doc<FollowUp>> = self
-            .db
-            .read(|c| docs::list(c, KIND, Some(i64::from(year)), None))?;
-        let mut out = Vec::new();
-        for h in data
-            .histories
-            .iter()
-            .filter(|h| h.kind == OrgKind::Cooperative)
-        {
-            let Some(st) = OrgState::fold(h.id, h.kind, &h.changes, Some(end)) else {
+        let mut found: Vec<(OrgId, Vec<Cause>)> = Vec::new();
+        for (id, t) in &data.facts.orgs {
+            if t.kind != OrgKind::Cooperative {
+                continue;
+            }
+            let Some(snap) = t.at(end) else {
                 continue;
             };
-            if data.rules.exclude_credit_funds && st.fields.sector == Some(Sector::CreditFund) {
+            if data.rules.exclude_credit_funds && snap.sector == Some(Sector::CreditFund) {
                 continue;
             }
-            let view = OrgView::from_state(st, h.version, end, &data.places);
             let mut causes = Vec::new();
-            if data.facts.approved.get(&(h.id, year)) == Some(&Rating::Weak) {
+            if data.facts.approved.get(&(*id, year)) == Some(&Rating::Weak) {
                 causes.push(Cause::Weak);
             }
-            if view.status == Status::Active
+            if snap.status_on(end) == Status::Active
                 && data
                     .rules
                     .formal_only
-                    .applies_to_activity(data.facts.final_reports.get(&(h.id, year)))
+                    .applies_to_activity(data.facts.final_reports.get(&(*id, year)))
             {
                 causes.push(Cause::FormalOnly);
             }
-            if causes.is_empty() {
-                continue;
+            if !causes.is_empty() {
+                found.push((*id, causes));
             }
-            let follow_up =
-                records
-                    .iter()
-                    .find(|d| d.org_id == Some(h.id))
-                    .map(|d| FollowUpRecord {
-                        version: d.version,
-                        follow_up: d.body.clone(),
-                    });
+        }
+        found.sort_by_key(|(id, _)| *id);
+        let ids: Vec<OrgId> = found.iter().map(|(id, _)| *id).collect();
+        let histories: HashMap<OrgId, OrgHistory> = self
+            .db
+            .read(|c| orgs::histories_of(c, &ids))?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect();
+        let mut records: HashMap<OrgId, FollowUpRecord> = self
+            .db
+            .read(|c| docs::list::<FollowUp>(c, KIND, Some(i64::from(year)), None))?
+            .into_iter()
+            .filter_map(|d| {
+                let record = FollowUpRecord {
+                    version: d.version,
+                    follow_up: d.body,
+                };
+                Some((d.org_id?, record))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (id, causes) in found {
+            // Changed since the facts were read: left for the next reading.
+            let Some(h) = histories.get(&id) else {
+                continue;
+            };
+            let Some(st) = OrgState::fold(h.id, h.kind, &h.changes, Some(end)) else {
+                continue;
+            };
             out.push(NeedsFollowUp {
-                org: view,
+                org: OrgView::from_state(st, h.version, end, &data.places),
                 causes,
-                follow_up,
+                follow_up: records.remove(&id),
             });
         }
         Ok(out)

@@ -16,7 +16,6 @@ use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
 use hoptac_domain::place::{Derivation, Gazetteer, Scheme};
 use hoptac_domain::report::Deadlines;
 use hoptac_store::docs::{self, Doc, Stamp};
-use hoptac_store::orgs::{self, OrgHistory};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -170,8 +169,6 @@ pub struct TargetReport {
 pub(crate) struct Data {
     pub(crate) places: Gazetteer,
     pub(crate) rules: IndicatorRules,
-    /// Every history, for the follow-up list only.
-    pub(crate) histories: Vec<OrgHistory>,
     /// States over time, ratings and report figures.
     pub(crate) facts: Arc<Facts>,
     /// Count only what lies within this scope (a commune officer's communes).
@@ -211,16 +208,8 @@ fn kind_of(ind: Indicator) -> OrgKind {
 }
 
 impl Registry {
-    /// Everything the follow-up list reads, histories included.
-    pub(crate) fn indicator_data(&self) -> Result<Data> {
-        let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
-        let mut data = self.indicator_facts()?;
-        data.histories = self.db.read(|c| orgs::histories_until(c, far))?;
-        Ok(data)
-    }
-
     /// The facts brought up to date, with the places and rules they are read with.
-    fn indicator_facts(&self) -> Result<Data> {
+    pub(crate) fn indicator_facts(&self) -> Result<Data> {
         Ok(Data {
             within: None,
             facts: self.facts()?,
@@ -229,7 +218,6 @@ impl Registry {
                 deadlines: self.deadlines,
                 ..IndicatorRules::default()
             },
-            histories: Vec::new(),
         })
     }
 
