@@ -125,4 +125,58 @@ hoptac_testkit::both_backends! {
         let tht = reg.create(NewOrg { kind: Some(OrgKind::CooperativeGroup), ..htx("Tổ hợp tác Không Chấm", PlaceRef::new(Scheme::Legacy, "06205"), d(2015, 1, 1)) }, &a).expect("tht");
         assert!(matches!(reg.save_scores(tht.id, 2024, BTreeMap::new(), BTreeMap::new(), None, None, &a), Err(AppError::Refused { code: "not_evaluated", .. })));
     }
+
+    fn the_classification_list_reads_ids_sheets_and_facts(url) {
+        let reg = registry(&url);
+        let a = actor();
+        let legacy = |c: &str| PlaceRef::new(Scheme::Legacy, c);
+        let mk = |name: &str, place: &str| reg.create(htx(name, legacy(place), d(2015, 1, 1)), &a).expect(name);
+        let dissolve = |id, on| {
+            let v = reg.get(id, None).expect("get").version;
+            let change = StatusChange { status: Status::Dissolved, until: None, reason: None, document: Some("QĐ".into()) };
+            reg.set_status(id, v, change, Some(on), &a).expect("dissolve");
+        };
+        let binh = mk("Hợp tác xã Bình", "06205");
+        mk("Hợp tác xã An", "06205");
+        let che = mk("Hợp tác xã Chè", "06205");
+        let dau = mk("Hợp tác xã Dâu", "06205");
+        let go = mk("Hợp tác xã Gỗ", "06205");
+        dissolve(go.id, d(2023, 5, 1));
+        let khe = mk("Hợp tác xã Khế", "06205");
+        dissolve(khe.id, d(2025, 6, 1));
+        let xa = mk("Hợp tác xã Xa", "06094");
+        reg.create(NewOrg { kind: Some(OrgKind::CooperativeGroup), ..htx("Tổ hợp tác Lúa", legacy("06205"), d(2015, 1, 1)) }, &a).expect("tht");
+        let mut union = htx("Liên hiệp Mận", legacy("06205"), d(2015, 1, 1));
+        union.kind = Some(OrgKind::Union);
+        union.fields.members = Some(4);
+        reg.create(union, &a).expect("union");
+        reg.save_scores(che.id, 2025, tt01_scores(600), BTreeMap::new(), None, None, &a).expect("draft, not scored until submitted");
+        reg.import_approved(dau.id, 2025, tt01_scores(850), None, &a).expect("approved");
+        let names = |rows: Vec<crate::evaluations::ToClassify>| {
+            rows.into_iter()
+                .map(|r| (reg.get(r.org_id, None).expect("get").name().to_owned(), r.state, r.scored.map(|(_, rating)| rating)))
+                .collect::<Vec<_>>()
+        };
+        let all = names(reg.to_classify(2025, &hoptac_domain::auth::Scope::All).expect("list"));
+        let n = |s: &str| s.to_owned();
+        assert_eq!(
+            all,
+            vec![
+                (n("Hợp tác xã An"), None, None),
+                (n("Hợp tác xã Bình"), None, None),
+                (n("Hợp tác xã Khế"), None, None),
+                (n("Hợp tác xã Xa"), None, None),
+                (n("Liên hiệp Mận"), None, None),
+                (n("Hợp tác xã Chè"), Some(EvalState::Draft), None),
+                (n("Hợp tác xã Dâu"), Some(EvalState::Approved), Some(Rating::Good)),
+            ],
+            "groups are not classified; Gỗ was gone before 2025, Khế went during it"
+        );
+        // A commune officer's list: 2025 commune 06079 holds only Xa.
+        let mine = hoptac_domain::auth::Scope::Communes { codes: vec!["06079".into()] };
+        assert_eq!(names(reg.to_classify(2025, &mine).expect("scoped")), vec![(n("Hợp tác xã Xa"), None, None)]);
+        // In 2023 Gỗ was still there when the year began.
+        assert!(names(reg.to_classify(2023, &hoptac_domain::auth::Scope::All).expect("2023")).iter().any(|(name, _, _)| name == "Hợp tác xã Gỗ"));
+        let _ = (binh, xa);
+    }
 }

@@ -7,15 +7,18 @@ use crate::error::{AppError, Result};
 use crate::registry::{Actor, Registry};
 use crate::reports::{self, AnnualReport};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use hoptac_domain::auth::Scope;
+use hoptac_domain::evaluation::Rating;
 use hoptac_domain::evaluation::{self, classify, propose, Facts, Outcome, Proposal, ScoreError};
 use hoptac_domain::history::{Change, ChangeBody};
 use hoptac_domain::i18n::Lang;
+use hoptac_domain::list::OrgFilter;
 use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
 use hoptac_domain::ruleset::RuleSet;
 use hoptac_store::docs::{self, Doc, DocChange, Stamp};
 use hoptac_store::orgs;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const KIND: &str = "evaluation";
 
@@ -38,6 +41,16 @@ impl EvalState {
             EvalState::Approved => "approved",
         }
     }
+    pub fn parse(code: &str) -> Option<EvalState> {
+        [
+            EvalState::Draft,
+            EvalState::Submitted,
+            EvalState::Reviewed,
+            EvalState::Approved,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
     pub fn label_vi(self) -> &'static str {
         match self {
             EvalState::Draft => "Đang soạn",
@@ -54,6 +67,17 @@ impl EvalState {
             EvalState::Approved => "Approved",
         }
     }
+}
+
+/// One line of the classification list (*danh sách phân loại*): an organisation to
+/// classify in a year and where its sheet is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToClassify {
+    pub org_id: OrgId,
+    /// `None`: no sheet yet.
+    pub state: Option<EvalState>,
+    /// The sheet's total in tenths and its rating, once scored.
+    pub scored: Option<(i32, Rating)>,
 }
 
 /// A workflow step.
@@ -729,6 +753,68 @@ impl Registry {
                 evaluation: d.body,
             })
             .collect())
+    }
+
+    /// Every HTX and LHHTX within a scope to classify in a year, those without a sheet
+    /// first, then by the sheet's state, then by name. Those gone (dissolved, bankrupt,
+    /// revoked, converted) before the year began are left out unless they have a
+    /// sheet. Read as ids, sheet fields and indicator facts, so that a national list
+    /// folds nothing; the page shown is read afterwards.
+    pub fn to_classify(&self, year: i32, scope: &Scope) -> Result<Vec<ToClassify>> {
+        let filter = OrgFilter {
+            kinds: vec![OrgKind::Cooperative, OrgKind::Union],
+            within: Some(scope.clone()),
+            ..Default::default()
+        };
+        let today = self.today();
+        let ids = self.db.read(|c| orgs::ids_where(c, &filter, today))?;
+        let mut sheets: HashMap<OrgId, (EvalState, Option<(i32, Rating)>)> = self
+            .db
+            .read(|c| {
+                docs::fields_of_year(
+                    c,
+                    KIND,
+                    i64::from(year),
+                    &[&["outcome", "total"], &["outcome", "rating"]],
+                )
+            })?
+            .into_iter()
+            .filter_map(|(state, (org, _, v))| {
+                let state = EvalState::parse(state.as_deref()?)?;
+                let total = v.first()?.as_deref().and_then(|t| t.parse::<i32>().ok());
+                let rating = v.get(1)?.as_deref().and_then(Rating::parse);
+                Some((org, (state, total.zip(rating))))
+            })
+            .collect();
+        let facts = self.facts()?;
+        let eve = NaiveDate::from_ymd_opt(year - 1, 12, 31)
+            .ok_or_else(|| AppError::refused("bad_year", "Năm không hợp lệ", "Invalid year"))?;
+        let gone = |id: OrgId| {
+            facts
+                .orgs
+                .get(&id)
+                .and_then(|t| t.at(eve))
+                .is_some_and(|s| {
+                    matches!(
+                        s.status_on(eve),
+                        Status::Dissolved | Status::Bankrupt | Status::Revoked | Status::Converted
+                    )
+                })
+        };
+        let mut out: Vec<ToClassify> = ids
+            .into_iter()
+            .filter_map(|id| {
+                let sheet = sheets.remove(&id);
+                (sheet.is_some() || !gone(id)).then(|| ToClassify {
+                    org_id: id,
+                    state: sheet.map(|(s, _)| s),
+                    scored: sheet.and_then(|(_, x)| x),
+                })
+            })
+            .collect();
+        // Stable: names stay in order within each state.
+        out.sort_by_key(|r| r.state.map_or(0, |s| s as u8 + 1));
+        Ok(out)
     }
 
     /// Organisation ids of every stored organisation (for year-wide jobs).

@@ -13,8 +13,8 @@ use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
 use hoptac_domain::validate::{FieldError, FieldProblem};
 use hoptac_store::docs::{self, Doc, Stamp};
 use hoptac_store::orgs::{self, OrgHistory};
-use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 pub const KIND: &str = "follow_up";
 

@@ -270,6 +270,33 @@ pub fn fields_of_all(
     .collect()
 }
 
+/// [`fields_of_all`] for every document of a kind and year, whatever its state:
+/// (state, then as there).
+pub fn fields_of_year(
+    c: &mut dyn Conn,
+    kind: &str,
+    year: i64,
+    paths: &[&[&str]],
+) -> Result<Vec<(Option<String>, Fields)>> {
+    let fields = field_exprs(c, paths)?;
+    c.query(
+        &format!(
+            "SELECT org_id, year, state, {} FROM documents WHERE kind = ? AND year = ? \
+             AND org_id IS NOT NULL",
+            fields.join(", ")
+        ),
+        &[kind.into(), year.into()],
+    )?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.opt_text(2)?,
+            (r.i64(0)?, r.i64(1)?, values_from(r, 3, paths.len())?),
+        ))
+    })
+    .collect()
+}
+
 /// [`fields_of_all`] for some documents by id, whatever their state: (state, then as
 /// there). What changed since derived figures were last computed.
 pub fn fields_of_ids(

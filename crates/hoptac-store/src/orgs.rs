@@ -521,6 +521,23 @@ pub fn list_current(
     })
 }
 
+/// The ids of every organisation a filter selects, in its order: for lists built from
+/// other figures, whose shown page is read afterwards.
+pub fn ids_where(c: &mut dyn Conn, filter: &OrgFilter, today: NaiveDate) -> Result<Vec<OrgId>> {
+    let indexed = indexed_word(c, filter)?;
+    let (w, p) = where_clause(filter, today, indexed.as_deref());
+    c.query(
+        &format!(
+            "SELECT id FROM organisations WHERE {w} ORDER BY {}",
+            order_clause(filter)
+        ),
+        &p,
+    )?
+    .iter()
+    .map(|r| r.i64(0))
+    .collect()
+}
+
 /// Matches a search counts exactly; beyond, its page says "more than".
 pub const SEARCH_COUNT_CAP: i64 = 10_000;
 

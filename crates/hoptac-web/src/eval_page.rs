@@ -13,15 +13,12 @@ use hoptac_app::evaluations::{Action, EvalState, Sheet};
 use hoptac_app::AppError;
 use hoptac_domain::auth::Principal;
 use hoptac_domain::i18n::{format_int, Lang};
-use hoptac_domain::list::{OrgFilter, OrgView, PageRequest};
-use hoptac_domain::org::{OrgId, OrgKind, Status};
+use hoptac_domain::list::OrgView;
+use hoptac_domain::org::OrgId;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
 type Values = HashMap<String, String>;
-
-/// A sheet's state and outcome as the list shows it.
-type SheetSummary = (EvalState, Option<hoptac_domain::evaluation::Outcome>);
 
 const PER_PAGE: usize = 100;
 
@@ -68,75 +65,47 @@ pub async fn eval_list(
         .filter(|y| (2015..=this_year).contains(y))
         .unwrap_or(this_year - 1);
     let who = p.clone();
+    let wanted = q.state.clone().filter(|s| !s.is_empty());
+    let want = wanted.clone();
+    let asked_page = q.page.unwrap_or(1);
+    // The whole list is ids, states and totals; only the page shown is read in full.
     let loaded = tokio::task::spawn_blocking(move || {
-        let filter = OrgFilter {
-            kinds: vec![OrgKind::Cooperative, OrgKind::Union],
-            within: Some(who.scope.clone()),
-            ..Default::default()
-        };
-        let orgs = reg.list(&filter, PageRequest::all())?.items;
-        let sheets: HashMap<OrgId, SheetSummary> = reg
-            .evaluations_for_year(year)?
+        let mut rows = reg.to_classify(year, &who.scope)?;
+        let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
+        for r in &rows {
+            *counts
+                .entry(r.state.map_or("none", EvalState::code))
+                .or_default() += 1;
+        }
+        if let Some(w) = &want {
+            rows.retain(|r| r.state.map_or("none", EvalState::code) == w);
+        }
+        let total = rows.len();
+        let pages = total.div_ceil(PER_PAGE).max(1);
+        let page = asked_page.clamp(1, pages);
+        let shown = rows
             .into_iter()
-            .map(|e| {
-                (
-                    e.evaluation.org_id,
-                    (e.evaluation.state, e.evaluation.outcome),
-                )
-            })
-            .collect();
-        Ok::<_, AppError>((orgs, sheets))
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
+            .map(|r| Ok((reg.get(r.org_id, None)?, r)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok::<_, AppError>((shown, counts, total, pages, page))
     })
     .await;
-    let Ok(Ok((orgs, mut sheets))) = loaded else {
+    let Ok(Ok((shown, counts, total, pages, page))) = loaded else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    // Organisations gone before the year began are not classified for it; those with
-    // a sheet are always listed.
-    let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
-    let gone = |v: &OrgView| {
-        matches!(
-            v.status,
-            Status::Dissolved | Status::Bankrupt | Status::Revoked | Status::Converted
-        ) && v.status_since < start
-    };
-    let mut rows: Vec<(OrgView, Option<SheetSummary>)> = orgs
-        .into_iter()
-        .filter_map(|v| {
-            let sheet = sheets.remove(&v.id);
-            (sheet.is_some() || !gone(&v)).then_some((v, sheet))
-        })
-        .collect();
-    let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for (_, s) in &rows {
-        *counts
-            .entry(s.as_ref().map_or("none", |(st, _)| st.code()))
-            .or_default() += 1;
-    }
-    let wanted = q.state.as_deref().filter(|s| !s.is_empty());
-    if let Some(w) = wanted {
-        rows.retain(|(_, s)| s.as_ref().map_or("none", |(st, _)| st.code()) == w);
-    }
-    rows.sort_by(|a, b| {
-        let rank = |s: &Option<(EvalState, _)>| s.as_ref().map_or(0, |(st, _)| *st as u8 + 1);
-        (rank(&a.1), a.0.name()).cmp(&(rank(&b.1), b.0.name()))
-    });
-    let total = rows.len();
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let wanted = wanted.as_deref();
     let places = st.registry.places();
-    let body_rows: String = rows
+    let body_rows: String = shown
         .iter()
-        .skip((page - 1) * PER_PAGE)
-        .take(PER_PAGE)
-        .map(|(v, s)| {
-            let (total, rating) = s
-                .as_ref()
-                .and_then(|(_, o)| o.as_ref())
-                .map(|o| {
+        .map(|(v, r)| {
+            let (total, rating) = r
+                .scored
+                .map(|(total, rating)| {
                     (
-                        points_text(o.total, lang),
-                        lang.t(o.rating.label_vi(), o.rating.label_en()).to_owned(),
+                        points_text(total, lang),
+                        lang.t(rating.label_vi(), rating.label_en()).to_owned(),
                     )
                 })
                 .unwrap_or_default();
@@ -145,7 +114,7 @@ pub async fn eval_list(
                 id = v.id,
                 name = esc(v.name()),
                 commune = esc(&crate::html::commune_label(v, &places)),
-                state = state_label(s.as_ref().map(|(st, _)| *st), lang),
+                state = state_label(r.state, lang),
             )
         })
         .collect();
@@ -174,30 +143,12 @@ pub async fn eval_list(
         )
     })
     .collect();
-    let pager = if pages > 1 {
-        let link = |n: usize, label: &str| {
-            format!(
-                "<a href=\"/danh-gia?year={year}&amp;state={}&amp;page={n}\">{label}</a>",
-                esc(wanted.unwrap_or(""))
-            )
-        };
+    let pager = crate::html::pager(lang, page, pages, |n| {
         format!(
-            "<p>{} {page}/{pages} {} {}</p>",
-            lang.t("Trang", "Page"),
-            if page > 1 {
-                link(page - 1, lang.t("← Trước", "← Previous"))
-            } else {
-                String::new()
-            },
-            if page < pages {
-                link(page + 1, lang.t("Sau →", "Next →"))
-            } else {
-                String::new()
-            },
+            "/danh-gia?year={year}&amp;state={}&amp;page={n}",
+            esc(wanted.unwrap_or(""))
         )
-    } else {
-        String::new()
-    };
+    });
     let table = if total == 0 {
         format!(
             "<p>{}</p>",

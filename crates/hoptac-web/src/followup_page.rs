@@ -17,6 +17,7 @@ pub struct FollowUpQuery {
     year: Option<i32>,
     /// `1`: only those without a follow-up record.
     missing: Option<String>,
+    page: Option<usize>,
     lang: Option<String>,
 }
 
@@ -130,8 +131,23 @@ pub async fn follow_up_page(
     list.sort_by(|a, b| {
         (a.follow_up.is_some(), a.org.name()).cmp(&(b.follow_up.is_some(), b.org.name()))
     });
+    // A hundred a page: a national list runs to thousands, on slow links.
+    const PER_PAGE: usize = 100;
+    let pages = list.len().div_ceil(PER_PAGE).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
     let places = st.registry.places();
-    let rows: String = list.iter().map(|n| row(n, year, &places, lang)).collect();
+    let rows: String = list
+        .iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
+        .map(|n| row(n, year, &places, lang))
+        .collect();
+    let pager = crate::html::pager(lang, page, pages, |n| {
+        format!(
+            "/theo-doi?year={year}{}&amp;page={n}",
+            if missing_only { "&amp;missing=1" } else { "" }
+        )
+    });
     let body = if list.is_empty() {
         format!(
             "<p>{}</p>",
@@ -142,7 +158,7 @@ pub async fn follow_up_page(
         )
     } else {
         format!(
-            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
+            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>{pager}",
             t("Hợp tác xã", "Cooperative"),
             t("Xã, phường", "Commune"),
             t("Lý do", "Why"),

@@ -255,6 +255,35 @@ pub fn points_text(tenths: i32, lang: hoptac_domain::i18n::Lang) -> String {
     }
 }
 
+/// Previous and next links of a paged list (nothing for a single page); `href` gives a
+/// page's address, already escaped for an attribute.
+pub fn pager(
+    lang: hoptac_domain::i18n::Lang,
+    page: usize,
+    pages: usize,
+    href: impl Fn(usize) -> String,
+) -> String {
+    if pages <= 1 {
+        return String::new();
+    }
+    let link = |n: usize, label: &str| format!("<a href=\"{}\">{label}</a>", href(n));
+    format!(
+        "<nav aria-label=\"{}\"><p>{} {page}/{pages} {} {}</p></nav>",
+        lang.t("Phân trang", "Pages"),
+        lang.t("Trang", "Page"),
+        if page > 1 {
+            link(page - 1, lang.t("← Trước", "← Previous"))
+        } else {
+            String::new()
+        },
+        if page < pages {
+            link(page + 1, lang.t("Sau →", "Next →"))
+        } else {
+            String::new()
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -266,6 +295,26 @@ mod tests {
         assert_eq!(super::parse_points("-1"), None);
         assert_eq!(super::parse_points("abc"), None);
         assert_eq!(super::parse_points(""), None);
+    }
+
+    #[test]
+    fn pagers_link_only_to_pages_that_exist() {
+        use hoptac_domain::i18n::Lang;
+        let href = |n: usize| format!("/theo-doi?year=2025&amp;page={n}");
+        assert_eq!(super::pager(Lang::Vi, 1, 1, href), "");
+        let first = super::pager(Lang::Vi, 1, 3, href);
+        assert!(
+            first.contains("Trang 1/3") && first.contains("page=2\">Sau →"),
+            "{first}"
+        );
+        assert!(!first.contains("Trước"), "{first}");
+        let last = super::pager(Lang::En, 3, 3, href);
+        assert!(
+            last.contains("Page 3/3")
+                && last.contains("page=2\">← Previous")
+                && !last.contains("Next"),
+            "{last}"
+        );
     }
 
     #[test]
