@@ -47,6 +47,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_search_index.sql"),
         postgres: include_str!("../migrations/postgres/0006_search_index.sql"),
     },
+    Migration {
+        version: 7,
+        name: "kind_sort_index",
+        sqlite: include_str!("../migrations/sqlite/0007_kind_sort_index.sql"),
+        postgres: include_str!("../migrations/postgres/0007_kind_sort_index.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.
