@@ -10,8 +10,52 @@ pub fn nfc(s: &str) -> String {
 }
 
 /// Folds to lowercase without diacritics (`đ` → `d`), with runs of white space made one
-/// space: `"Hợp  tác xã Đồng"` → `"hop tac xa dong"`.
+/// space: `"Hợp  tác xã Đồng"` → `"hop tac xa dong"`. Each character is decomposed on
+/// its own (no buffer, no reordering: the marks it drops are all there is to reorder
+/// for Latin text); text in other scripts takes the full decomposition.
 pub fn search_key(s: &str) -> String {
+    if !s.chars().all(decomposes_simply) {
+        return search_key_nfd(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    let mut push = |c: char, out: &mut String| {
+        if is_combining_mark(c) {
+            return;
+        }
+        let c = match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            return;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.extend(c.to_lowercase());
+    };
+    for c in s.chars() {
+        if c.is_ascii() {
+            push(c, &mut out);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| push(d, &mut out));
+        }
+    }
+    out
+}
+
+/// Characters whose decomposition is a Latin letter and marks of U+0300–U+036F only:
+/// ASCII, the Latin blocks Vietnamese is written in, and those marks themselves.
+fn decomposes_simply(c: char) -> bool {
+    matches!(c, '\0'..='\u{024F}' | '\u{0300}'..='\u{036F}' | '\u{1E00}'..='\u{1EFF}')
+        || c.is_whitespace()
+}
+
+/// [`search_key`] through a full canonical decomposition (any script).
+fn search_key_nfd(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.nfd() {
@@ -85,24 +129,32 @@ fn tone_rank(c: char) -> Option<u8> {
 /// alphabet above (so `Đ` follows all `D`), then tones as a tie-break, case ignored.
 /// Compare it bytewise (`COLLATE "C"` on PostgreSQL).
 pub fn sort_key(s: &str) -> String {
-    let mut primary = String::with_capacity(s.len());
+    let mut primary = String::with_capacity(s.len() + 2);
     let mut tones = String::new();
-    let lower: String = nfc(s).to_lowercase();
+    let trimmed = s.trim();
+    // Most names arrive in NFC already: skip recomposing them.
+    let lower: String = match unicode_normalization::is_nfc_quick(trimmed.chars()) {
+        unicode_normalization::IsNormalized::Yes => trimmed.to_lowercase(),
+        _ => nfc(trimmed).to_lowercase(),
+    };
+    let mut parts: Vec<char> = Vec::with_capacity(4);
     for ch in lower.chars() {
-        let mut base = String::new();
+        // The letter without its tone, and the tone.
+        parts.clear();
         let mut tone = 0u8;
-        for d in ch.to_string().nfd() {
-            match tone_rank(d) {
+        if ch.is_ascii() {
+            parts.push(ch);
+        } else {
+            unicode_normalization::char::decompose_canonical(ch, |d| match tone_rank(d) {
                 Some(t) => tone = t,
-                None => base.push(d),
-            }
+                None => parts.push(d),
+            });
         }
-        let base: String = base.nfc().collect();
-        if let Some(rank) = ALPHABET.iter().position(|l| *l == base) {
-            primary.push((b'A' + rank as u8) as char);
+        if let Some(rank) = letter_rank(&parts) {
+            primary.push((b'A' + rank) as char);
             tones.push((b'0' + tone) as char);
         } else if ch.is_ascii_digit() {
-            primary.push((b'0' + (ch as u8 - b'0')) as char);
+            primary.push(ch);
         } else if ch.is_whitespace() {
             primary.push('!');
         } else if ch.is_ascii() && !ch.is_ascii_control() {
@@ -116,6 +168,37 @@ pub fn sort_key(s: &str) -> String {
     primary.push(' ');
     primary.push_str(&tones);
     primary
+}
+
+/// The place in [`ALPHABET`] of each ASCII letter.
+const ASCII_RANK: [u8; 26] = {
+    let mut t = [0u8; 26];
+    let (mut i, mut rank) = (0, 0u8);
+    while i < ALPHABET.len() {
+        let b = ALPHABET[i].as_bytes();
+        if b.len() == 1 {
+            t[(b[0] - b'a') as usize] = rank;
+        }
+        rank += 1;
+        i += 1;
+    }
+    t
+};
+
+/// The place in [`ALPHABET`] of a letter given as a base and its non-tone marks.
+fn letter_rank(parts: &[char]) -> Option<u8> {
+    let letter = match parts {
+        [c] if c.is_ascii_lowercase() => return Some(ASCII_RANK[(*c as u8 - b'a') as usize]),
+        ['đ'] => "đ",
+        ['a', '\u{0306}'] => "ă",
+        ['a', '\u{0302}'] => "â",
+        ['e', '\u{0302}'] => "ê",
+        ['o', '\u{0302}'] => "ô",
+        ['o', '\u{031B}'] => "ơ",
+        ['u', '\u{031B}'] => "ư",
+        _ => return None,
+    };
+    ALPHABET.iter().position(|l| *l == letter).map(|i| i as u8)
 }
 
 #[cfg(test)]
@@ -193,7 +276,56 @@ mod tests {
         assert_eq!(k, sort_key("hợp tác XÃ số 1"));
     }
 
+    /// The first, plain implementation: the fast one must give the same keys.
+    fn sort_key_reference(s: &str) -> String {
+        let mut primary = String::with_capacity(s.len());
+        let mut tones = String::new();
+        let lower: String = nfc(s).to_lowercase();
+        for ch in lower.chars() {
+            let mut base = String::new();
+            let mut tone = 0u8;
+            for d in ch.to_string().nfd() {
+                match tone_rank(d) {
+                    Some(t) => tone = t,
+                    None => base.push(d),
+                }
+            }
+            let base: String = base.nfc().collect();
+            if let Some(rank) = ALPHABET.iter().position(|l| *l == base) {
+                primary.push((b'A' + rank as u8) as char);
+                tones.push((b'0' + tone) as char);
+            } else if ch.is_ascii_digit() {
+                primary.push((b'0' + (ch as u8 - b'0')) as char);
+            } else if ch.is_whitespace() {
+                primary.push('!');
+            } else if ch.is_ascii() && !ch.is_ascii_control() {
+                primary.push('"');
+                primary.push(ch);
+            } else {
+                primary.push('~');
+            }
+        }
+        primary.push(' ');
+        primary.push_str(&tones);
+        primary
+    }
+
+    /// Vietnamese letters in both forms, marks alone, and some other text.
+    const VIETNAMESE: &str = "[a-zA-Z0-9 \\-.,()/àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ\\u{0300}\\u{0301}\\u{0302}\\u{0303}\\u{0306}\\u{0309}\\u{031B}\\u{0323}çñüößİıǘ\\t]{0,40}";
+
     proptest::proptest! {
+        #[test]
+        fn fast_keys_equal_the_plain_ones_on_vietnamese(s in VIETNAMESE) {
+            proptest::prop_assert_eq!(sort_key(&s), sort_key_reference(&s));
+            proptest::prop_assert_eq!(search_key(&s), search_key_nfd(&s));
+        }
+
+        #[test]
+        fn fast_keys_equal_the_plain_ones_on_any_text(s in "\\PC{0,30}") {
+            proptest::prop_assert_eq!(sort_key(&s), sort_key_reference(&s));
+            proptest::prop_assert_eq!(search_key(&s), search_key_nfd(&s));
+        }
+
         #[test]
         fn search_key_never_has_diacritics(s in "\\PC{0,40}") {
             let k = search_key(&s);
