@@ -10,13 +10,13 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use hoptac_domain::auth::Scope;
 use hoptac_domain::evaluation::Rating;
 use hoptac_domain::evaluation::{self, classify, propose, Facts, Outcome, Proposal, ScoreError};
-use hoptac_domain::history::{Change, ChangeBody};
+use hoptac_domain::history::{Change, ChangeBody, OrgState};
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::OrgFilter;
 use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
 use hoptac_domain::ruleset::RuleSet;
 use hoptac_store::docs::{self, Doc, DocChange, Stamp};
-use hoptac_store::orgs;
+use hoptac_store::orgs::{self, OrgHistory};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -292,23 +292,47 @@ impl Registry {
     /// sector then decide the rule set (a later change of sector does not reach back).
     /// Founded after that day: as it is now.
     fn org_in_year(&self, org_id: OrgId, year: i32) -> Result<hoptac_domain::list::OrgView> {
-        match NaiveDate::from_ymd_opt(year, 12, 31).map(|d| self.get(org_id, Some(d))) {
-            Some(Ok(v)) => Ok(v),
-            _ => self.get(org_id, None),
-        }
+        self.org_in_year_from(&self.history_of(org_id)?, year)
     }
 
-    fn facts_for(&self, org_id: OrgId, year: i32, report: Option<&AnnualReport>) -> Result<Facts> {
-        let changes = self.history(org_id)?;
-        let org = self.get(org_id, None)?;
+    /// An organisation's history, with its kind and version, in one read.
+    fn history_of(&self, org_id: OrgId) -> Result<OrgHistory> {
+        self.db
+            .read(|c| orgs::histories_of(c, &[org_id]))?
+            .pop()
+            .ok_or(AppError::NotFound {
+                what: "organisation",
+                id: org_id.to_string(),
+            })
+    }
+
+    /// The organisation as it stood on 31 December of the year (as it is now when
+    /// that is still to come, or when it was not yet registered then).
+    fn org_in_year_from(&self, h: &OrgHistory, year: i32) -> Result<hoptac_domain::list::OrgView> {
+        let (places, today) = (self.places(), self.today());
+        if let Some(d) = NaiveDate::from_ymd_opt(year, 12, 31).filter(|d| *d < today) {
+            if let Some(st) = OrgState::fold(h.id, h.kind, &h.changes, Some(d)) {
+                return Ok(self.view(st, h.version, d, &places));
+            }
+        }
+        let st = OrgState::fold(h.id, h.kind, &h.changes, None).ok_or(AppError::NotFound {
+            what: "organisation",
+            id: h.id.to_string(),
+        })?;
+        Ok(self.view(st, h.version, today, &places))
+    }
+
+    fn facts_for(h: &OrgHistory, year: i32, report: Option<&AnnualReport>) -> Result<Facts> {
+        let founded =
+            OrgState::fold(h.id, h.kind, &h.changes, None).and_then(|st| st.fields.founding_date);
         let from = NaiveDate::from_ymd_opt(year, 1, 1)
             .ok_or_else(|| AppError::refused("bad_year", "Năm không hợp lệ", "Invalid year"))?;
         let to = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(from);
         Ok(Facts {
             year,
-            founded: org.fields.founding_date.unwrap_or(from),
+            founded: founded.unwrap_or(from),
             months_suspended: report.and_then(|r| r.figures.months_suspended),
-            days_stopped: evaluation::days_stopped(&stopped_timeline(&changes), from, to),
+            days_stopped: evaluation::days_stopped(&stopped_timeline(&h.changes), from, to),
             sanctioned: report.and_then(|r| r.figures.sanctioned).unwrap_or(false),
         })
     }
@@ -549,10 +573,21 @@ impl Registry {
     /// Scores the sheet against its rule set with the facts of the year, recording the
     /// report version used.
     fn classify_into(&self, e: &mut Evaluation) -> Result<()> {
-        let org = self.org_in_year(e.org_id, e.year)?;
-        let rs = self.rule_set_for(org.kind, org.fields.sector, e.year, Some(&e.rule_set))?;
+        let h = self.history_of(e.org_id)?;
         let report = self.report(e.org_id, e.year).ok();
-        let facts = self.facts_for(e.org_id, e.year, report.as_ref().map(|r| &r.report))?;
+        self.classify_from(e, &h, report)
+    }
+
+    /// Classifies a sheet from its organisation's history and the year's report.
+    fn classify_from(
+        &self,
+        e: &mut Evaluation,
+        h: &OrgHistory,
+        report: Option<crate::reports::ReportRecord>,
+    ) -> Result<()> {
+        let org = self.org_in_year_from(h, e.year)?;
+        let rs = self.rule_set_for(org.kind, org.fields.sector, e.year, Some(&e.rule_set))?;
+        let facts = Self::facts_for(h, e.year, report.as_ref().map(|r| &r.report))?;
         e.outcome = Some(classify(&rs, &facts, &e.scores).map_err(score_errors)?);
         e.report_version = report.map(|r| r.version);
         Ok(())
@@ -703,6 +738,20 @@ impl Registry {
     /// before anyone relies on the classification. Reads only.
     pub fn recheck_evaluations(&self, year: i32) -> Result<Recheck> {
         let sheets = self.evaluations_for_year(year)?;
+        // Every history and report the sheets read, in a few queries rather than a few
+        // per sheet.
+        let ids: Vec<OrgId> = sheets.iter().map(|r| r.evaluation.org_id).collect();
+        let histories: HashMap<OrgId, OrgHistory> = self
+            .db
+            .read(|c| orgs::histories_of(c, &ids))?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect();
+        let mut reports: HashMap<OrgId, crate::reports::ReportRecord> = self
+            .reports_for_year(year)?
+            .into_iter()
+            .map(|r| (r.report.org_id, r))
+            .collect();
         let mut out = Recheck::default();
         for rec in sheets {
             let e = &rec.evaluation;
@@ -711,7 +760,14 @@ impl Registry {
             };
             out.checked += 1;
             let mut again = e.clone();
-            match self.classify_into(&mut again) {
+            let done = match histories.get(&e.org_id) {
+                Some(h) => self.classify_from(&mut again, h, reports.remove(&e.org_id)),
+                None => Err(AppError::NotFound {
+                    what: "organisation",
+                    id: e.org_id.to_string(),
+                }),
+            };
+            match done {
                 Ok(()) if again.outcome.as_ref() == Some(&stored) => {}
                 Ok(()) => out.differences.push(RecheckDifference {
                     org_id: e.org_id,
