@@ -257,12 +257,18 @@ const SHIPPED: &[(&str, &str)] = &[
 ];
 
 impl RuleSet {
-    /// The rule sets shipped in the binary.
+    /// The rule sets shipped in the binary, parsed once (every score sheet reads them).
     pub fn shipped() -> Result<Vec<RuleSet>, RuleSetError> {
-        SHIPPED
-            .iter()
-            .map(|(origin, text)| RuleSet::parse(text, origin))
-            .collect()
+        static PARSED: std::sync::OnceLock<Result<Vec<RuleSet>, RuleSetError>> =
+            std::sync::OnceLock::new();
+        PARSED
+            .get_or_init(|| {
+                SHIPPED
+                    .iter()
+                    .map(|(origin, text)| RuleSet::parse(text, origin))
+                    .collect()
+            })
+            .clone()
     }
 
     /// Parses and checks a rule set file; `origin` names it in errors.
