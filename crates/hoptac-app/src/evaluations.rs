@@ -822,8 +822,7 @@ impl Registry {
             within: Some(scope.clone()),
             ..Default::default()
         };
-        let today = self.today();
-        let ids = self.db.read(|c| orgs::ids_where(c, &filter, today))?;
+        let ids = self.ids(&filter)?;
         let mut sheets: HashMap<OrgId, (EvalState, Option<(i32, Rating)>)> = self
             .db
             .read(|c| {

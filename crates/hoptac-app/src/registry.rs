@@ -734,6 +734,13 @@ impl Registry {
 
     /// A page of a list. The current registry is filtered, sorted and paged in SQL; a
     /// past date folds every history up to that date and applies the same filter.
+    /// The ids of every organisation a filter selects (as of today), in its order:
+    /// for lists whose figures come from elsewhere and whose records are read later.
+    pub fn ids(&self, filter: &OrgFilter) -> Result<Vec<OrgId>> {
+        let today = self.today();
+        Ok(self.db.read(|c| orgs::ids_where(c, filter, today))?)
+    }
+
     pub fn list(&self, filter: &OrgFilter, page: PageRequest) -> Result<Page<OrgView>> {
         let places = self.places();
         let today = self.today();

@@ -287,12 +287,7 @@ async fn evaluations(
                 within: Some(p.scope.clone()),
                 ..Default::default()
             };
-            let visible: std::collections::HashSet<OrgId> = reg
-                .list(&filter, hoptac_domain::list::PageRequest::all())?
-                .items
-                .iter()
-                .map(|v| v.id)
-                .collect();
+            let visible: std::collections::HashSet<OrgId> = reg.ids(&filter)?.into_iter().collect();
             Ok(all
                 .into_iter()
                 .filter(|e| visible.contains(&e.evaluation.org_id))

@@ -1540,6 +1540,11 @@ mod evaluation_pages {
                 assert_eq!(page_call(&reg, "GET", &uri, Some(&elsewhere), None).await.0, StatusCode::NOT_FOUND);
                 let (_, list) = page_call(&reg, "GET", "/danh-gia?year=2025", Some(&elsewhere), None).await;
                 assert!(!list.contains("Chấm Điểm"), "{list}");
+                // The API's list of sheets is scoped the same way.
+                let (s, json) = page_call(&reg, "GET", "/api/v1/evaluations?year=2025", Some(&elsewhere), None).await;
+                assert_eq!((s, json.as_str()), (StatusCode::OK, "[]"));
+                let (_, json) = page_call(&reg, "GET", "/api/v1/evaluations?year=2025", Some(&leader), None).await;
+                assert!(json.contains(&format!("\"org_id\":{id}")), "{json}");
                 // Signed out: sign in first.
                 assert_eq!(page_call(&reg, "GET", &uri, None, None).await.0, StatusCode::UNAUTHORIZED);
 
