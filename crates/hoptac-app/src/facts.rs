@@ -53,8 +53,9 @@ pub(crate) struct Timeline {
     pub(crate) kind: OrgKind,
     /// The founding date with everything recorded (period counts read it).
     pub(crate) founded: Option<NaiveDate>,
-    /// From each date on, the state in force until the next step; sorted.
-    steps: Vec<(NaiveDate, Snapshot)>,
+    /// From each date on, the state in force until the next step; sorted. Boxed, not
+    /// a vector: no spare capacity kept for a million organisations.
+    steps: Box<[(NaiveDate, Snapshot)]>,
 }
 
 impl Timeline {
@@ -91,7 +92,7 @@ impl Timeline {
         Some(Timeline {
             kind: h.kind,
             founded,
-            steps,
+            steps: steps.into_boxed_slice(),
         })
     }
 
