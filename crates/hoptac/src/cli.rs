@@ -357,9 +357,15 @@ fn open(g: &Global, lang: Lang) -> Result<Registry, Failure> {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let lang = Lang::parse(&cli.global.lang);
+    // Servers log their work; one-shot commands say what they did themselves and log
+    // only what went wrong (RUST_LOG overrides both).
+    let level = match cli.command {
+        Command::Serve(_) | Command::Demo(_) => "info",
+        _ => "warn",
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
         )
         .with_writer(std::io::stderr)
         .try_init();
