@@ -306,6 +306,10 @@ impl Registry {
             ..Facts::default()
         };
         let last = self.db.read(orgs::max_id)?;
+        // Sized once: growing a table of a million entries would hold the old one and
+        // the new one at once, and leave the old one's memory behind.
+        let count = self.db.read(orgs::count)?;
+        facts.orgs.reserve(usize::try_from(count).unwrap_or(0));
         let mut from = 0;
         while from < last {
             let page = self
