@@ -5,7 +5,7 @@
 //! changed: a target report after an edit re-reads only what the edit touched
 //! (docs/decisions/0013).
 
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::evaluations::{self, EvalState};
 use crate::indicators::{Activity, TARGET_KIND};
 use crate::registry::Registry;
@@ -294,8 +294,29 @@ impl Registry {
         Ok(true)
     }
 
-    /// Reads every organisation (a page of histories at a time), approved rating and
-    /// final report.
+    /// Every approved rating.
+    fn approved_ratings(&self) -> Result<HashMap<(OrgId, i32), Rating>> {
+        Ok(self
+            .db
+            .read(|c| {
+                docs::fields_of_all(c, evaluations::KIND, EvalState::Approved.code(), RATING)
+            })?
+            .into_iter()
+            .filter_map(|(org, year, values)| rating_of(org, year, &values))
+            .collect())
+    }
+
+    /// The activity figures of every final report.
+    fn final_activity(&self) -> Result<HashMap<(OrgId, i32), Activity>> {
+        Ok(self
+            .db
+            .read(|c| docs::fields_of_all(c, reports::KIND, ReportStage::Final.code(), ACTIVITY))?
+            .into_iter()
+            .filter_map(|(org, year, values)| activity_of(org, year, &values))
+            .collect())
+    }
+
+    /// Reads every organisation (pages of histories), approved rating and final report.
     fn build_facts(&self, generation: u64) -> Result<Facts> {
         // The head first: what is read after is at least as new.
         let seq = self.db.read(audit::head_seq)?;
@@ -310,32 +331,57 @@ impl Registry {
         // the new one at once, and leave the old one's memory behind.
         let count = self.db.read(orgs::count)?;
         facts.orgs.reserve(usize::try_from(count).unwrap_or(0));
-        let mut from = 0;
-        while from < last {
-            let page = self
-                .db
-                .read(|c| orgs::histories_between(c, from, from + PAGE))?;
-            for h in &page {
-                if let Some(t) = Timeline::of(h, &places, &mut facts.pool) {
-                    facts.orgs.insert(h.id, t);
-                }
+        // Pages of histories are read and folded on every core, each worker with its
+        // own places; ratings and report figures are read beside them.
+        let pages: Vec<(i64, i64)> = (0..last)
+            .step_by(usize::try_from(PAGE).unwrap_or(5_000))
+            .map(|from| (from, from + PAGE))
+            .collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(OrgId, Timeline)>>(1);
+        let outcome = std::thread::scope(|scope| {
+            let folding: Vec<_> = (0..workers)
+                .map(|_| {
+                    let (tx, next, pages, places) = (tx.clone(), &next, &pages, &places);
+                    scope.spawn(move || -> Result<Pool> {
+                        let mut pool = Pool::default();
+                        while let Some(&(from, until)) =
+                            pages.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                        {
+                            let page = self.db.read(|c| orgs::histories_between(c, from, until))?;
+                            let folded = page
+                                .iter()
+                                .filter_map(|h| Some((h.id, Timeline::of(h, places, &mut pool)?)))
+                                .collect();
+                            if tx.send(folded).is_err() {
+                                break;
+                            }
+                        }
+                        Ok(pool)
+                    })
+                })
+                .collect();
+            drop(tx);
+            for folded in rx {
+                facts.orgs.extend(folded);
             }
-            from += PAGE;
-        }
-        facts.approved = self
-            .db
-            .read(|c| {
-                docs::fields_of_all(c, evaluations::KIND, EvalState::Approved.code(), RATING)
-            })?
-            .into_iter()
-            .filter_map(|(org, year, values)| rating_of(org, year, &values))
-            .collect();
-        facts.final_reports = self
-            .db
-            .read(|c| docs::fields_of_all(c, reports::KIND, ReportStage::Final.code(), ACTIVITY))?
-            .into_iter()
-            .filter_map(|(org, year, values)| activity_of(org, year, &values))
-            .collect();
+            let joined = |what: &str| {
+                AppError::refused(
+                    "facts",
+                    format!("{what} dừng bất thường"),
+                    format!("{what} stopped abnormally"),
+                )
+            };
+            for worker in folding {
+                let pool = worker.join().map_err(|_| joined("folding"))??;
+                facts.pool.0.extend(pool.0);
+            }
+            Ok::<_, AppError>(())
+        });
+        outcome?;
+        facts.approved = self.approved_ratings()?;
+        facts.final_reports = self.final_activity()?;
         Ok(facts)
     }
 }

@@ -390,6 +390,10 @@ impl std::fmt::Debug for Db {
 }
 
 /// How many times a transaction is tried before a serialization failure is reported.
+/// SQLite page caches, in KiB (negative: a size, not a page count): reads, and writes.
+const READ_CACHE_KIB: i32 = -2048;
+const WRITE_CACHE_KIB: i32 = -16384;
+
 const ATTEMPTS: usize = 5;
 
 impl Db {
@@ -401,14 +405,13 @@ impl Db {
                 return Err(StoreError::Open("sqlite:// needs a file path".into()));
             }
             let mgr = SqliteConnectionManager::file(path).with_init(|c| {
-                c.execute_batch(
-                    // A larger page cache (16 MB instead of 2) and statement journals
-                    // in memory keep a bulk import from spilling pages to the WAL and
-                    // to temporary files in the middle of its transaction.
+                // Statement journals in memory keep a bulk import from writing temporary
+                // files in the middle of its transaction (the page cache: see `write`).
+                c.execute_batch(&format!(
                     "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; \
                      PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; \
-                     PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;",
-                )
+                     PRAGMA cache_size={READ_CACHE_KIB}; PRAGMA temp_store=MEMORY;"
+                ))
             });
             let pool = Pool::builder()
                 .max_size(8)
@@ -514,16 +517,27 @@ impl Db {
         match &self.pools {
             Pools::Sqlite(p) => {
                 let mut c = p.get().map_err(StoreError::from)?;
-                // IMMEDIATE takes the write lock up front: SQLite has one writer, and a
-                // deferred transaction that upgrades later can fail instead of waiting.
-                let tx = c
-                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                // A writing transaction gets a 16 MB page cache (a bulk import would
+                // otherwise spill to the WAL midway); reads keep SQLite's 2 MB, so the
+                // pool's idle connections hold little memory.
+                c.execute_batch(&format!("PRAGMA cache_size={WRITE_CACHE_KIB}"))
                     .map_err(StoreError::from)?;
-                let mut conn = SqliteConn(&tx, Default::default());
-                let r = f(&mut conn)?;
-                crate::audit::flush(&mut conn)?;
-                tx.commit().map_err(StoreError::from)?;
-                Ok(r)
+                let r = (|| {
+                    // IMMEDIATE takes the write lock up front: SQLite has one writer, and
+                    // a deferred transaction that upgrades later can fail instead of
+                    // waiting.
+                    let tx = c
+                        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                        .map_err(StoreError::from)?;
+                    let mut conn = SqliteConn(&tx, Default::default());
+                    let r = f(&mut conn)?;
+                    crate::audit::flush(&mut conn)?;
+                    tx.commit().map_err(StoreError::from)?;
+                    Ok(r)
+                })();
+                c.execute_batch(&format!("PRAGMA cache_size={READ_CACHE_KIB}"))
+                    .map_err(StoreError::from)?;
+                r
             }
             Pools::Postgres(p) => {
                 let mut c = p.get().map_err(StoreError::from)?;
