@@ -145,6 +145,12 @@ hoptac_testkit::both_backends! {
         let khe = mk("Hợp tác xã Khế", "06205");
         dissolve(khe.id, d(2025, 6, 1));
         let xa = mk("Hợp tác xã Xa", "06094");
+        // Dissolved in 2023, restored in the middle of 2025: classified for 2025 only.
+        let oi = mk("Hợp tác xã Ổi", "06205");
+        dissolve(oi.id, d(2023, 5, 1));
+        let v = reg.get(oi.id, None).expect("get").version;
+        let restored = StatusChange { status: Status::Active, until: None, reason: Some("khôi phục".into()), document: None };
+        reg.set_status(oi.id, v, restored, Some(d(2025, 6, 1)), &a).expect("restored");
         reg.create(NewOrg { kind: Some(OrgKind::CooperativeGroup), ..htx("Tổ hợp tác Lúa", legacy("06205"), d(2015, 1, 1)) }, &a).expect("tht");
         let mut union = htx("Liên hiệp Mận", legacy("06205"), d(2015, 1, 1));
         union.kind = Some(OrgKind::Union);
@@ -165,6 +171,7 @@ hoptac_testkit::both_backends! {
                 (n("Hợp tác xã An"), None, None),
                 (n("Hợp tác xã Bình"), None, None),
                 (n("Hợp tác xã Khế"), None, None),
+                (n("Hợp tác xã Ổi"), None, None),
                 (n("Hợp tác xã Xa"), None, None),
                 (n("Liên hiệp Mận"), None, None),
                 (n("Hợp tác xã Chè"), Some(EvalState::Draft), None),
@@ -175,8 +182,11 @@ hoptac_testkit::both_backends! {
         // A commune officer's list: 2025 commune 06079 holds only Xa.
         let mine = hoptac_domain::auth::Scope::Communes { codes: vec!["06079".into()] };
         assert_eq!(names(reg.to_classify(2025, &mine).expect("scoped")), vec![(n("Hợp tác xã Xa"), None, None)]);
-        // In 2023 Gỗ was still there when the year began.
-        assert!(names(reg.to_classify(2023, &hoptac_domain::auth::Scope::All).expect("2023")).iter().any(|(name, _, _)| name == "Hợp tác xã Gỗ"));
+        // In 2023 Gỗ and Ổi were still there when the year began; all through 2024 Ổi
+        // was closed.
+        let in_year = |y| names(reg.to_classify(y, &hoptac_domain::auth::Scope::All).expect("list")).into_iter().map(|(name, _, _)| name).collect::<Vec<_>>();
+        assert!(in_year(2023).contains(&n("Hợp tác xã Gỗ")) && in_year(2023).contains(&n("Hợp tác xã Ổi")));
+        assert!(!in_year(2024).contains(&n("Hợp tác xã Ổi")) && !in_year(2024).contains(&n("Hợp tác xã Gỗ")));
         let _ = (binh, xa);
     }
 }

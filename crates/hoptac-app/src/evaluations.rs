@@ -812,9 +812,9 @@ impl Registry {
     }
 
     /// Every HTX and LHHTX within a scope to classify in a year, those without a sheet
-    /// first, then by the sheet's state, then by name. Those gone (dissolved, bankrupt,
-    /// revoked, converted) before the year began are left out unless they have a
-    /// sheet. Read as ids, sheet fields and indicator facts, so that a national list
+    /// first, then by the sheet's state, then by name. Those closed (dissolved, bankrupt,
+    /// revoked, converted) before the year began and all through it are left out unless
+    /// they have a sheet. Read as ids, sheet fields and indicator facts, so that a national list
     /// folds nothing; the page shown is read afterwards.
     pub fn to_classify(&self, year: i32, scope: &Scope) -> Result<Vec<ToClassify>> {
         let filter = OrgFilter {
@@ -842,19 +842,15 @@ impl Registry {
             })
             .collect();
         let facts = self.facts()?;
-        let eve = NaiveDate::from_ymd_opt(year - 1, 12, 31)
-            .ok_or_else(|| AppError::refused("bad_year", "Năm không hợp lệ", "Invalid year"))?;
+        let bad_year = || AppError::refused("bad_year", "Năm không hợp lệ", "Invalid year");
+        let eve = NaiveDate::from_ymd_opt(year - 1, 12, 31).ok_or_else(bad_year)?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(bad_year)?;
+        // Gone: closed before the year began and never reopened in it.
         let gone = |id: OrgId| {
             facts
                 .orgs
                 .get(&id)
-                .and_then(|t| t.at(eve))
-                .is_some_and(|s| {
-                    matches!(
-                        s.status_on(eve),
-                        Status::Dissolved | Status::Bankrupt | Status::Revoked | Status::Converted
-                    )
-                })
+                .is_some_and(|t| t.closed_throughout(eve, end))
         };
         let mut out: Vec<ToClassify> = ids
             .into_iter()

@@ -103,6 +103,23 @@ impl Timeline {
             .any(|(_, s)| s.places.province_2025.as_deref() == Some(province))
     }
 
+    /// Whether the organisation was closed (dissolved, bankrupt, revoked, converted)
+    /// on `from` and stayed closed until `to`.
+    pub(crate) fn closed_throughout(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        let closed = |s: &Snapshot, d: NaiveDate| {
+            matches!(
+                s.status_on(d),
+                Status::Dissolved | Status::Bankrupt | Status::Revoked | Status::Converted
+            )
+        };
+        self.at(from).is_some_and(|s| closed(s, from))
+            && self
+                .steps
+                .iter()
+                .filter(|(d, _)| *d > from && *d <= to)
+                .all(|(d, s)| closed(s, *d))
+    }
+
     /// The state in force on a date (`None`: nothing recorded was in force yet).
     pub(crate) fn at(&self, date: NaiveDate) -> Option<&Snapshot> {
         let i = self.steps.partition_point(|(from, _)| *from <= date);

@@ -57,31 +57,47 @@ pub fn head_seq(c: &mut dyn Conn) -> Result<i64> {
     }
 }
 
+/// The most audit text [`changed_since`] reads in one go.
+const MAX_BYTES: i64 = 32 * 1024 * 1024;
+
 /// The last link read, and the (entity, id) of every record its links name.
 pub type Changed = (i64, Vec<(String, String)>);
 
 /// What changed after a link: the last link read and each (entity, id) its entries
 /// name, so that derived figures can be brought up to date without recomputing
-/// everything. `None` when more than `max_links` links followed (recompute instead).
+/// everything. `None` when more than `max_links` links or 32 MB of entries followed, or
+/// a link cannot be read (recompute instead).
 pub fn changed_since(c: &mut dyn Conn, after: i64, max_links: i64) -> Result<Option<Changed>> {
     #[derive(Deserialize)]
     struct Named {
         entity: String,
         id: String,
     }
-    let rows = c.query(
-        "SELECT seq, entries FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+    // Sizes first: a trail too long, or too large to read at once (one import of a
+    // hundred thousand records is one link), is not worth following.
+    let sizes = c.query(
+        "SELECT CAST(LENGTH(entries) AS BIGINT) FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
         &[after.into(), (max_links + 1).into()],
     )?;
-    if i64::try_from(rows.len()).unwrap_or(i64::MAX) > max_links {
+    let mut bytes = 0i64;
+    for r in &sizes {
+        bytes = bytes.saturating_add(r.i64(0)?);
+    }
+    if i64::try_from(sizes.len()).unwrap_or(i64::MAX) > max_links || bytes > MAX_BYTES {
         return Ok(None);
     }
+    let rows = c.query(
+        "SELECT seq, entries FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?",
+        &[after.into(), max_links.into()],
+    )?;
     let mut last = after;
     let mut named = Vec::new();
     for r in &rows {
         last = r.i64(0)?;
-        let entries: Vec<Named> = serde_json::from_str(&r.text(1)?)
-            .map_err(|e| StoreError::Corrupt(format!("audit link {last}: {e}")))?;
+        // A link that cannot be read names nothing that can be followed.
+        let Ok(entries) = serde_json::from_str::<Vec<Named>>(&r.text(1)?) else {
+            return Ok(None);
+        };
         named.extend(entries.into_iter().map(|n| (n.entity, n.id)));
     }
     Ok(Some((last, named)))

@@ -535,8 +535,10 @@ impl Db {
                     tx.commit().map_err(StoreError::from)?;
                     Ok(r)
                 })();
-                c.execute_batch(&format!("PRAGMA cache_size={READ_CACHE_KIB}"))
-                    .map_err(StoreError::from)?;
+                // The write's outcome stands even if the cache cannot be shrunk back.
+                if let Err(e) = c.execute_batch(&format!("PRAGMA cache_size={READ_CACHE_KIB}")) {
+                    tracing::warn!("restoring the SQLite page cache size: {e}");
+                }
                 r
             }
             Pools::Postgres(p) => {

@@ -174,6 +174,22 @@ mod audit_trail {
             assert_eq!((recent[0].seq, recent[0].actor.as_str()), (2, "tester"));
         }
 
+        fn the_trail_names_what_changed_since_a_link(url) {
+            let db = open(&url);
+            change(&db, "a");
+            change(&db, "b");
+            change(&db, "c");
+            let named = |after, max| db.read(|c| audit::changed_since(c, after, max)).expect("read");
+            let n = |id: &str| ("counter".to_owned(), id.to_owned());
+            assert_eq!(named(1, 10), Some((3, vec![n("b"), n("c")])));
+            assert_eq!(named(3, 10), Some((3, vec![])));
+            assert_eq!(named(0, 2), None, "more links than asked for: read everything instead");
+            // A link that cannot be read names nothing to follow.
+            sql(&db, "UPDATE audit_log SET entries = 'not json' WHERE seq = 2");
+            assert_eq!(named(1, 10), None);
+            assert_eq!(named(2, 10), Some((3, vec![n("c")])));
+        }
+
         fn an_edited_row_is_caught(url) {
             let db = open(&url);
             change(&db, "a");
