@@ -51,18 +51,8 @@ fn open_as(url: &str, province: Option<String>) -> Registry {
 }
 
 /// Median and 95th percentile of `runs` calls.
-fn sample(runs: usize, mut f: impl FnMut()) -> (Duration, Duration) {
-    f(); // warm caches once, as a server would be
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
-    (at(0.5), at(0.95))
+fn sample(runs: usize, f: impl FnMut()) -> (Duration, Duration) {
+    sample_after(runs, || {}, f)
 }
 
 fn ms(d: Duration) -> String {

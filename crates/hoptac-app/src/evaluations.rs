@@ -741,12 +741,7 @@ impl Registry {
         // Every history and report the sheets read, in a few queries rather than a few
         // per sheet.
         let ids: Vec<OrgId> = sheets.iter().map(|r| r.evaluation.org_id).collect();
-        let histories: HashMap<OrgId, OrgHistory> = self
-            .db
-            .read(|c| orgs::histories_of(c, &ids))?
-            .into_iter()
-            .map(|h| (h.id, h))
-            .collect();
+        let histories = self.histories_by_id(&ids)?;
         let mut reports: HashMap<OrgId, crate::reports::ReportRecord> = self
             .reports_for_year(year)?
             .into_iter()

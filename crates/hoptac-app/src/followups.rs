@@ -12,7 +12,6 @@ use hoptac_domain::list::OrgView;
 use hoptac_domain::org::{OrgId, OrgKind, Sector, Status};
 use hoptac_domain::validate::{FieldError, FieldProblem};
 use hoptac_store::docs::{self, Doc, Stamp};
-use hoptac_store::orgs::{self, OrgHistory};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -122,12 +121,7 @@ impl Registry {
         }
         found.sort_by_key(|(id, _)| *id);
         let ids: Vec<OrgId> = found.iter().map(|(id, _)| *id).collect();
-        let histories: HashMap<OrgId, OrgHistory> = self
-            .db
-            .read(|c| orgs::histories_of(c, &ids))?
-            .into_iter()
-            .map(|h| (h.id, h))
-            .collect();
+        let histories = self.histories_by_id(&ids)?;
         let mut records: HashMap<OrgId, FollowUpRecord> = self
             .db
             .read(|c| docs::list::<FollowUp>(c, KIND, Some(i64::from(year)), None))?

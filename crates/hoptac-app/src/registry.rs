@@ -734,6 +734,19 @@ impl Registry {
 
     /// A page of a list. The current registry is filtered, sorted and paged in SQL; a
     /// past date folds every history up to that date and applies the same filter.
+    /// The histories of some organisations, by id, in a few queries.
+    pub(crate) fn histories_by_id(
+        &self,
+        ids: &[OrgId],
+    ) -> Result<std::collections::HashMap<OrgId, orgs::OrgHistory>> {
+        Ok(self
+            .db
+            .read(|c| orgs::histories_of(c, ids))?
+            .into_iter()
+            .map(|h| (h.id, h))
+            .collect())
+    }
+
     /// The ids of every organisation a filter selects (as of today), in its order:
     /// for lists whose figures come from elsewhere and whose records are read later.
     pub fn ids(&self, filter: &OrgFilter) -> Result<Vec<OrgId>> {
