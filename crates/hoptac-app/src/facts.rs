@@ -223,6 +223,20 @@ impl Registry {
     /// Reads the indicator facts, or brings them up to date: servers do it at start
     /// and every few seconds, so that dashboards find them ready.
     pub fn warm_indicators(&self) -> Result<()> {
+        // While a computation reads the facts, catching up would copy them all: leave
+        // it to the next round (or to the next report, which needs it).
+        let busy = self
+            .facts
+            .lock()
+            .map(|slot| {
+                slot.facts
+                    .as_ref()
+                    .is_some_and(|f| Arc::strong_count(f) > 1)
+            })
+            .unwrap_or(false);
+        if busy {
+            return Ok(());
+        }
         self.facts().map(|_| ())
     }
 
