@@ -264,37 +264,54 @@ async fn act(
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
     pub year: i32,
+    /// With `per_page`: the page wanted, from 1 (default 1).
+    pub page: Option<usize>,
+    /// Sheets per page; without it, every sheet of the year (tens of MB nationally).
+    pub per_page: Option<usize>,
     pub lang: Option<String>,
 }
 
-/// Every evaluation of a year.
-#[utoipa::path(get, path = "/api/v1/evaluations", params(YearQuery), tag = "evaluation", responses((status = 200, body = Vec<EvaluationRecord>)))]
+/// Every evaluation of a year the caller may see.
+///
+/// In organisation order; with `per_page`, one page of them, and the count of all in
+/// the `X-Total-Count` header.
+#[utoipa::path(get, path = "/api/v1/evaluations", params(YearQuery), tag = "evaluation", responses((status = 200, body = Vec<EvaluationRecord>, headers(("X-Total-Count" = u64, description = "Sheets in all pages")))))]
 async fn evaluations(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
     caller: Caller,
     Query(q): Query<YearQuery>,
-) -> ApiResult<Json<Vec<EvaluationRecord>>> {
+) -> ApiResult<([(&'static str, String); 1], Json<Vec<EvaluationRecord>>)> {
     let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            let p = caller.signed_in()?.clone();
-            let all = reg.evaluations_for_year(q.year)?;
-            if p.scope == hoptac_domain::auth::Scope::All {
-                return Ok(all);
-            }
-            let filter = hoptac_domain::list::OrgFilter {
-                within: Some(p.scope.clone()),
-                ..Default::default()
-            };
-            let visible: std::collections::HashSet<OrgId> = reg.ids(&filter)?.into_iter().collect();
-            Ok(all
-                .into_iter()
-                .filter(|e| visible.contains(&e.evaluation.org_id))
-                .collect())
-        })
-        .await?,
-    ))
+    let mut all = blocking(lang, move || {
+        let p = caller.signed_in()?.clone();
+        let all = reg.evaluations_for_year(q.year)?;
+        if p.scope == hoptac_domain::auth::Scope::All {
+            return Ok(all);
+        }
+        let filter = hoptac_domain::list::OrgFilter {
+            within: Some(p.scope.clone()),
+            ..Default::default()
+        };
+        let visible: std::collections::HashSet<OrgId> = reg.ids(&filter)?.into_iter().collect();
+        Ok(all
+            .into_iter()
+            .filter(|e| visible.contains(&e.evaluation.org_id))
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    all.sort_by_key(|e| e.evaluation.org_id);
+    let total = all.len().to_string();
+    if let Some(per) = q.per_page.filter(|n| *n > 0) {
+        let skip = q
+            .page
+            .unwrap_or(1)
+            .max(1)
+            .saturating_sub(1)
+            .saturating_mul(per);
+        all = all.into_iter().skip(skip).take(per).collect();
+    }
+    Ok(([("x-total-count", total)], Json(all)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -1545,6 +1545,19 @@ mod evaluation_pages {
                 assert_eq!((s, json.as_str()), (StatusCode::OK, "[]"));
                 let (_, json) = page_call(&reg, "GET", "/api/v1/evaluations?year=2025", Some(&leader), None).await;
                 assert!(json.contains(&format!("\"org_id\":{id}")), "{json}");
+                // Paged: the count of all in a header, an empty page past the end.
+                for (page, want) in [(1, true), (2, false)] {
+                    let req = Request::builder()
+                        .uri(format!("/api/v1/evaluations?year=2025&per_page=1&page={page}"))
+                        .header("cookie", format!("hoptac_session={leader}"))
+                        .body(Body::empty())
+                        .expect("req");
+                    let resp = router(reg.clone()).oneshot(req).await.expect("resp");
+                    assert_eq!(resp.headers().get("x-total-count").and_then(|v| v.to_str().ok()), Some("1"));
+                    let body = String::from_utf8_lossy(&resp.into_body().collect().await.expect("b").to_bytes()).into_owned();
+                    assert_eq!(body.contains(&format!("\"org_id\":{id}")), want, "page {page}: {body}");
+                    assert_eq!(body == "[]", !want);
+                }
                 // Signed out: sign in first.
                 assert_eq!(page_call(&reg, "GET", &uri, None, None).await.0, StatusCode::UNAUTHORIZED);
 
