@@ -734,6 +734,19 @@ impl Registry {
 
     /// A page of a list. The current registry is filtered, sorted and paged in SQL; a
     /// past date folds every history up to that date and applies the same filter.
+    /// Several organisations as they are today, in the order of `ids` (those that do
+    /// not exist are left out), in a few queries: the page a list shows.
+    pub fn current_views(&self, ids: &[OrgId]) -> Result<Vec<OrgView>> {
+        let (places, today) = (self.places(), self.today());
+        let mut found: std::collections::HashMap<OrgId, OrgView> = self
+            .db
+            .read(|c| orgs::get_many(c, ids))?
+            .into_iter()
+            .map(|s| (s.state.id, self.view(s.state, s.version, today, &places)))
+            .collect();
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
     /// The histories of some organisations, by id, in a few queries.
     pub(crate) fn histories_by_id(
         &self,

@@ -267,6 +267,23 @@ pub fn get(c: &mut dyn Conn, id: OrgId) -> Result<Option<StoredOrg>> {
     .transpose()
 }
 
+/// Several organisations' current state in a few queries (those that do not exist are
+/// left out), in no particular order.
+pub fn get_many(c: &mut dyn Conn, ids: &[OrgId]) -> Result<Vec<StoredOrg>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let args: Vec<Val> = chunk.iter().map(|id| Val::from(*id)).collect();
+        for r in c.query(
+            &format!("SELECT {ORG_COLS} FROM organisations WHERE id IN ({marks})"),
+            &args,
+        )? {
+            out.push(stored_from_row(&r)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The kind and version of one organisation.
 pub fn kind_and_version(c: &mut dyn Conn, id: OrgId) -> Result<Option<(OrgKind, i64)>> {
     c.query_one(

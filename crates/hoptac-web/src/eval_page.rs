@@ -83,12 +83,21 @@ pub async fn eval_list(
         let total = rows.len();
         let pages = total.div_ceil(PER_PAGE).max(1);
         let page = asked_page.clamp(1, pages);
-        let shown = rows
+        let rows: Vec<_> = rows
             .into_iter()
             .skip((page - 1) * PER_PAGE)
             .take(PER_PAGE)
-            .map(|r| Ok((reg.get(r.org_id, None)?, r)))
-            .collect::<Result<Vec<_>, AppError>>()?;
+            .collect();
+        let ids: Vec<OrgId> = rows.iter().map(|r| r.org_id).collect();
+        let mut views: HashMap<OrgId, OrgView> = reg
+            .current_views(&ids)?
+            .into_iter()
+            .map(|v| (v.id, v))
+            .collect();
+        let shown: Vec<_> = rows
+            .into_iter()
+            .filter_map(|r| Some((views.remove(&r.org_id)?, r)))
+            .collect();
         Ok::<_, AppError>((shown, counts, total, pages, page))
     })
     .await;
@@ -468,6 +477,23 @@ fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
     )
 }
 
+/// A form posted on a sheet: the signed-in author (the form's CSRF token checked), then
+/// the organisation and its sheet if the author may see them. `(vi, en)`: what to tell
+/// someone not signed in.
+async fn posted(
+    st: &AppState,
+    headers: &HeaderMap,
+    id: OrgId,
+    year: i32,
+    form: &Values,
+    (vi, en): (&str, &str),
+) -> Result<(Lang, Principal, String, OrgView, Sheet), Response> {
+    let lang = page_lang(headers, None);
+    let (p, csrf) = crate::auth::poster(headers, st, lang, form.get("csrf"), vi, en).await?;
+    let (org, sheet) = load(st, &p, id, year, lang).await?;
+    Ok((lang, p, csrf, org, sheet))
+}
+
 /// The organisation and its sheet, if the reader may see them.
 async fn load(
     st: &AppState,
@@ -623,21 +649,16 @@ pub async fn sheet_save(
     Path((id, year)): Path<(OrgId, i32)>,
     Form(form): Form<Values>,
 ) -> Response {
-    let lang = page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::poster(
-        &headers,
+    let (lang, p, csrf, org, sheet) = match posted(
         &st,
-        lang,
-        form.get("csrf"),
-        "Cần đăng nhập để lưu phiếu.",
-        "Sign in to save the sheet.",
+        &headers,
+        id,
+        year,
+        &form,
+        ("Cần đăng nhập để lưu phiếu.", "Sign in to save the sheet."),
     )
     .await
     {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let (org, sheet) = match load(&st, &p, id, year, lang).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -760,21 +781,19 @@ pub async fn sheet_action(
     Path((id, year)): Path<(OrgId, i32)>,
     Form(form): Form<Values>,
 ) -> Response {
-    let lang = page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::poster(
-        &headers,
+    let (lang, p, csrf, org, _) = match posted(
         &st,
-        lang,
-        form.get("csrf"),
-        "Cần đăng nhập để xử lý phiếu.",
-        "Sign in to work on the sheet.",
+        &headers,
+        id,
+        year,
+        &form,
+        (
+            "Cần đăng nhập để xử lý phiếu.",
+            "Sign in to work on the sheet.",
+        ),
     )
     .await
     {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let (org, _) = match load(&st, &p, id, year, lang).await {
         Ok(x) => x,
         Err(r) => return r,
     };
