@@ -1092,6 +1092,45 @@ pub(crate) fn read_error_message(e: &hoptac_io::grid::ReadError, lang: Lang) -> 
         (Empty, _) => lang
             .t("Tệp không có dữ liệu", "The file has no data")
             .to_owned(),
+        (OverLimit(o), _) => over_limit_message(o, lang),
+    }
+}
+
+/// A file over a reading limit: which limit, its value, where, and how an operator
+/// raises it.
+fn over_limit_message(o: &hoptac_io::limits::OverLimit, lang: Lang) -> String {
+    use hoptac_io::limits::Limit::*;
+    let (vi, en) = match o.limit {
+        Rows => ("quá số dòng cho phép", "more rows than allowed"),
+        Columns => ("quá số cột cho phép", "more columns than allowed"),
+        Cells => ("quá số ô cho phép", "more cells than allowed"),
+        CellChars => (
+            "một ô dài quá số ký tự cho phép",
+            "a cell longer than allowed",
+        ),
+        UnzippedBytes => (
+            "dung lượng sau khi giải nén quá mức cho phép (MB)",
+            "more unzipped data than allowed (MB)",
+        ),
+        Parts => (
+            "quá số phần (tệp con) cho phép trong tệp .xlsx",
+            "more parts inside the .xlsx than allowed",
+        ),
+    };
+    let at = o.at.as_deref().map(|a| match lang {
+        Lang::Vi => format!(" tại {a}"),
+        Lang::En => format!(" at {a}"),
+    });
+    let at = at.unwrap_or_default();
+    let var = o.limit.env_var();
+    let n = hoptac_domain::i18n::format_int(o.allowed as i64);
+    match lang {
+        Lang::Vi => {
+            format!("Tệp bị từ chối: {vi}{at} (giới hạn {n}, đặt bằng biến môi trường {var})")
+        }
+        Lang::En => {
+            format!("File refused: {en}{at} (limit {n}, set by the environment variable {var})")
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! and writing .xlsx/.csv that the importer takes back.
 
 pub mod grid;
+pub mod limits;
 pub mod parse;
 pub mod table;
 pub mod write;

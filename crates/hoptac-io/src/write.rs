@@ -63,17 +63,35 @@ pub fn xlsx(sheet: &str, headers: &[String], rows: &[Vec<Out>]) -> Result<Vec<u8
     Ok(wb.save_to_buffer()?)
 }
 
+/// The characters that make a spreadsheet read a cell as a formula (or start one after
+/// a field separator it invents): `=`, `+`, `-`, `@`, tab and carriage return.
+pub const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell that a spreadsheet could run as a formula, made inert the way the
+/// spreadsheet-injection guidance recommends: a leading apostrophe, which spreadsheets
+/// show as text and the importer takes off again ([`crate::grid`]'s CSV reader).
+pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    // Apostrophes already in front of a formula character get one more, so that reading
+    // back takes off exactly ours.
+    if s.trim_start_matches('\'').starts_with(FORMULA_TRIGGERS) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// CSV text with a byte-order mark; dates dd/mm/yyyy, numbers without separators so
-/// that any spreadsheet reads them as numbers.
+/// that any spreadsheet reads them as numbers. Text that a spreadsheet would run as a
+/// formula is made inert ([`inert`]); numbers are written as numbers, never as text.
 pub fn csv(headers: &[String], rows: &[Vec<Out>]) -> Result<Vec<u8>, WriteError> {
     let mut buf = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut buf);
-        w.write_record(headers)?;
+        w.write_record(headers.iter().map(|h| inert(h).into_owned()))?;
         for row in rows {
             w.write_record(row.iter().map(|v| match v {
                 Out::Empty => String::new(),
-                Out::Text(s) => s.clone(),
+                Out::Text(s) => inert(s).into_owned(),
                 Out::Int(n) => n.to_string(),
                 Out::Date(d) => d.format("%d/%m/%Y").to_string(),
             }))?;
