@@ -44,6 +44,9 @@ pub enum AppError {
         vi: String,
         en: String,
     },
+    /// An upload larger than the server takes, in megabytes.
+    #[error("upload too large")]
+    TooLarge { limit_mb: u64 },
     #[error("storage: {0}")]
     Store(#[from] StoreError),
 }
@@ -82,6 +85,7 @@ impl AppError {
             AppError::Refused { code, .. } => code,
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden { .. } => "forbidden",
+            AppError::TooLarge { .. } => "too_large",
             AppError::Store(StoreError::UnknownScheme(_)) => "bad_database_url",
             AppError::Store(_) => "internal",
         }
@@ -124,6 +128,10 @@ impl AppError {
                 )
                 .to_owned(),
             AppError::Forbidden { vi, en } => lang.t(vi, en).to_owned(),
+            AppError::TooLarge { limit_mb } => match lang {
+                Lang::Vi => format!("Tệp tải lên quá lớn: tối đa {limit_mb} MB"),
+                Lang::En => format!("The upload is too large: at most {limit_mb} MB"),
+            },
             AppError::Store(StoreError::UnknownScheme(u)) => match lang {
                 Lang::Vi => format!("Địa chỉ cơ sở dữ liệu không hỗ trợ: {u} (dùng sqlite://ĐƯỜNG_DẪN hoặc postgres://…)"),
                 Lang::En => format!("Unsupported database URL: {u} (use sqlite://PATH or postgres://…)"),

@@ -1,6 +1,7 @@
 //! hoptac's use cases: the registry (create, update, status, links, conversion, lists
 //! and as-of reads), import and export of spreadsheets, and the demo province.
 
+pub mod access;
 pub mod columns;
 pub mod demo;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod registry;
 pub mod reports;
 pub mod users;
 
+pub use access::Scoped;
 pub use error::{AppError, Result};
 pub use registry::{Actor, NewOrg, Registry};
 

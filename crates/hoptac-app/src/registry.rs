@@ -430,6 +430,21 @@ impl Registry {
         effective: Option<NaiveDate>,
         actor: &Actor,
     ) -> Result<OrgView> {
+        self.update_checked(id, version, fields, effective, actor, &|_, _| Ok(()))
+    }
+
+    /// [`Registry::update`] with a check of the change (`patch`, what differs) and of
+    /// the record as it becomes, inside the write: an `Err` from `check` leaves nothing
+    /// written. The scoped handle checks role and scope here.
+    pub(crate) fn update_checked(
+        &self,
+        id: OrgId,
+        version: i64,
+        fields: OrgFields,
+        effective: Option<NaiveDate>,
+        actor: &Actor,
+        check: &dyn Fn(&OrgFields, &OrgView) -> Result<()>,
+    ) -> Result<OrgView> {
         let places = self.places();
         let effective = effective.unwrap_or_else(|| self.today());
         let current = self.get(id, None)?;
@@ -468,12 +483,21 @@ impl Registry {
             let bodies = if patch.is_empty() {
                 vec![]
             } else {
-                vec![(effective, ChangeBody::Fields { fields: patch })]
+                vec![(
+                    effective,
+                    ChangeBody::Fields {
+                        fields: patch.clone(),
+                    },
+                )]
             };
             if bodies.is_empty() && st.version == version {
-                return Ok(self.view(st.state, st.version, self.today(), &places));
+                let view = self.view(st.state, st.version, self.today(), &places);
+                check(&patch, &view)?;
+                return Ok(view);
             }
-            self.append(c, id, version, bodies, actor, now, &places)
+            let view = self.append(c, id, version, bodies, actor, now, &places)?;
+            check(&patch, &view)?;
+            Ok(view)
         })
     }
 
@@ -609,6 +633,20 @@ impl Registry {
         document: Option<String>,
         actor: &Actor,
     ) -> Result<OrgView> {
+        self.convert_checked(tht, tht_version, new, document, actor, &|_| Ok(()))
+    }
+
+    /// [`Registry::convert`] with a check of the new cooperative as it is registered,
+    /// inside the write (an `Err` leaves nothing written).
+    pub(crate) fn convert_checked(
+        &self,
+        tht: OrgId,
+        tht_version: i64,
+        new: OrgFields,
+        document: Option<String>,
+        actor: &Actor,
+        check: &dyn Fn(&OrgView) -> Result<()>,
+    ) -> Result<OrgView> {
         let places = self.places();
         let source = self.get(tht, None)?;
         if source.kind != OrgKind::CooperativeGroup {
@@ -667,6 +705,7 @@ impl Registry {
                 now,
                 &places,
             )?;
+            check(&htx)?;
             let converted = StatusChange {
                 status: Status::Converted,
                 until: None,
@@ -793,13 +832,29 @@ impl Registry {
                 // indicators).
                 let far = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX);
                 let all = self.db.read(|c| orgs::histories_until(c, far))?;
+                // The reader's scope is today's: a record that has since moved into (or
+                // out of) an officer's communes is theirs (or not) in every past list.
+                let mut past = filter.clone();
+                let visible_today: Option<std::collections::HashSet<OrgId>> =
+                    match past.within.take() {
+                        None | Some(hoptac_domain::auth::Scope::All) => None,
+                        Some(scope) => Some(
+                            self.ids(&OrgFilter {
+                                within: Some(scope),
+                                ..OrgFilter::default()
+                            })?
+                            .into_iter()
+                            .collect(),
+                        ),
+                    };
                 let mut views: Vec<OrgView> = all
                     .into_iter()
+                    .filter(|h| visible_today.as_ref().is_none_or(|v| v.contains(&h.id)))
                     .filter_map(|h| {
                         OrgState::fold(h.id, h.kind, &h.changes, Some(d))
                             .map(|st| self.view(st, h.version, d, &places))
                     })
-                    .filter(|v| filter.matches(v))
+                    .filter(|v| past.matches(v))
                     .collect();
                 filter.sort(&mut views);
                 let total = views.len() as u64;
@@ -1013,6 +1068,32 @@ pub(crate) fn check_status(kind: OrgKind, s: &StatusChange) -> Vec<FieldError> {
 }
 
 fn check_link(kind: LinkKind, s: &OrgView, o: &OrgView) -> Result<()> {
+    // A union that has closed takes no new members; a group is the source of a
+    // conversion only once it has been converted (the conversion itself links them).
+    let closed = matches!(
+        o.status,
+        Status::Dissolved | Status::Bankrupt | Status::Revoked | Status::Converted
+    );
+    let status_ok = match kind {
+        LinkKind::MemberOf => !closed,
+        LinkKind::ConvertedFrom => o.status == Status::Converted,
+        _ => true,
+    };
+    if !status_ok {
+        return Err(AppError::refused(
+            "link_target_status",
+            format!(
+                "Không thể tạo liên kết \"{}\": tổ chức đích đang ở tình trạng \"{}\"",
+                kind.label_vi(),
+                o.status.label_vi()
+            ),
+            format!(
+                "Cannot link \"{}\": the target's status is \"{}\"",
+                kind.label_en(),
+                o.status.label_en()
+            ),
+        ));
+    }
     let ok = s.id != o.id
         && match kind {
             LinkKind::ConvertedFrom => {

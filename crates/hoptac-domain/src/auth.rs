@@ -1,5 +1,7 @@
-//! Who may see and do what (spec §1): roles, and the places or organisation an account
-//! is limited to. Decisions only; sign-in itself lives in the app crate.
+//! Who may see and do what (spec §1): roles, the places or organisation an account is
+//! limited to, and the one table of what each role may do ([`Role::may`]). Decisions
+//! only; sign-in itself lives in the app crate, and the scoped handle that applies these
+//! decisions to every read and write is the app's `Registry::for_principal`.
 
 use crate::list::OrgView;
 use crate::org::OrgId;
@@ -55,11 +57,90 @@ impl Role {
 
     /// Whether the role may change data at all (leaders only read).
     pub fn writes(self) -> bool {
-        self != Role::Leader
+        self.may(Action::EditOrganisation)
+    }
+}
+
+/// Something an account may be allowed to do (*thao tác*). Scope is a separate check:
+/// an action allowed to a role is still only done on records within the account's scope,
+/// both as they are and as they would become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Reports, score sheets, histories, dashboards, follow-up lists: any account.
+    ReadInternal,
+    /// Register a new organisation (*đăng ký tổ chức mới*).
+    RegisterOrganisation,
+    /// Change an organisation's ordinary attributes (contact, members, capital …).
+    EditOrganisation,
+    /// Change what identifies an organisation in law or places it: name, tax code,
+    /// registration, founding date, sector, commune. Cooperative accounts may not.
+    EditIdentity,
+    /// Record a status change (suspend, restore, dissolve …).
+    ChangeStatus,
+    /// Attach or end a link between organisations (member of a union, merged into …).
+    Link,
+    /// Convert a cooperative group into a cooperative.
+    Convert,
+    /// File or correct an annual report.
+    FileReport,
+    /// Enter scores on a score sheet, and submit it.
+    ScoreSheet,
+    /// Review a submitted score sheet, or return it for correction.
+    ReviewSheet,
+    /// Approve a reviewed score sheet, or reopen an approved one.
+    ApproveSheet,
+    /// Record a follow-up plan for a weak or formal-only cooperative.
+    RecordFollowUp,
+    /// Import files, correct place mappings, set targets: the province's work.
+    ManageProvince,
+    /// Manage accounts and read the audit trail.
+    Administer,
+}
+
+impl Action {
+    /// Every action, for tests that walk the table.
+    pub const ALL: [Action; 14] = [
+        Action::ReadInternal,
+        Action::RegisterOrganisation,
+        Action::EditOrganisation,
+        Action::EditIdentity,
+        Action::ChangeStatus,
+        Action::Link,
+        Action::Convert,
+        Action::FileReport,
+        Action::ScoreSheet,
+        Action::ReviewSheet,
+        Action::ApproveSheet,
+        Action::RecordFollowUp,
+        Action::ManageProvince,
+        Action::Administer,
+    ];
+}
+
+impl Role {
+    /// What a role may do: the one table (spec §1). The public may do none of these.
+    pub fn may(self, action: Action) -> bool {
+        use Action::*;
+        use Role::*;
+        match action {
+            ReadInternal => true,
+            EditOrganisation | FileReport | ScoreSheet => self != Leader,
+            RegisterOrganisation | EditIdentity | ChangeStatus | Link | Convert | ReviewSheet
+            | RecordFollowUp => {
+                matches!(self, Admin | ProvincialOfficer | CommuneOfficer)
+            }
+            ApproveSheet | ManageProvince => matches!(self, Admin | ProvincialOfficer),
+            Administer => self == Admin,
+        }
     }
 }
 
 impl Principal {
+    /// Whether this account's role allows an action (scope is checked on the record).
+    pub fn may(&self, action: Action) -> bool {
+        self.role.may(action)
+    }
+
     /// Whether this user may see an organisation (in the state shown). Legacy-placed
     /// records are seen by the officers of the 2025 commune they went into.
     pub fn can_see(&self, org: &OrgView) -> bool {
@@ -80,5 +161,61 @@ impl Scope {
             Scope::Communes { codes } => commune_2025.is_some_and(|c| codes.iter().any(|x| x == c)),
             Scope::Organisation { id: own } => id == *own,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table as the spec states it, written out so a change to it is a visible one.
+    #[test]
+    fn the_role_table() {
+        use Action::*;
+        let expect = |role: Role, allowed: &[Action]| {
+            for a in Action::ALL {
+                assert_eq!(role.may(a), allowed.contains(&a), "{role:?} {a:?}");
+            }
+        };
+        expect(Role::Admin, &Action::ALL);
+        expect(
+            Role::ProvincialOfficer,
+            &[
+                ReadInternal,
+                RegisterOrganisation,
+                EditOrganisation,
+                EditIdentity,
+                ChangeStatus,
+                Link,
+                Convert,
+                FileReport,
+                ScoreSheet,
+                ReviewSheet,
+                ApproveSheet,
+                RecordFollowUp,
+                ManageProvince,
+            ],
+        );
+        expect(
+            Role::CommuneOfficer,
+            &[
+                ReadInternal,
+                RegisterOrganisation,
+                EditOrganisation,
+                EditIdentity,
+                ChangeStatus,
+                Link,
+                Convert,
+                FileReport,
+                ScoreSheet,
+                ReviewSheet,
+                RecordFollowUp,
+            ],
+        );
+        expect(
+            Role::Cooperative,
+            &[ReadInternal, EditOrganisation, FileReport, ScoreSheet],
+        );
+        expect(Role::Leader, &[ReadInternal]);
     }
 }

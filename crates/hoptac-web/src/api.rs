@@ -207,9 +207,8 @@ async fn create(
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let reg = st.registry.clone();
     let v = blocking(lang, move || {
-        let p = caller.writer()?.clone();
-        crate::auth::guard_new(&reg, &p, &new.fields)?;
-        reg.create(new, &Caller::actor(&p, "api: POST /organisations"))
+        let me = caller.scoped(&reg)?;
+        me.create(new, &me.actor("api: POST /organisations"))
     })
     .await?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -235,17 +234,10 @@ async fn get_one(
 ) -> ApiResult<Json<OrgView>> {
     let as_of = parse_date(lang, "as_of", &q.as_of)?;
     let reg = st.registry.clone();
-    let v = blocking(lang, move || {
-        let v = reg.get(id, as_of)?;
-        // Outside the reader's scope a record does not exist for them.
-        match &caller.0 {
-            Some(p) if !p.can_see(&reg.get(id, None)?) => Err(AppError::NotFound {
-                what: "organisation",
-                id: id.to_string(),
-            }),
-            Some(_) => Ok(v),
-            None => Ok(v.public()),
-        }
+    let v = blocking(lang, move || match &caller.0 {
+        // Outside the reader's scope a record does not exist for them, whatever the date.
+        Some(p) => reg.for_principal(p).get(id, as_of),
+        None => reg.get(id, as_of).map(OrgView::public),
     })
     .await?;
     Ok(Json(v))
@@ -274,14 +266,13 @@ async fn update(
     let reg = st.registry.clone();
     let yours = r.fields.clone();
     blocking(lang, move || {
-        let p = caller.writer()?.clone();
-        crate::auth::guard(&reg, &p, id)?;
-        reg.update(
+        let me = caller.scoped(&reg)?;
+        me.update(
             id,
             r.version,
             r.fields,
             r.effective,
-            &Caller::actor(&p, "api: PATCH"),
+            &me.actor("api: PATCH"),
         )
     })
     .await
@@ -309,14 +300,13 @@ async fn set_status(
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
-            let p = caller.officer()?.clone();
-            crate::auth::guard(&reg, &p, id)?;
-            reg.set_status(
+            let me = caller.scoped(&reg)?;
+            me.set_status(
                 id,
                 r.version,
                 r.status,
                 r.effective,
-                &Caller::actor(&p, "api: status"),
+                &me.actor("api: status"),
             )
         })
         .await?,
@@ -345,16 +335,15 @@ async fn add_link(
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
-            let p = caller.officer()?.clone();
-            crate::auth::guard(&reg, &p, id)?;
-            reg.link(
+            let me = caller.scoped(&reg)?;
+            me.link(
                 id,
                 r.version,
                 r.kind,
                 r.target,
                 r.effective,
                 r.document,
-                &Caller::actor(&p, "api: link"),
+                &me.actor("api: link"),
             )
         })
         .await?,
@@ -381,15 +370,14 @@ async fn end_link(
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
-            let p = caller.officer()?.clone();
-            crate::auth::guard(&reg, &p, id)?;
-            reg.end_link(
+            let me = caller.scoped(&reg)?;
+            me.end_link(
                 id,
                 r.version,
                 link_id,
                 r.effective,
                 r.document,
-                &Caller::actor(&p, "api: end link"),
+                &me.actor("api: end link"),
             )
         })
         .await?,
@@ -417,14 +405,13 @@ async fn convert(
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let reg = st.registry.clone();
     let v = blocking(lang, move || {
-        let p = caller.officer()?.clone();
-        crate::auth::guard(&reg, &p, id)?;
-        reg.convert(
+        let me = caller.scoped(&reg)?;
+        me.convert(
             id,
             r.version,
             r.fields,
             r.document,
-            &Caller::actor(&p, "api: convert"),
+            &me.actor("api: convert"),
         )
     })
     .await?;
@@ -552,22 +539,14 @@ async fn import(
         None => None,
     };
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = mp.next_field().await.map_err(|e| {
-        ApiError::bad_request(
-            lang,
-            format!("Không đọc được tệp tải lên: {e}"),
-            format!("Cannot read the upload: {e}"),
-        )
-    })? {
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| ApiError::upload(lang, e))?
+    {
         if field.name() == Some("file") {
             let name = field.file_name().unwrap_or("upload.xlsx").to_owned();
-            let bytes = field.bytes().await.map_err(|e| {
-                ApiError::bad_request(
-                    lang,
-                    format!("Không đọc được tệp tải lên: {e}"),
-                    format!("Cannot read the upload: {e}"),
-                )
-            })?;
+            let bytes = field.bytes().await.map_err(|e| ApiError::upload(lang, e))?;
             file = Some((name, bytes.to_vec()));
         }
     }
@@ -587,7 +566,9 @@ async fn import(
     let source = format!("api: import {name}");
     Ok(Json(
         blocking(lang, move || {
-            let p = caller.provincial()?.clone();
+            let p = caller
+                .allowed(hoptac_domain::auth::Action::ManageProvince)?
+                .clone();
             import_file(
                 &reg,
                 &name,
@@ -755,7 +736,9 @@ async fn add_correction(
 ) -> ApiResult<StatusCode> {
     let reg = st.registry.clone();
     blocking(lang, move || {
-        let p = caller.provincial()?.clone();
+        let p = caller
+            .allowed(hoptac_domain::auth::Action::ManageProvince)?
+            .clone();
 
         reg.add_correction(c, &Caller::actor(&p, "api: correction"))
     })
@@ -774,7 +757,9 @@ async fn add_alias(
 ) -> ApiResult<StatusCode> {
     let reg = st.registry.clone();
     blocking(lang, move || {
-        let p = caller.provincial()?.clone();
+        let p = caller
+            .allowed(hoptac_domain::auth::Action::ManageProvince)?
+            .clone();
         reg.add_alias(a, &Caller::actor(&p, "api: alias"))
     })
     .await?;
@@ -836,7 +821,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/export", get(export_list))
         .route(
             "/api/v1/import",
-            post(import).layer(DefaultBodyLimit::max(64 * 1024 * 1024)),
+            post(import).layer(DefaultBodyLimit::max(crate::UPLOAD_LIMIT_BYTES)),
         )
         .route("/api/v1/places/communes", get(communes))
         .route("/api/v1/places/districts", get(districts))

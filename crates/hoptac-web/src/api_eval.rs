@@ -12,6 +12,7 @@ use hoptac_app::evaluations::{Action, EvaluationRecord};
 use hoptac_app::followups::{FollowUpInput, FollowUpRecord, NeedsFollowUp};
 use hoptac_app::indicators::{Breakdown, TargetReport};
 use hoptac_app::reports::{Filing, MissingFiling, ReportRecord};
+use hoptac_domain::auth::Action as Can;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::indicators::Target;
 use hoptac_domain::org::OrgId;
@@ -75,8 +76,10 @@ async fn put_report(
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
-            let p = caller.writer()?.clone();
-            crate::auth::guard(&reg, &p, id)?;
+            let p = caller
+                .allowed(hoptac_domain::auth::Action::FileReport)?
+                .clone();
+            crate::auth::guard_read(&reg, &p, id)?;
             let who = Caller::actor(&p, "api: report");
             reg.file_report(id, year, r.stage, r.figures, r.version, &who)
         })
@@ -210,8 +213,10 @@ async fn put_scores(
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
-            let p = caller.writer()?.clone();
-            crate::auth::guard(&reg, &p, id)?;
+            let p = caller
+                .allowed(hoptac_domain::auth::Action::ScoreSheet)?
+                .clone();
+            crate::auth::guard_read(&reg, &p, id)?;
             let who = Caller::actor(&p, "api: scores");
             reg.save_scores(
                 id,
@@ -248,11 +253,13 @@ async fn act(
     Ok(Json(
         blocking(lang, move || {
             let p = match r.action {
-                Action::Submit => caller.writer()?.clone(),
-                Action::Review | Action::Return { .. } => caller.officer()?.clone(),
-                Action::Approve | Action::Reopen { .. } => caller.provincial()?.clone(),
+                Action::Submit => caller.allowed(Can::ScoreSheet)?.clone(),
+                Action::Review | Action::Return { .. } => caller.allowed(Can::ReviewSheet)?.clone(),
+                Action::Approve | Action::Reopen { .. } => {
+                    caller.allowed(Can::ApproveSheet)?.clone()
+                }
             };
-            crate::auth::guard(&reg, &p, id)?;
+            crate::auth::guard_read(&reg, &p, id)?;
             let who = Caller::actor(&p, "api: evaluation");
             reg.transition(id, year, r.action, r.version, &who)
         })
@@ -382,7 +389,9 @@ async fn put_target(
 ) -> ApiResult<Json<TargetRecord>> {
     let reg = st.registry.clone();
     let (id, version, target) = blocking(lang, move || {
-        let p = caller.provincial()?.clone();
+        let p = caller
+            .allowed(hoptac_domain::auth::Action::ManageProvince)?
+            .clone();
         let who = Caller::actor(&p, "api: target");
         reg.update_target(&id, r.version, r.target, &who)
     })
@@ -445,8 +454,10 @@ async fn put_follow_up(
     let reg = st.registry.clone();
     Ok(Json(
         blocking(lang, move || {
-            let p = caller.officer()?.clone();
-            crate::auth::guard(&reg, &p, id)?;
+            let p = caller
+                .allowed(hoptac_domain::auth::Action::RecordFollowUp)?
+                .clone();
+            crate::auth::guard_read(&reg, &p, id)?;
             let who = Caller::actor(&p, "api: follow-up");
             reg.save_follow_up(id, year, r.input, r.version, &who)
         })

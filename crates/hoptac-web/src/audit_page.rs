@@ -6,7 +6,6 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use hoptac_domain::auth::Role;
 use hoptac_store::audit::{self, Finding};
 
 #[derive(serde::Deserialize)]
@@ -27,7 +26,7 @@ pub async fn audit_page(
             Ok(x) => x,
             Err(r) => return r,
         };
-    if p.role != Role::Admin {
+    if !p.may(hoptac_domain::auth::Action::Administer) {
         return (
             StatusCode::FORBIDDEN,
             Html(crate::html::layout(

@@ -1,15 +1,16 @@
-//! Who is calling: an API bearer token (`Authorization: Bearer …`) names an account;
-//! without one the caller is the public. Writes need an account whose role writes and
-//! whose scope covers the organisation. (Browser sign-in with sessions and CSRF comes
-//! with the web pages.)
+//! Who is calling: an API bearer token (`Authorization: Bearer …`) or a browser session
+//! (with its CSRF token on anything that changes data) names an account; without one the
+//! caller is the public. What the account may do is the domain's role table
+//! ([`Principal::may`]); what it may touch is decided by the app's scoped handle
+//! ([`Caller::scoped`]).
 
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use hoptac_app::{Actor, AppError, Registry};
-use hoptac_domain::auth::{Principal, Role, Scope};
-use hoptac_domain::org::{OrgFields, OrgId};
+use hoptac_app::{Actor, AppError, Registry, Scoped};
+use hoptac_domain::auth::{Action, Principal};
+use hoptac_domain::org::OrgId;
 
 /// The caller of a request.
 #[derive(Debug, Clone)]
@@ -140,54 +141,28 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-fn forbidden(vi: &str, en: &str) -> AppError {
-    AppError::Forbidden {
-        vi: vi.into(),
-        en: en.into(),
-    }
-}
-
 impl Caller {
     /// Any signed-in account (reports, evaluations and dashboards are not public).
     pub fn signed_in(&self) -> Result<&Principal, AppError> {
-        self.0.as_ref().ok_or(AppError::Unauthorized)
+        self.allowed(Action::ReadInternal)
     }
 
-    /// An account that may change data.
-    pub fn writer(&self) -> Result<&Principal, AppError> {
+    /// The signed-in account, if its role allows `action` (the domain's one table);
+    /// scope is checked on the record, through [`Caller::scoped`].
+    pub fn allowed(&self, action: Action) -> Result<&Principal, AppError> {
         let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
-        if !p.role.writes() {
-            return Err(forbidden(
-                "Tài khoản lãnh đạo chỉ được xem",
-                "Leader accounts are read-only",
-            ));
-        }
-        Ok(p)
-    }
-
-    /// Provincial officers and administrators (approvals, imports, targets, overlays).
-    pub fn provincial(&self) -> Result<&Principal, AppError> {
-        let p = self.writer()?;
-        if matches!(p.role, Role::Admin | Role::ProvincialOfficer) {
+        if p.may(action) {
             Ok(p)
         } else {
-            Err(forbidden(
-                "Việc này dành cho cán bộ cấp tỉnh",
-                "This is for provincial officers",
-            ))
+            Err(hoptac_app::access::refusal(action))
         }
     }
 
-    /// Officers (province or commune), not cooperative accounts.
-    pub fn officer(&self) -> Result<&Principal, AppError> {
-        let p = self.writer()?;
-        if p.role == Role::Cooperative {
-            return Err(forbidden(
-                "Tài khoản HTX không làm được việc này",
-                "Cooperative accounts cannot do this",
-            ));
-        }
-        Ok(p)
+    /// The registry as this caller may use it: every read and write through the handle
+    /// applies the caller's role and scope.
+    pub fn scoped(&self, reg: &Registry) -> Result<Scoped, AppError> {
+        let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
+        Ok(reg.for_principal(p))
     }
 
     /// Who the history records.
@@ -196,53 +171,8 @@ impl Caller {
     }
 }
 
-/// The organisation must be within the account's scope.
-pub fn guard(reg: &Registry, p: &Principal, org: OrgId) -> Result<(), AppError> {
-    let view = reg.get(org, None)?;
-    if p.can_see(&view) {
-        Ok(())
-    } else {
-        Err(forbidden(
-            "Tổ chức này ngoài địa bàn của tài khoản",
-            "This organisation is outside the account's scope",
-        ))
-    }
-}
-
-/// A new organisation must be placed within the account's communes.
-pub fn guard_new(reg: &Registry, p: &Principal, fields: &OrgFields) -> Result<(), AppError> {
-    match &p.scope {
-        Scope::All => Ok(()),
-        Scope::Organisation { .. } => Err(forbidden(
-            "Tài khoản HTX không đăng ký tổ chức mới",
-            "Cooperative accounts cannot register organisations",
-        )),
-        Scope::Communes { codes } => {
-            let c25 = fields.place.as_ref().and_then(|pl| {
-                reg.places()
-                    .both_schemes(pl, fields.legacy_commune.as_deref())
-                    .commune_2025
-            });
-            if c25.is_some_and(|c| codes.contains(&c)) {
-                Ok(())
-            } else {
-                Err(forbidden(
-                    "Địa bàn của tổ chức ngoài các xã của tài khoản",
-                    "The organisation's commune is outside the account's communes",
-                ))
-            }
-        }
-    }
-}
-
-/// Reading an organisation's details: outside the scope it does not exist.
+/// The organisation must be within the account's scope: outside it, it does not exist
+/// (404, exactly as a missing id).
 pub fn guard_read(reg: &Registry, p: &Principal, org: OrgId) -> Result<(), AppError> {
-    if p.can_see(&reg.get(org, None)?) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound {
-            what: "organisation",
-            id: org.to_string(),
-        })
-    }
+    reg.for_principal(p).visible(org).map(|_| ())
 }

@@ -11,7 +11,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 use hoptac_app::registry::NewOrg;
-use hoptac_app::{Actor, AppError};
+use hoptac_app::AppError;
+use hoptac_domain::auth::Action;
 use hoptac_domain::i18n::{field_label, Lang};
 use hoptac_domain::list::OrgView;
 use hoptac_domain::org::{OrgFields, OrgId, OrgKind, Sector};
@@ -294,7 +295,7 @@ pub async fn edit_form(
     let Ok(Ok(v)) = tokio::task::spawn_blocking(move || reg.get(id, None)).await else {
         return deny(StatusCode::NOT_FOUND, not_found, lang);
     };
-    if !p.can_see(&v) || !p.role.writes() {
+    if !p.can_see(&v) || !p.may(Action::EditOrganisation) {
         return deny(StatusCode::NOT_FOUND, not_found, lang);
     }
     let content = form_html(
@@ -339,8 +340,9 @@ pub async fn edit_save(
     let reg = st.registry.clone();
     let who = p.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let v = reg.get(id, None)?;
-        if !who.can_see(&v) || !who.role.writes() {
+        let me = reg.for_principal(&who);
+        let v = me.visible(id)?;
+        if !who.may(Action::EditOrganisation) {
             return Err(AppError::NotFound {
                 what: "organisation",
                 id: id.to_string(),
@@ -349,8 +351,8 @@ pub async fn edit_save(
         if !errors.is_empty() {
             return Ok((v, Err(errors)));
         }
-        let actor = Actor::new(who.username.clone(), Some("web: sửa hồ sơ".into()));
-        match reg.update(id, version, fields, effective, &actor) {
+        let actor = me.actor("web: sửa hồ sơ");
+        match me.update(id, version, fields, effective, &actor) {
             Ok(v) => Ok((v, Ok(()))),
             Err(AppError::Invalid(errs)) => Ok((
                 v,
@@ -427,11 +429,21 @@ pub async fn edit_save(
             lang.t("Không tìm thấy hồ sơ.", "No such record."),
             lang,
         ),
-        _ => deny(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved."),
-            lang,
-        ),
+        Ok(Err(e @ AppError::Forbidden { .. })) => {
+            deny(StatusCode::FORBIDDEN, &e.message(lang), lang)
+        }
+        other => {
+            match other {
+                Ok(Err(e)) => tracing::error!(error = %e, "saving an organisation failed"),
+                Err(e) => tracing::error!(error = %e, "saving an organisation panicked"),
+                Ok(Ok(_)) => {}
+            }
+            deny(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved."),
+                lang,
+            )
+        }
     }
 }
 
@@ -563,9 +575,9 @@ fn create_page(
         .into_response()
 }
 
-/// Who may register: writers other than cooperative accounts.
+/// Who may register: the role table's answer.
 fn may_register(p: &hoptac_domain::auth::Principal) -> bool {
-    p.role.writes() && p.role != hoptac_domain::auth::Role::Cooperative
+    p.may(Action::RegisterOrganisation)
 }
 
 /// `GET /to-chuc/moi`.
@@ -693,11 +705,8 @@ pub async fn create_save(
         status: None,
     };
     let created = tokio::task::spawn_blocking(move || {
-        crate::auth::guard_new(&reg, &who, &new.fields)?;
-        reg.create(
-            new,
-            &Actor::new(who.username.clone(), Some("web: đăng ký mới".into())),
-        )
+        let me = reg.for_principal(&who);
+        me.create(new, &me.actor("web: đăng ký mới"))
     })
     .await;
     match created {

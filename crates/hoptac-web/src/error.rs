@@ -70,6 +70,23 @@ impl ApiError {
         self.yours = serde_json::to_value(yours).ok().map(Box::new);
         self
     }
+    /// An upload that could not be read: too large (413), or malformed (400).
+    pub fn upload(lang: Lang, e: axum::extract::multipart::MultipartError) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::new(
+                AppError::TooLarge {
+                    limit_mb: crate::UPLOAD_LIMIT_BYTES as u64 / (1024 * 1024),
+                },
+                lang,
+            );
+        }
+        ApiError::bad_request(
+            lang,
+            format!("Không đọc được tệp tải lên: {e}"),
+            format!("Cannot read the upload: {e}"),
+        )
+    }
+
     /// A malformed request (bad query parameter, body that is not JSON …).
     pub fn bad_request(lang: Lang, vi: impl Into<String>, en: impl Into<String>) -> Self {
         ApiError::new(AppError::refused("bad_request", vi, en), lang)
@@ -88,6 +105,7 @@ impl IntoResponse for ApiError {
             AppError::Refused { .. } => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Store(hoptac_store::StoreError::Pool(_)) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };

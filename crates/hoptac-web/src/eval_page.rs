@@ -211,15 +211,16 @@ pub struct SheetQuery {
     lang: Option<String>,
 }
 
-/// What the reader may do with the sheet in its current state.
+/// What the reader may do with the sheet: a form's action name, by the role table.
 fn may(p: &Principal, action: &str) -> bool {
-    let c = Caller(Some(p.clone()));
-    match action {
-        "save" | "submit" => c.writer().is_ok(),
-        "review" | "return" => c.officer().is_ok(),
-        "approve" | "reopen" => c.provincial().is_ok(),
-        _ => false,
-    }
+    use hoptac_domain::auth::Action::*;
+    let needed = match action {
+        "save" | "submit" => ScoreSheet,
+        "review" | "return" => ReviewSheet,
+        "approve" | "reopen" => ApproveSheet,
+        _ => return false,
+    };
+    p.may(needed)
 }
 
 struct Ctx<'a> {

@@ -216,7 +216,7 @@ pub async fn follow_up_page(
 
 /// Who may record a plan: officers (not cooperative accounts, not leaders) in scope.
 fn may_record(p: &hoptac_domain::auth::Principal) -> bool {
-    p.role.writes() && p.role != hoptac_domain::auth::Role::Cooperative
+    p.may(hoptac_domain::auth::Action::RecordFollowUp)
 }
 
 fn plan_options(selected: Option<&str>, lang: Lang) -> String {

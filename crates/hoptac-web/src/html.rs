@@ -115,20 +115,22 @@ pub fn layout(
     here: &str,
     body: &str,
 ) -> String {
-    use hoptac_domain::auth::Role;
+    use hoptac_domain::auth::{Action, Scope};
     use hoptac_domain::i18n::Lang;
     let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
     let mut links = vec![("/", t("Danh sách", "Registry"))];
     if let Some((p, _)) = who {
         links.push(("/bang-dieu-khien", t("Bảng điều khiển", "Dashboard")));
         links.push(("/danh-gia", t("Đánh giá", "Evaluations")));
-        if p.role != Role::Cooperative {
+        // Follow-up lists are about many organisations: not for a one-organisation
+        // account.
+        if !matches!(p.scope, Scope::Organisation { .. }) {
             links.push(("/theo-doi", t("Theo dõi HTX yếu", "Follow-up")));
         }
-        if matches!(p.role, Role::Admin | Role::ProvincialOfficer) {
+        if p.may(Action::ManageProvince) {
             links.push(("/nhap", t("Nhập tệp", "Import")));
         }
-        if p.role == Role::Admin {
+        if p.may(Action::Administer) {
             links.push(("/quan-tri/nguoi-dung", t("Người dùng", "Users")));
             links.push(("/nhat-ky", t("Nhật ký", "Audit")));
         }

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use hoptac_app::import::{import_file, ImportOptions, ImportReport, Progress};
 use hoptac_app::{Actor, AppError};
-use hoptac_domain::auth::{Principal, Role};
+use hoptac_domain::auth::Principal;
 use hoptac_domain::i18n::{format_int, Lang};
 use hoptac_domain::org::OrgKind;
 use std::collections::HashMap;
@@ -77,9 +77,7 @@ async fn provincial(
                 lang.t("Cần đăng nhập.", "Sign in first.")
             ),
         )),
-        Some((p, csrf, _)) if matches!(p.role, Role::Admin | Role::ProvincialOfficer) => {
-            Ok((p, csrf))
-        }
+        Some((p, csrf, _)) if p.may(hoptac_domain::auth::Action::ManageProvince) => Ok((p, csrf)),
         Some((p, csrf, _)) => Err(page(
             lang,
             Some((&p, &csrf)),
@@ -254,24 +252,41 @@ pub async fn preview(
     };
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut file: Option<(String, Vec<u8>)> = None;
-    while let Ok(Some(field)) = mp.next_field().await {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            let limit_mb = crate::UPLOAD_LIMIT_BYTES as u64 / (1024 * 1024);
+            let msg = hoptac_app::AppError::TooLarge { limit_mb }.message(lang);
+            return fail(StatusCode::PAYLOAD_TOO_LARGE, &msg);
+        }
+        tracing::info!(error = %e, "unreadable upload");
+        fail(
+            StatusCode::BAD_REQUEST,
+            lang.t(
+                "Không đọc được tệp tải lên.",
+                "The upload could not be read.",
+            ),
+        )
+    };
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return unreadable(e),
+        };
         let name = field.name().unwrap_or("").to_owned();
         if name == "file" {
             let fname = field.file_name().unwrap_or("tep.xlsx").to_owned();
             match field.bytes().await {
                 Ok(b) => file = Some((fname, b.to_vec())),
-                Err(_) => {
-                    return fail(
-                        StatusCode::BAD_REQUEST,
-                        lang.t(
-                            "Không đọc được tệp tải lên.",
-                            "The upload could not be read.",
-                        ),
-                    )
-                }
+                Err(e) => return unreadable(e),
             }
-        } else if let Ok(t) = field.text().await {
-            fields.insert(name, t);
+        } else {
+            match field.text().await {
+                Ok(t) => {
+                    fields.insert(name, t);
+                }
+                Err(e) => return unreadable(e),
+            }
         }
     }
     if fields.get("csrf") != Some(&csrf) {

@@ -20,6 +20,11 @@ pub mod users_page;
 use axum::Router;
 use hoptac_app::Registry;
 
+/// The largest request body the server reads (an upload of a spreadsheet). Larger ones
+/// are answered 413 from their declared length, before any byte is read; one that does
+/// not declare it is cut at this size and answered 413 too.
+pub const UPLOAD_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -49,6 +54,7 @@ pub fn router_with(registry: Registry, secure_cookies: bool) -> Router {
         .merge(session_pages::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(session_pages::security_headers))
+        .layer(axum::middleware::from_fn(session_pages::refuse_oversized))
         .with_state(state)
 }
 

@@ -93,7 +93,9 @@ pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
             Access::Provincial,
             get(import_page::upload_form)
                 .post(import_page::preview)
-                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::UPLOAD_LIMIT_BYTES,
+                )),
         ),
         (
             "/nhap/xac-nhan",
@@ -229,12 +231,10 @@ async fn home(
 <p>{nav}</p>"#,
         title = lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
         register = match &session {
-            Some((p, _, _))
-                if p.role.writes() && p.role != hoptac_domain::auth::Role::Cooperative =>
-                format!(
-                    " · <a href=\"/to-chuc/moi\">{}</a>",
-                    lang.t("Đăng ký tổ chức mới", "Register an organisation")
-                ),
+            Some((p, _, _)) if p.may(hoptac_domain::auth::Action::RegisterOrganisation) => format!(
+                " · <a href=\"/to-chuc/moi\">{}</a>",
+                lang.t("Đăng ký tổ chức mới", "Register an organisation")
+            ),
             _ => String::new(),
         },
         province = esc(&places

@@ -159,6 +159,47 @@ async fn sign_out(State(st): State<AppState>, req: Request) -> Response {
     ([(header::SET_COOKIE, clear)], Redirect::to("/")).into_response()
 }
 
+/// A request declaring a body over the upload limit is answered 413 before any of it is
+/// read: as the JSON error body under `/api/`, as a framed page elsewhere.
+pub async fn refuse_oversized(req: Request, next: Next) -> Response {
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > crate::UPLOAD_LIMIT_BYTES as u64) {
+        return too_large(&req);
+    }
+    next.run(req).await
+}
+
+/// The 413 answer, in the form the path's clients read.
+pub fn too_large(req: &Request) -> Response {
+    let limit_mb = crate::UPLOAD_LIMIT_BYTES as u64 / (1024 * 1024);
+    let query = req.uri().query().unwrap_or("");
+    let lang = crate::html::page_lang(req.headers(), query_lang(query).as_deref());
+    if req.uri().path().starts_with("/api/") {
+        return crate::error::ApiError::new(hoptac_app::AppError::TooLarge { limit_mb }, lang)
+            .into_response();
+    }
+    let msg = hoptac_app::AppError::TooLarge { limit_mb }.message(lang);
+    crate::html::message_page(
+        lang,
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        &msg,
+        "/",
+        lang.t("Trang đầu", "Home"),
+    )
+}
+
+fn query_lang(query: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .map(|(_, v)| v.to_owned())
+}
+
 /// Headers on every response: no inline or outside scripts, no framing, no sniffing.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;

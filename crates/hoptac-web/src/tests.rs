@@ -323,7 +323,7 @@ hoptac_testkit::both_backends! {
             let other = v["id"].as_i64().expect("id");
             let patch = json!({"version": 1, "fields": {"members": 30}});
             let (s, _) = call_as(&reg, Some(&commune), "PATCH", &format!("/api/v1/organisations/{other}"), Some(patch.clone())).await;
-            assert_eq!(s, StatusCode::FORBIDDEN, "another commune's record");
+            assert_eq!(s, StatusCode::NOT_FOUND, "another commune's record does not exist for them");
             let (s, _) = call_as(&reg, Some(&commune), "PATCH", &format!("/api/v1/organisations/{own}"), Some(patch)).await;
             assert_eq!(s, StatusCode::OK);
             // Approving is the province's.
@@ -704,8 +704,14 @@ mod route_access {
                         Writer | Officer | Provincial => {
                             assert_eq!(public, StatusCode::UNAUTHORIZED, "{at}");
                             assert_eq!(as_leader, StatusCode::FORBIDDEN, "{at}: leader");
-                            assert_eq!(as_commune, StatusCode::FORBIDDEN, "{at}: another commune");
-                            assert_eq!(as_coop, StatusCode::FORBIDDEN, "{at}: another organisation");
+                            // A role that may not act is refused (403); a record outside
+                            // the scope does not exist (404, exactly as a missing id).
+                            let per_record = uri.starts_with("/api/v1/organisations/");
+                            let out_of_scope = if per_record { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+                            let commune_expected = if *class == Provincial { StatusCode::FORBIDDEN } else { out_of_scope };
+                            let coop_expected = if *class == Writer { out_of_scope } else { StatusCode::FORBIDDEN };
+                            assert_eq!(as_commune, commune_expected, "{at}: another commune");
+                            assert_eq!(as_coop, coop_expected, "{at}: another organisation");
                         }
                     }
                     if *class != Public {
@@ -1834,3 +1840,5 @@ mod page_access {
         }
     }
 }
+
+mod write_scope;

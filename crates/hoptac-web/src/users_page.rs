@@ -192,7 +192,7 @@ async fn admin(
             lang,
             lang.t("Cần đăng nhập.", "Sign in first."),
         )),
-        Some((p, csrf, _)) if p.role == Role::Admin => Ok((p, csrf)),
+        Some((p, csrf, _)) if p.may(hoptac_domain::auth::Action::Administer) => Ok((p, csrf)),
         Some((p, csrf, _)) => Err(Ctx {
             lang,
             p: &p,
