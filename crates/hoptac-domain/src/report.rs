@@ -43,8 +43,14 @@ pub struct ReportFigures {
     pub indivisible_assets_end: Option<i64>,
     pub revenue: Option<i64>,
     pub revenue_from_members: Option<i64>,
+    /// Revenue planned for the year (*doanh thu kế hoạch*), against which TT 09/2017
+    /// criterion 1a measures the revenue.
+    pub planned_revenue: Option<i64>,
     /// May be negative (a loss).
     pub pre_tax_profit: Option<i64>,
+    /// Profit after corporate income tax (*lợi nhuận sau thuế*); may be negative. The
+    /// funds are set aside from it (TT 09/2017 criteria 1c–1e).
+    pub after_tax_profit: Option<i64>,
     pub fund_development: Option<i64>,
     pub fund_reserve: Option<i64>,
     pub fund_other: Option<i64>,
@@ -68,27 +74,53 @@ pub enum ReportField {
     TotalCapitalEnd,
     IndivisibleAssetsEnd,
     Revenue,
+    PlannedRevenue,
     PreTaxProfit,
+    AfterTaxProfit,
+    FundDevelopment,
+    FundReserve,
     MembersEnd,
 }
 
 impl ReportField {
+    pub const ALL: [ReportField; 9] = [
+        ReportField::TotalCapitalEnd,
+        ReportField::IndivisibleAssetsEnd,
+        ReportField::Revenue,
+        ReportField::PlannedRevenue,
+        ReportField::PreTaxProfit,
+        ReportField::AfterTaxProfit,
+        ReportField::FundDevelopment,
+        ReportField::FundReserve,
+        ReportField::MembersEnd,
+    ];
     pub fn parse(s: &str) -> Option<ReportField> {
-        Some(match s {
-            "total_capital_end" => ReportField::TotalCapitalEnd,
-            "indivisible_assets_end" => ReportField::IndivisibleAssetsEnd,
-            "revenue" => ReportField::Revenue,
-            "pre_tax_profit" => ReportField::PreTaxProfit,
-            "members_end" => ReportField::MembersEnd,
-            _ => return None,
-        })
+        ReportField::ALL.into_iter().find(|f| f.name() == s)
+    }
+    /// The field's name, as in reports and formulas.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportField::TotalCapitalEnd => "total_capital_end",
+            ReportField::IndivisibleAssetsEnd => "indivisible_assets_end",
+            ReportField::Revenue => "revenue",
+            ReportField::PlannedRevenue => "planned_revenue",
+            ReportField::PreTaxProfit => "pre_tax_profit",
+            ReportField::AfterTaxProfit => "after_tax_profit",
+            ReportField::FundDevelopment => "fund_development",
+            ReportField::FundReserve => "fund_reserve",
+            ReportField::MembersEnd => "members_end",
+        }
     }
     pub fn get(self, f: &ReportFigures) -> Option<i64> {
         match self {
             ReportField::TotalCapitalEnd => f.total_capital_end,
             ReportField::IndivisibleAssetsEnd => f.indivisible_assets_end,
             ReportField::Revenue => f.revenue,
+            ReportField::PlannedRevenue => f.planned_revenue,
             ReportField::PreTaxProfit => f.pre_tax_profit,
+            ReportField::AfterTaxProfit => f.after_tax_profit,
+            ReportField::FundDevelopment => f.fund_development,
+            ReportField::FundReserve => f.fund_reserve,
             ReportField::MembersEnd => f.members_end,
         }
     }
@@ -124,6 +156,7 @@ impl ReportFigures {
             ("indivisible_assets_end", self.indivisible_assets_end),
             ("revenue", self.revenue),
             ("revenue_from_members", self.revenue_from_members),
+            ("planned_revenue", self.planned_revenue),
             ("fund_development", self.fund_development),
             ("fund_reserve", self.fund_reserve),
             ("fund_other", self.fund_other),
@@ -231,6 +264,7 @@ mod tests {
         let ok = ReportFigures {
             revenue: Some(100),
             pre_tax_profit: Some(-5),
+            after_tax_profit: Some(-5),
             months_operated: Some(12),
             ..Default::default()
         };
@@ -245,10 +279,14 @@ mod tests {
         assert_eq!(fields(&ok, 2019), vec!["year"]);
         let bad = ReportFigures {
             revenue: Some(-1),
+            planned_revenue: Some(-1),
             months_suspended: Some(13),
             ..Default::default()
         };
-        assert_eq!(fields(&bad, 2024), vec!["revenue", "months_suspended"]);
+        assert_eq!(
+            fields(&bad, 2024),
+            vec!["revenue", "planned_revenue", "months_suspended"]
+        );
     }
 
     #[test]
