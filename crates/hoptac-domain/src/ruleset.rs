@@ -7,13 +7,13 @@
 use crate::evaluation::Rating;
 use crate::i18n::Lang;
 use crate::org::{OrgKind, Sector};
-use crate::report::ReportField;
+use crate::report::{ReportField, ReportFigures};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// How a sub-criterion's points are proposed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "method", content = "field", rename_all = "snake_case")]
 pub enum Method {
     /// Entered by the assessor.
@@ -22,6 +22,129 @@ pub enum Method {
     /// proposal without that report.
     #[schema(value_type = String)]
     Grew(ReportField),
+    /// Points by the band a quantity from the year's report falls in; no proposal when
+    /// the report lacks a figure it needs or a divisor is not positive.
+    Bands(Banded),
+}
+
+/// What a banded formula measures in the report for the year. Edges compare exactly,
+/// in whole numbers: no rounding at an edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Quantity {
+    /// A figure itself (`value:revenue`); edges in its unit (VND).
+    Value {
+        #[schema(value_type = String)]
+        of: ReportField,
+    },
+    /// One figure as a percentage of another (`percent:revenue/planned_revenue`); edges
+    /// in whole percent. The divisor must be positive.
+    Percent {
+        #[schema(value_type = String)]
+        of: ReportField,
+        #[schema(value_type = String)]
+        to: ReportField,
+    },
+    /// One figure per unit of another (`per:after_tax_profit/members_end`); edges in the
+    /// first figure's unit (VND per member). The divisor must be positive.
+    Per {
+        #[schema(value_type = String)]
+        of: ReportField,
+        #[schema(value_type = String)]
+        per: ReportField,
+    },
+}
+
+/// A quantity and its point bands: below `edges[0]` scores `points[0]`; at or above
+/// `edges[i]` (and below the next edge) scores `points[i + 1]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Banded {
+    pub quantity: Quantity,
+    /// Lower edges of the bands above the first, strictly rising.
+    pub edges: Vec<i64>,
+    /// Tenths of a point, one more than the edges.
+    pub points: Vec<i32>,
+}
+
+/// Why a quantity cannot be measured in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmeasured {
+    /// The report lacks this figure.
+    Missing(ReportField),
+    /// The divisor is zero or negative (e.g. no profit to set funds aside from).
+    DivisorNotPositive(ReportField, i64),
+}
+
+impl Quantity {
+    fn parse(formula: &str) -> Option<Quantity> {
+        let (kind, rest) = formula.split_once(':')?;
+        let pair = || {
+            let (a, b) = rest.split_once('/')?;
+            Some((ReportField::parse(a.trim())?, ReportField::parse(b.trim())?))
+        };
+        Some(match kind {
+            "value" => Quantity::Value {
+                of: ReportField::parse(rest.trim())?,
+            },
+            "percent" => {
+                let (of, to) = pair()?;
+                Quantity::Percent { of, to }
+            }
+            "per" => {
+                let (of, per) = pair()?;
+                Quantity::Per { of, per }
+            }
+            _ => return None,
+        })
+    }
+
+    /// The figures it reads: the measured one, and the divisor if any.
+    pub fn fields(self) -> (ReportField, Option<ReportField>) {
+        match self {
+            Quantity::Value { of } => (of, None),
+            Quantity::Percent { of, to } => (of, Some(to)),
+            Quantity::Per { of, per } => (of, Some(per)),
+        }
+    }
+
+    /// The figures from a report: (measured, divisor), the divisor 1 for a plain value.
+    pub fn read(self, f: &ReportFigures) -> Result<(i64, i64), Unmeasured> {
+        let (of, by) = self.fields();
+        let a = of.get(f).ok_or(Unmeasured::Missing(of))?;
+        let b = match by {
+            None => 1,
+            Some(by) => by.get(f).ok_or(Unmeasured::Missing(by))?,
+        };
+        if b <= 0 {
+            if let Some(by) = by {
+                return Err(Unmeasured::DivisorNotPositive(by, b));
+            }
+        }
+        Ok((a, b))
+    }
+
+    /// Whether figures read by [`Quantity::read`] (divisor positive) are at or above an
+    /// edge, in exact integer arithmetic.
+    pub fn at_least(self, (a, b): (i64, i64), edge: i64) -> bool {
+        let (a, b, e) = (i128::from(a), i128::from(b), i128::from(edge));
+        match self {
+            Quantity::Value { .. } => a >= e,
+            Quantity::Percent { .. } => a * 100 >= e * b,
+            Quantity::Per { .. } => a >= e * b,
+        }
+    }
+}
+
+impl Banded {
+    /// The points (tenths) and the index of the band the figures fall in.
+    pub fn score(&self, figures: (i64, i64)) -> (i32, usize) {
+        let band = self
+            .edges
+            .iter()
+            .take_while(|e| self.quantity.at_least(figures, **e))
+            .count();
+        (self.points.get(band).copied().unwrap_or(0), band)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -135,6 +258,54 @@ pub enum RuleSetError {
         criterion: String,
         group: String,
     },
+    #[error("{origin}: criterion {at}: point bands: {problem}")]
+    BadPointBands {
+        origin: String,
+        at: String,
+        problem: BandProblem,
+    },
+}
+
+/// What is wrong with the point bands of a banded formula.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BandProblem {
+    #[error("the formula needs `edges` and `points`")]
+    Missing,
+    #[error("`edges` and `points` belong only to value:, percent: and per: formulas")]
+    NotBanded,
+    #[error("the edges must rise strictly")]
+    NotRising,
+    #[error("{edges} edges need {} points, there are {points}", edges + 1)]
+    Count { edges: usize, points: usize },
+    #[error("{points} tenths is above the maximum {max}")]
+    AboveMax { points: i32, max: i32 },
+    #[error("no band scores the maximum {max} tenths")]
+    MaxUnreachable { max: i32 },
+}
+
+impl BandProblem {
+    fn message_vi(&self) -> String {
+        let p = |t: &i32| crate::i18n::format_decimal(f64::from(*t) / 10.0, 1);
+        match self {
+            BandProblem::Missing => "công thức cần khai báo `edges` và `points`".into(),
+            BandProblem::NotBanded => {
+                "`edges` và `points` chỉ dùng cho công thức value:, percent: và per:".into()
+            }
+            BandProblem::NotRising => "các ngưỡng phải tăng dần".into(),
+            BandProblem::Count { edges, points } => {
+                format!(
+                    "{edges} ngưỡng cần {} mức điểm, đang có {points}",
+                    edges + 1
+                )
+            }
+            BandProblem::AboveMax { points, max } => {
+                format!("mức {} điểm vượt điểm tối đa {}", p(points), p(max))
+            }
+            BandProblem::MaxUnreachable { max } => {
+                format!("không mức nào đạt điểm tối đa {}", p(max))
+            }
+        }
+    }
 }
 
 impl RuleSetError {
@@ -152,6 +323,7 @@ impl RuleSetError {
             (RuleSetError::DuplicateCode { origin, code }, Lang::Vi) => format!("{origin}: mã {code} bị dùng hai lần"),
             (RuleSetError::Unknown { origin, at, what, value }, Lang::Vi) => format!("{origin}: tiêu chí {at}: {what} \"{value}\" không hợp lệ"),
             (RuleSetError::NoSuchGroup { origin, criterion, group }, Lang::Vi) => format!("{origin}: tiêu chí {criterion} thuộc nhóm {group} không tồn tại"),
+            (RuleSetError::BadPointBands { origin, at, problem }, Lang::Vi) => format!("{origin}: tiêu chí {at}: các mức điểm: {}", problem.message_vi()),
         }
     }
 }
@@ -230,6 +402,12 @@ struct RawSub {
     max: f64,
     #[serde(default)]
     formula: Option<String>,
+    /// Banded formulas: lower edges of the bands above the first.
+    #[serde(default)]
+    edges: Option<Vec<i64>>,
+    /// Banded formulas: points of each band, one more than the edges.
+    #[serde(default)]
+    points: Option<Vec<f64>>,
 }
 
 /// Points (`6`, `0.5`) to tenths, refusing finer values.
@@ -243,6 +421,50 @@ fn tenths(origin: &str, at: &str, v: f64) -> Result<i32, RuleSetError> {
         });
     }
     Ok(t.round() as i32)
+}
+
+/// Fills a banded formula's edges and points from the file and checks them: edges
+/// rising strictly, one more band than edges, every band within the part's maximum and
+/// one band at it. Other methods must not carry bands.
+fn check_bands(origin: &str, s: &RawSub, max: i32, method: Method) -> Result<Method, RuleSetError> {
+    let bad = |problem| RuleSetError::BadPointBands {
+        origin: origin.into(),
+        at: s.code.clone(),
+        problem,
+    };
+    let Method::Bands(Banded { quantity, .. }) = method else {
+        if s.edges.is_some() || s.points.is_some() {
+            return Err(bad(BandProblem::NotBanded));
+        }
+        return Ok(method);
+    };
+    let (Some(edges), Some(raw_points)) = (&s.edges, &s.points) else {
+        return Err(bad(BandProblem::Missing));
+    };
+    if !edges.windows(2).all(|w| w[0] < w[1]) {
+        return Err(bad(BandProblem::NotRising));
+    }
+    if raw_points.len() != edges.len() + 1 {
+        return Err(bad(BandProblem::Count {
+            edges: edges.len(),
+            points: raw_points.len(),
+        }));
+    }
+    let points = raw_points
+        .iter()
+        .map(|p| tenths(origin, &s.code, *p))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(&points) = points.iter().find(|p| **p > max) {
+        return Err(bad(BandProblem::AboveMax { points, max }));
+    }
+    if !points.contains(&max) {
+        return Err(bad(BandProblem::MaxUnreachable { max }));
+    }
+    Ok(Method::Bands(Banded {
+        quantity,
+        edges: edges.clone(),
+        points,
+    }))
 }
 
 const SHIPPED: &[(&str, &str)] = &[
@@ -356,6 +578,7 @@ impl RuleSet {
             let mut subs = Vec::new();
             for s in &c.sub {
                 seen(&s.code)?;
+                let sub_max = tenths(&o, &s.code, s.max)?;
                 let method = match s.formula.as_deref() {
                     None => Method::Entered,
                     Some(f) => match f.split_once(':') {
@@ -363,14 +586,20 @@ impl RuleSet {
                             ReportField::parse(field)
                                 .ok_or_else(|| unknown(&s.code, "formula", f))?,
                         ),
-                        _ => return Err(unknown(&s.code, "formula", f)),
+                        _ => Method::Bands(Banded {
+                            quantity: Quantity::parse(f)
+                                .ok_or_else(|| unknown(&s.code, "formula", f))?,
+                            edges: Vec::new(),
+                            points: Vec::new(),
+                        }),
                     },
                 };
+                let method = check_bands(&o, s, sub_max, method)?;
                 subs.push(SubCriterion {
                     code: s.code.clone(),
                     name: s.name.clone(),
                     name_en: s.name_en.clone(),
-                    max: tenths(&o, &s.code, s.max)?,
+                    max: sub_max,
                     method,
                 });
             }
@@ -476,7 +705,7 @@ mod tests {
             vec![300, 300, 400]
         );
         assert_eq!(
-            tt01.sub("1b").map(|s| s.method),
+            tt01.sub("1b").map(|s| s.method.clone()),
             Some(Method::Grew(ReportField::TotalCapitalEnd))
         );
         assert_eq!(tt01.sub("5").map(|s| s.max), Some(80));
@@ -488,6 +717,143 @@ mod tests {
         let tt09 = all.iter().find(|r| r.id == "tt09-2017-nn").expect("tt09");
         assert!(tt09.groups.is_empty() && tt09.criteria.len() == 6 && tt09.sanctioned_is_weak);
         assert!(!tt09.applies_to(OrgKind::Cooperative, Some(Sector::Transport), 2022));
+        // Criterion 1 is 38 points, confirmed, in five computed parts; 2–6 share 62.
+        let maxes: Vec<(&str, i32, bool)> = tt09
+            .criteria
+            .iter()
+            .map(|c| (c.code.as_str(), c.max, c.provisional))
+            .collect();
+        assert_eq!(
+            maxes,
+            vec![
+                ("1", 380, false),
+                ("2", 210, true),
+                ("3", 130, true),
+                ("4", 120, true),
+                ("5", 80, true),
+                ("6", 80, true)
+            ]
+        );
+        let parts: Vec<(&str, i32)> = tt09.criteria[0]
+            .subs
+            .iter()
+            .map(|s| (s.code.as_str(), s.max))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![("1a", 80), ("1b", 100), ("1c", 100), ("1d", 50), ("1e", 50)]
+        );
+        assert!(tt09.criteria[0]
+            .subs
+            .iter()
+            .all(|s| matches!(s.method, Method::Bands(_))));
+        assert_eq!(tt09.sub("2a").map(|s| s.max), Some(80));
+        assert_eq!(
+            tt09.sub("1a").map(|s| s.method.clone()),
+            Some(Method::Bands(Banded {
+                quantity: Quantity::Percent {
+                    of: ReportField::Revenue,
+                    to: ReportField::PlannedRevenue
+                },
+                edges: vec![100, 120],
+                points: vec![0, 40, 80],
+            }))
+        );
+        let note = tt09.provisional_note.as_deref().unwrap_or_default();
+        assert!(tt09.provisional && note.contains("1c") && note.contains("2–6"));
+        assert!(!note.contains("25/25"));
+    }
+
+    fn broken_tt09(from: &str, to: &str) -> RuleSetError {
+        assert!(SHIPPED[1].1.contains(from), "{from}");
+        let text = SHIPPED[1].1.replacen(from, to, 1);
+        RuleSet::parse(&text, "tt09.toml").expect_err("must be refused")
+    }
+
+    #[test]
+    fn broken_point_bands_are_refused_at_load_naming_the_part() {
+        let bands = |e: RuleSetError| match e {
+            RuleSetError::BadPointBands { at, problem, .. } => (at, problem),
+            other => panic!("expected bad point bands, got {other:?}"),
+        };
+        assert_eq!(
+            bands(broken_tt09("  edges = [100, 120]", "  edges = [120, 100]")),
+            ("1a".into(), BandProblem::NotRising)
+        );
+        assert_eq!(
+            bands(broken_tt09("  edges = [100, 120]", "  edges = [100, 100]")),
+            ("1a".into(), BandProblem::NotRising)
+        );
+        assert_eq!(
+            bands(broken_tt09("  points = [0, 4, 8]", "  points = [0, 8]")),
+            (
+                "1a".into(),
+                BandProblem::Count {
+                    edges: 2,
+                    points: 2
+                }
+            )
+        );
+        assert_eq!(
+            bands(broken_tt09("  points = [0, 4, 8]", "  points = [0, 4, 9]")),
+            (
+                "1a".into(),
+                BandProblem::AboveMax {
+                    points: 90,
+                    max: 80
+                }
+            )
+        );
+        assert_eq!(
+            bands(broken_tt09("  points = [0, 4, 8]", "  points = [0, 4, 7]")),
+            ("1a".into(), BandProblem::MaxUnreachable { max: 80 })
+        );
+        assert_eq!(
+            bands(broken_tt09("  edges = [100, 120]\n", "")),
+            ("1a".into(), BandProblem::Missing)
+        );
+        let e = broken_tt09(
+            "  max = 8\n  [[criteria.sub]]\n  code = \"2b\"",
+            "  max = 8\n  edges = [1]\n  points = [0, 8]\n  [[criteria.sub]]\n  code = \"2b\"",
+        );
+        assert!(e.message(Lang::Vi).contains("tiêu chí 2a"), "{e}");
+        assert_eq!(bands(e), ("2a".into(), BandProblem::NotBanded));
+        for bad in [
+            "percent:revenue",
+            "percent:revenue/plan",
+            "ratio:revenue/planned_revenue",
+            "value:turnover",
+        ] {
+            let e = broken_tt09(
+                "formula = \"percent:revenue/planned_revenue\"",
+                &format!("formula = \"{bad}\""),
+            );
+            assert!(
+                matches!(&e, RuleSetError::Unknown { at, what: "formula", .. } if at == "1a"),
+                "{bad}: {e:?}"
+            );
+        }
+        let e = broken_tt09("  points = [0, 4, 8]", "  points = [0, 4.05, 8]");
+        assert!(matches!(e, RuleSetError::BadPoints { .. }), "{e:?}");
+        let e = broken_tt09("  points = [0, 4, 8]", "  points = [0, 4, 9]");
+        assert_eq!(
+            e.to_string(),
+            "tt09.toml: criterion 1a: point bands: 90 tenths is above the maximum 80"
+        );
+        assert!(
+            e.message(Lang::Vi).contains("vượt điểm tối đa 8,0"),
+            "{}",
+            e.message(Lang::Vi)
+        );
+    }
+
+    #[test]
+    fn report_fields_parse_by_their_names() {
+        for f in ReportField::ALL {
+            assert_eq!(ReportField::parse(f.name()), Some(f));
+            assert_eq!(serde_json::to_value(f).ok(), Some(f.name().into()));
+        }
+        assert_eq!(ReportField::parse("turnover"), None);
     }
 
     fn broken(from: &str, to: &str) -> RuleSetError {
@@ -544,8 +910,19 @@ mod tests {
             matches!(&e, RuleSetError::GroupDoesNotAddUp { group, sum: 380, max: 400, .. } if group == "III"),
             "{e:?}"
         );
-        let tt09 = SHIPPED[1].1.replacen("max = 25", "max = 24", 1);
+        let tt09 = SHIPPED[1]
+            .1
+            .replacen("max = 13\nprovisional", "max = 12\nprovisional", 1);
         let e = RuleSet::parse(&tt09, "tt09").expect_err("total");
-        assert!(matches!(e, RuleSetError::TotalNot100 { total: 990, .. }));
+        assert!(
+            matches!(e, RuleSetError::TotalNot100 { total: 990, .. }),
+            "{e:?}"
+        );
+        // A part's points must add up to its criterion's, banded or not.
+        let e = broken_tt09("max = 38", "max = 37");
+        assert!(
+            matches!(&e, RuleSetError::PartsDoNotAddUp { criterion, sum: 380, max: 370, .. } if criterion == "1"),
+            "{e:?}"
+        );
     }
 }
