@@ -757,21 +757,32 @@ fn reports_and_evaluations(
                     (capital as f64 * rng.random_range(0.3..1.5)) as i64 / 1_000_000 * 1_000_000
                 };
                 let members = st.fields.members.unwrap_or(7);
+                // Drawn in the same order as before, so the rest of the demo is unchanged.
+                let workers = rng.random_range(2..30);
+                let profit = if idle {
+                    0
+                } else {
+                    revenue / rng.random_range(8..30)
+                };
+                // Corporate income tax at 20%; the funds, the plan (TT 09/2017 criterion
+                // 1) vary with the capital, without drawing.
+                let after_tax = profit - profit.max(0) / 5;
+                let pick = usize::try_from(capital / 1_000_000 % 3).unwrap_or(0);
                 let f = ReportFigures {
                     members_start: Some(members),
                     members_end: Some(members),
                     official_members: Some(members),
-                    regular_workers: Some(rng.random_range(2..30)),
+                    regular_workers: Some(workers),
                     charter_capital: st.fields.charter_capital,
                     total_capital_end: Some(capital),
                     indivisible_assets_end: Some(assets),
                     revenue: Some(revenue),
                     revenue_from_members: Some(revenue / 2),
-                    pre_tax_profit: Some(if idle {
-                        0
-                    } else {
-                        revenue / rng.random_range(8..30)
-                    }),
+                    planned_revenue: Some(capital / 10 * 9 / 1_000_000 * 1_000_000),
+                    pre_tax_profit: Some(profit),
+                    after_tax_profit: Some(after_tax),
+                    fund_development: Some(after_tax.max(0) * [15, 20, 30][pick] / 100),
+                    fund_reserve: Some(after_tax.max(0) * [3, 5, 10][pick] / 100),
                     supplied_to_members: Some(if idle { 0 } else { revenue / 3 }),
                     months_operated: Some(12 - (stopped / 30).min(12)),
                     months_suspended: Some((stopped / 30).min(12)),
@@ -991,6 +1002,7 @@ fn generate_in_chunks(
                 let members = s.fields.members.unwrap_or(7);
                 let capital: i64 = g.rng.random_range(500..20_000) * 1_000_000;
                 let revenue = (capital as f64 * g.rng.random_range(0.3..1.5)) as i64;
+                let profit = revenue / g.rng.random_range(8..30);
                 reports.push((
                     crate::reports::key(*oid, 2025),
                     AnnualReport {
@@ -1005,7 +1017,9 @@ fn generate_in_chunks(
                             indivisible_assets_end: Some(capital / 3),
                             revenue: Some(revenue),
                             revenue_from_members: Some(revenue / 2),
-                            pre_tax_profit: Some(revenue / g.rng.random_range(8..30)),
+                            planned_revenue: Some(capital / 10 * 9),
+                            pre_tax_profit: Some(profit),
+                            after_tax_profit: Some(profit - profit / 5),
                             months_operated: Some(12),
                             ..Default::default()
                         },

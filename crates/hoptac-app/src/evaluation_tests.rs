@@ -107,6 +107,37 @@ hoptac_testkit::both_backends! {
         assert!(matches!(reg.transition(org.id, 2024, Action::Approve, 1, &province), Err(AppError::StaleDocument { .. })));
     }
 
+    fn tt09_criterion_1_is_proposed_from_imported_report_figures(url) {
+        use crate::import_docs::{import_reports, DocImportOptions};
+        let reg = registry(&url);
+        let a = actor();
+        // An agricultural HTX in 2019, before TT 01/2020: TT 09/2017 applies.
+        let org = reg.create(htx("Hợp tác xã Nông nghiệp Chín", PlaceRef::new(Scheme::Legacy, "06205"), d(2015, 5, 1)), &a).expect("org");
+        let csv = format!(
+            "Mã hồ sơ,Năm,Doanh thu,Doanh thu kế hoạch,Lợi nhuận sau thuế,Quỹ đầu tư phát triển,Quỹ dự phòng,Số thành viên cuối năm\n\
+             {},2019,\"6.000.000.000\",\"5.000.000.000\",\"120.000.000\",\"24.000.000\",\"5.999.999\",20\n",
+            org.id
+        );
+        let opts = DocImportOptions { year: None, dry_run: false, lang: hoptac_domain::i18n::Lang::Vi, approved: false };
+        let r = import_reports(&reg, "bao_cao_2019.csv", csv.into_bytes(), &opts, &a).expect("import");
+        assert_eq!(r.created, 1);
+        let f = reg.report(org.id, 2019).expect("report").report.figures;
+        assert_eq!((f.planned_revenue, f.after_tax_profit), (Some(5_000_000_000), Some(120_000_000)));
+        let e = reg.save_scores(org.id, 2019, BTreeMap::new(), BTreeMap::new(), None, None, &a).expect("draft");
+        assert_eq!(e.evaluation.rule_set, "tt09-2017-nn");
+        let p: Vec<(&str, Option<i32>)> = e.evaluation.proposals.iter().map(|p| (p.code.as_str(), p.points)).collect();
+        // 120% of plan → 8; 6 billion → 8; 6 million a member → 7; 20% → 5; just under 5% → 0.
+        assert_eq!(p, vec![("1a", Some(80)), ("1b", Some(80)), ("1c", Some(70)), ("1d", Some(50)), ("1e", Some(0))]);
+        let scores: BTreeMap<String, i32> = [("1a", 80), ("1b", 80), ("1c", 70), ("1d", 50), ("1e", 0), ("2a", 80), ("2b", 130), ("3", 130), ("4", 120), ("5", 0), ("6", 40)]
+            .into_iter()
+            .map(|(c, v)| (c.to_owned(), v))
+            .collect();
+        let e = reg.save_scores(org.id, 2019, scores, BTreeMap::new(), None, Some(e.version), &a).expect("complete");
+        let e = reg.transition(org.id, 2019, Action::Submit, e.version, &a).expect("submit: the scores follow the proposals");
+        let o = e.evaluation.outcome.expect("outcome");
+        assert_eq!((o.total, o.rating, o.by_criterion.get("1").copied()), (780, Rating::Fair, Some(280)));
+    }
+
     fn exclusions_come_from_the_history_and_the_report(url) {
         let reg = registry(&url);
         let a = actor();
