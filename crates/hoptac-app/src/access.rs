@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use hoptac_domain::auth::{Action, Principal, Scope};
 use hoptac_domain::list::{OrgFilter, OrgView, Page, PageRequest};
 use hoptac_domain::org::{OrgFields, OrgId, StatusChange};
+use hoptac_domain::validate::FieldProblem;
 use hoptac_domain::LinkKind;
 
 /// The registry for one principal. Made by [`Registry::for_principal`].
@@ -115,7 +116,7 @@ impl Scoped {
     pub fn create(&self, new: NewOrg, actor: &Actor) -> Result<OrgView> {
         self.allowed(Action::RegisterOrganisation)?;
         self.check_new_place(&new.fields)?;
-        self.reg.create(new, actor)
+        self.reg.create(new, actor).map_err(|e| self.as_seen(e))
     }
 
     /// The commune of a new record, in 2025 terms, must be one of the account's.
@@ -163,6 +164,7 @@ impl Scoped {
                 }
                 Ok(())
             })
+            .map_err(|e| self.as_seen(e))
     }
 
     /// Records a status change on a record within the scope.
@@ -244,6 +246,30 @@ impl Scoped {
                     Err(outside_communes())
                 }
             })
+            .map_err(|e| self.as_seen(e))
+    }
+}
+
+impl Scoped {
+    /// An error as this account may read it: a duplicate tax code held by a record
+    /// outside the scope is reported without naming that record.
+    fn as_seen(&self, e: AppError) -> AppError {
+        let AppError::Invalid(mut errs) = e else {
+            return e;
+        };
+        for f in &mut errs {
+            if let FieldProblem::DuplicateTaxCode {
+                other_id,
+                other_name,
+            } = &mut f.problem
+            {
+                let seen = *other_id != 0 && self.visible(*other_id).is_ok();
+                if !seen {
+                    (*other_id, *other_name) = (0, String::new());
+                }
+            }
+        }
+        AppError::Invalid(errs)
     }
 }
 

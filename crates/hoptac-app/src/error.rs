@@ -1,5 +1,19 @@
 //! The application's one error type. Each variant has a stable machine code and a
 //! message in Vietnamese or English; storage details are logged, never shown.
+//!
+//! # Error policy
+//! - Inside the app, errors are this typed enum; they become a status code and a
+//!   message only at the edge (the web crate's `error` module, the CLI's exit).
+//! - What the caller can fix (invalid input, a conflict, a refusal) is a 4xx with a
+//!   message that names the field or record, in the caller's language.
+//! - A record outside the caller's scope is [`AppError::NotFound`], exactly like a
+//!   missing one, and no message names a record the caller cannot see.
+//! - Our faults (a storage error, a bug, a panicked worker) are a 500 that is logged
+//!   with its cause; the person sees a framed message, never SQL or a stack trace.
+//! - A database that is away or overloaded is a 503 ("try again shortly"), never
+//!   "not signed in" and never a hang: the connection wait is bounded.
+//! - No error is swallowed: a fallible call either propagates, or is logged where a
+//!   partial answer is the better service (and the code says why).
 
 use crate::import::ImportReport;
 use hoptac_domain::i18n::Lang;
@@ -44,6 +58,10 @@ pub enum AppError {
         vi: String,
         en: String,
     },
+    /// Our fault (a worker panicked, an answer could not be built): logged, shown as a
+    /// system error.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// An upload larger than the server takes, in megabytes.
     #[error("upload too large")]
     TooLarge { limit_mb: u64 },
@@ -63,6 +81,16 @@ impl AsStoreError for AppError {
 }
 
 impl AppError {
+    /// Whether this is our fault or the storage's (5xx), to be logged with its cause.
+    pub fn is_server_fault(&self) -> bool {
+        matches!(self, AppError::Internal(_) | AppError::Store(_))
+    }
+
+    /// Whether the storage is away or overloaded (503): the request may be retried.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, AppError::Store(e) if e.is_unavailable())
+    }
+
     pub fn refused(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         AppError::Refused {
             code,
@@ -86,7 +114,9 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden { .. } => "forbidden",
             AppError::TooLarge { .. } => "too_large",
+            AppError::Internal(_) => "internal",
             AppError::Store(StoreError::UnknownScheme(_)) => "bad_database_url",
+            AppError::Store(e) if e.is_unavailable() => "unavailable",
             AppError::Store(_) => "internal",
         }
     }
@@ -136,6 +166,18 @@ impl AppError {
                 Lang::Vi => format!("Địa chỉ cơ sở dữ liệu không hỗ trợ: {u} (dùng sqlite://ĐƯỜNG_DẪN hoặc postgres://…)"),
                 Lang::En => format!("Unsupported database URL: {u} (use sqlite://PATH or postgres://…)"),
             },
+            AppError::Internal(_) => lang
+                .t(
+                    "Lỗi hệ thống; thao tác chưa được thực hiện. Hãy thử lại hoặc báo quản trị viên.",
+                    "A system error occurred; nothing was done. Try again or tell the administrator.",
+                )
+                .to_owned(),
+            AppError::Store(e) if e.is_unavailable() => lang
+                .t(
+                    "Cơ sở dữ liệu tạm thời không truy cập được; chưa thay đổi gì. Hãy thử lại sau ít phút.",
+                    "The database cannot be reached just now; nothing was changed. Try again in a few minutes.",
+                )
+                .to_owned(),
             AppError::Store(StoreError::Open(m)) => {
                 format!("{} {m}", lang.t("Không mở được cơ sở dữ liệu:", "Cannot open the database:"))
             }

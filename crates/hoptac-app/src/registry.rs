@@ -205,9 +205,38 @@ impl Registry {
         let places = self.places();
         let (kind, fields, status) = self.check_new(new, &places)?;
         let now = Utc::now();
-        self.db.write(|c| {
+        let created = self.db.write(|c| {
             self.allocate_and_insert(c, kind, fields.clone(), status.clone(), actor, now, &places)
-        })
+        });
+        self.name_duplicate(created, fields.tax_code.as_deref())
+    }
+
+    /// A tax code taken by another writer between our check and our write reaches us as
+    /// the unique index's refusal, which names no record: read the record that holds
+    /// the code now (it has committed), so the message names the real one.
+    fn name_duplicate<T>(&self, r: Result<T>, tax_code: Option<&str>) -> Result<T> {
+        let Some(tax) = tax_code else { return r };
+        let mut errs = match r {
+            Err(AppError::Invalid(errs)) => errs,
+            r => return r,
+        };
+        for e in &mut errs {
+            if let FieldProblem::DuplicateTaxCode {
+                other_id,
+                other_name,
+            } = &mut e.problem
+            {
+                if *other_id != 0 {
+                    continue;
+                }
+                match self.db.read(|c| orgs::by_tax_code(c, tax)) {
+                    Ok(Some((id, name))) => (*other_id, *other_name) = (id, name),
+                    Ok(None) => {}
+                    Err(err) => tracing::warn!(error = %err, "naming the holder of a tax code"),
+                }
+            }
+        }
+        Err(AppError::Invalid(errs))
     }
 
     /// Takes the next id and inserts a validated new organisation.
@@ -458,7 +487,8 @@ impl Registry {
         }
         let now = Utc::now();
         let today = self.today();
-        self.db.write(|c| {
+        let tax_code = fields.tax_code.clone();
+        let written = self.db.write(|c| {
             let st = orgs::get(c, id)?.ok_or_else(|| not_found(id))?;
             // A back-dated change is compared with what was in force on its date, so a
             // late correction is recorded even when today's value already agrees.
@@ -498,7 +528,8 @@ impl Registry {
             let view = self.append(c, id, version, bodies, actor, now, &places)?;
             check(&patch, &view)?;
             Ok(view)
-        })
+        });
+        self.name_duplicate(written, tax_code.as_deref())
     }
 
     /// Records a status change with its effective date and deciding document.
@@ -683,7 +714,7 @@ impl Registry {
         )?;
         let effective = fields.founding_date.unwrap_or_else(|| self.today());
         let now = Utc::now();
-        self.db.write(|c| {
+        let written = self.db.write(|c| {
             let id = self
                 .allocate_and_insert(c, kind, fields.clone(), status.clone(), actor, now, &places)?
                 .id;
@@ -722,7 +753,8 @@ impl Registry {
                 &places,
             )?;
             Ok::<_, AppError>(htx)
-        })
+        });
+        self.name_duplicate(written, fields.tax_code.as_deref())
     }
 
     /// One organisation now, or as it was on a date.

@@ -193,6 +193,12 @@ pub fn problem_message(p: &FieldProblem, lang: Lang) -> String {
         (BadTaxCode(v), Lang::En) => {
             format!("\"{v}\" is not a valid tax code (10 digits, or 10-3 digits)")
         }
+        (DuplicateTaxCode { other_id: 0, .. }, Lang::Vi) => {
+            "đã được dùng cho một tổ chức khác".to_owned()
+        }
+        (DuplicateTaxCode { other_id: 0, .. }, Lang::En) => {
+            "already used by another organisation".to_owned()
+        }
         (
             DuplicateTaxCode {
                 other_id,

@@ -40,6 +40,32 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The database is away or overloaded (no connection within the wait, a closed
+    /// connection, a server shutting down, a database busy past its timeout): nothing
+    /// was done and the same request may succeed shortly. Answered 503, not 500.
+    pub fn is_unavailable(&self) -> bool {
+        use postgres::error::SqlState;
+        match self {
+            StoreError::Pool(_) => true,
+            StoreError::Postgres(e) => {
+                e.is_closed()
+                    || e.code().is_some_and(|c| {
+                        *c == SqlState::ADMIN_SHUTDOWN
+                            || *c == SqlState::CRASH_SHUTDOWN
+                            || *c == SqlState::CANNOT_CONNECT_NOW
+                            || *c == SqlState::TOO_MANY_CONNECTIONS
+                    })
+            }
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked
+                    | rusqlite::ErrorCode::CannotOpen
+            ),
+            _ => false,
+        }
+    }
+
     /// A failure another attempt may not meet: serialization failures and deadlocks
     /// on PostgreSQL, a busy database on SQLite.
     fn is_retryable(&self) -> bool {
@@ -396,10 +422,27 @@ const WRITE_CACHE_KIB: i32 = -16384;
 
 const ATTEMPTS: usize = 5;
 
+/// How long a request waits for a database connection before it is answered 503
+/// (`HOPTAC_DB_POOL_WAIT_SECS`, default 5): a bounded wait, never a 30 s hang.
+fn pool_wait() -> Duration {
+    let secs = std::env::var("HOPTAC_DB_POOL_WAIT_SECS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(5);
+    Duration::from_secs(secs)
+}
+
 impl Db {
     /// Opens `sqlite://PATH` (created if missing) or `postgres://…`; any other scheme
     /// is refused rather than read as a file name.
     pub fn open(url: &str) -> Result<Db> {
+        Self::open_with_pool(url, None, pool_wait())
+    }
+
+    /// [`Db::open`] with a pool of `max_size` connections (default 8 on SQLite, 16 on
+    /// PostgreSQL) and a bounded wait for one, after which a request is answered 503.
+    pub fn open_with_pool(url: &str, max_size: Option<u32>, wait: Duration) -> Result<Db> {
         if let Some(path) = url.strip_prefix("sqlite://") {
             if path.is_empty() {
                 return Err(StoreError::Open("sqlite:// needs a file path".into()));
@@ -414,8 +457,8 @@ impl Db {
                 ))
             });
             let pool = Pool::builder()
-                .max_size(8)
-                .connection_timeout(Duration::from_secs(30))
+                .max_size(max_size.unwrap_or(8))
+                .connection_timeout(wait)
                 .build(mgr)
                 .map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
             Ok(Db {
@@ -428,8 +471,8 @@ impl Db {
                 .map_err(|e: postgres::Error| StoreError::Open(e.to_string()))?;
             let mgr = PostgresConnectionManager::new(cfg, postgres::NoTls);
             let pool = Pool::builder()
-                .max_size(16)
-                .connection_timeout(Duration::from_secs(30))
+                .max_size(max_size.unwrap_or(16))
+                .connection_timeout(wait)
                 .build(mgr)
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             Ok(Db {

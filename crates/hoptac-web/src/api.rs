@@ -55,14 +55,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 ) -> ApiResult<T> {
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r.map_err(|e| ApiError::new(e, lang)),
-        Err(e) => {
-            tracing::error!(error = %e, "worker failed");
-            Err(ApiError::bad_request(
-                lang,
-                "Lỗi hệ thống",
-                "Internal error",
-            ))
-        }
+        Err(e) => Err(ApiError::new(crate::error::panicked(e, "api"), lang)),
     }
 }
 

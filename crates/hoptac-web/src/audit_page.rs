@@ -55,8 +55,9 @@ pub async fn audit_page(
         ))
     })
     .await;
-    let Ok(Ok((finding, anchor, links))) = loaded else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let (finding, anchor, links) = match crate::error::settle(lang, loaded) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let bad = |vi: &str, en: &str| format!("<span class=error>{}</span>", lang.t(vi, en));
     let state = match finding {

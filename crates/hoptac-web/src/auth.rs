@@ -31,19 +31,35 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// The signed-in browser session, if any: (who, its CSRF token, its cookie).
+/// A browser session: who, its CSRF token, its cookie.
+pub type Session = (Principal, String, String);
+
+/// The signed-in browser session, if any. A storage error while checking it is an
+/// error (answered 503 or 500), never "not signed in".
 pub async fn browser_session(
     headers: &axum::http::HeaderMap,
     state: &AppState,
-) -> Option<(Principal, String, String)> {
-    let token = cookie(headers, SESSION_COOKIE)?;
+) -> Result<Option<Session>, AppError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let reg = state.registry.clone();
     let t = token.clone();
     let found = tokio::task::spawn_blocking(move || reg.session(&t, chrono::Utc::now()))
         .await
-        .ok()?
-        .ok()??;
-    Some((found.0, found.1, token))
+        .map_err(|j| crate::error::panicked(j, "checking a session"))??;
+    Ok(found.map(|(p, csrf)| (p, csrf, token)))
+}
+
+/// [`browser_session`] for a page: the error becomes the page that says so.
+pub async fn page_session(
+    headers: &axum::http::HeaderMap,
+    state: &AppState,
+    lang: hoptac_domain::i18n::Lang,
+) -> Result<Option<Session>, axum::response::Response> {
+    browser_session(headers, state)
+        .await
+        .map_err(|e| crate::error::page_error(lang, &e))
 }
 
 /// The signed-in reader of a page, or the sign-in page saying what needs signing in.
@@ -54,7 +70,7 @@ pub async fn reader(
     vi: &str,
     en: &str,
 ) -> Result<(Principal, String), axum::response::Response> {
-    match browser_session(headers, state).await {
+    match page_session(headers, state, lang).await? {
         Some((p, csrf, _)) => Ok((p, csrf)),
         None => Err(crate::html::sign_in_required(lang, lang.t(vi, en))),
     }
@@ -100,11 +116,17 @@ pub async fn poster(
 }
 
 impl FromRequestParts<AppState> for Caller {
-    type Rejection = std::convert::Infallible;
+    /// Only a storage error (or a panic) while checking the token or session: 503/500.
+    type Rejection = crate::error::ApiError;
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let lang = crate::api::ReqLang::from_request_parts(parts, state)
+            .await
+            .map(|l| l.0)
+            .unwrap_or_default();
+        let fail = |e: AppError| crate::error::ApiError::new(e, lang);
         let token = parts
             .headers
             .get(AUTHORIZATION)
@@ -115,14 +137,13 @@ impl FromRequestParts<AppState> for Caller {
             let reg = state.registry.clone();
             let p = tokio::task::spawn_blocking(move || reg.token_principal(&token))
                 .await
-                .ok()
-                .and_then(Result::ok)
-                .flatten();
+                .map_err(|j| fail(crate::error::panicked(j, "checking a token")))?
+                .map_err(fail)?;
             return Ok(Caller(p));
         }
         // A browser session counts only with its CSRF token on anything that changes
         // data, so another site cannot ride on the cookie.
-        let Some((p, csrf, _)) = browser_session(&parts.headers, state).await else {
+        let Some((p, csrf, _)) = browser_session(&parts.headers, state).await.map_err(fail)? else {
             return Ok(Caller(None));
         };
         let safe = matches!(

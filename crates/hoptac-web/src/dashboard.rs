@@ -6,7 +6,7 @@
 use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use hoptac_app::indicators::{Breakdown, TargetReport};
 use hoptac_domain::i18n::{format_decimal, format_int, Lang};
@@ -243,8 +243,9 @@ pub async fn dashboard(
         reg.target_report_within(year, Some(by), within.as_ref())
     })
     .await;
-    let Ok(Ok(report)) = loaded else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let report = match crate::error::settle(lang, loaded) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let places = st.registry.places();
     let mut rows = String::new();

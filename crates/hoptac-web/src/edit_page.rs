@@ -292,8 +292,13 @@ pub async fn edit_form(
         Err(r) => return r,
     };
     let reg = st.registry.clone();
-    let Ok(Ok(v)) = tokio::task::spawn_blocking(move || reg.get(id, None)).await else {
-        return deny(StatusCode::NOT_FOUND, not_found, lang);
+    // A missing record is 404; a storage outage is a 503 page, never a 404.
+    let v = match crate::error::settle(
+        lang,
+        tokio::task::spawn_blocking(move || reg.get(id, None)).await,
+    ) {
+        Ok(v) => v,
+        Err(r) => return r,
     };
     if !p.can_see(&v) || !p.may(Action::EditOrganisation) {
         return deny(StatusCode::NOT_FOUND, not_found, lang);
@@ -432,18 +437,11 @@ pub async fn edit_save(
         Ok(Err(e @ AppError::Forbidden { .. })) => {
             deny(StatusCode::FORBIDDEN, &e.message(lang), lang)
         }
-        other => {
-            match other {
-                Ok(Err(e)) => tracing::error!(error = %e, "saving an organisation failed"),
-                Err(e) => tracing::error!(error = %e, "saving an organisation panicked"),
-                Ok(Ok(_)) => {}
-            }
-            deny(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved."),
-                lang,
-            )
-        }
+        Ok(Err(e)) => crate::error::page_error(lang, &e),
+        Err(join) => crate::error::page_error(
+            lang,
+            &crate::error::panicked(join, "saving an organisation"),
+        ),
     }
 }
 
@@ -723,10 +721,7 @@ pub async fn create_save(
             let content = create_html(&choices, &form, &csrf, &Values::new(), &notice, lang);
             create_page(lang, &p, &csrf, StatusCode::UNPROCESSABLE_ENTITY, content)
         }
-        _ => deny(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved."),
-            lang,
-        ),
+        Ok(Err(e)) => crate::error::page_error(lang, &e),
+        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "registering")),
     }
 }

@@ -101,8 +101,9 @@ pub async fn eval_list(
         Ok::<_, AppError>((shown, counts, total, pages, page))
     })
     .await;
-    let Ok(Ok((shown, counts, total, pages, page))) = loaded else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let (shown, counts, total, pages, page) = match crate::error::settle(lang, loaded) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let wanted = wanted.as_deref();
     let places = st.registry.places();
@@ -528,17 +529,16 @@ async fn load(
     match loaded {
         Ok(Ok(x)) => Ok(x),
         Ok(Err(e)) => {
+            crate::error::log_fault(&e, "loading a score sheet");
             let status = match e {
-                AppError::NotFound { .. } => StatusCode::NOT_FOUND,
                 AppError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
+                ref e => crate::error::status_of(e),
             };
             Err(message(status, &e.message(lang), lang))
         }
-        Err(_) => Err(message(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            lang.t("Lỗi hệ thống.", "Server error."),
+        Err(join) => Err(crate::error::page_error(
             lang,
+            &crate::error::panicked(join, "loading a score sheet"),
         )),
     }
 }
@@ -636,10 +636,10 @@ fn refusal(e: &AppError, lang: Lang) -> (StatusCode, String) {
         AppError::Refused { .. } | AppError::Invalid(_) => {
             (StatusCode::UNPROCESSABLE_ENTITY, alert(&e.message(lang)))
         }
-        _ => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            alert(lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved.")),
-        ),
+        e => {
+            crate::error::log_fault(e, "a score sheet step");
+            (crate::error::status_of(e), alert(&e.message(lang)))
+        }
     }
 }
 
@@ -771,7 +771,7 @@ pub async fn sheet_save(
             let content = sheet_html(&cx, &fresh, typed, &Values::new(), &notice);
             page(&cx, status, content)
         }
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "saving scores")),
     }
 }
 

@@ -119,8 +119,9 @@ pub async fn follow_up_page(
         })
     })
     .await;
-    let Ok(Ok(mut list)) = loaded else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let mut list = match crate::error::settle(lang, loaded) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
     let total = list.len();
     let without = list.iter().filter(|n| n.follow_up.is_none()).count();
@@ -356,11 +357,13 @@ async fn entry(
     }
     let reg = st.registry.clone();
     let who = p.clone();
+    // The reader's scope is today's, whatever the cooperative's place at the year's end.
     let found = tokio::task::spawn_blocking(move || {
-        reg.needing_follow_up(year).map(|list| {
-            list.into_iter()
-                .find(|n| n.org.id == id && who.can_see(&n.org))
-        })
+        if reg.for_principal(&who).visible(id).is_err() {
+            return Ok(None);
+        }
+        reg.needing_follow_up(year)
+            .map(|list| list.into_iter().find(|n| n.org.id == id))
     })
     .await;
     match found {
@@ -373,10 +376,10 @@ async fn entry(
             ),
             lang,
         )),
-        _ => Err(message(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved."),
+        Ok(Err(e)) => Err(crate::error::page_error(lang, &e)),
+        Err(join) => Err(crate::error::page_error(
             lang,
+            &crate::error::panicked(join, "follow-up entry"),
         )),
     }
 }
@@ -574,10 +577,7 @@ pub async fn follow_up_save(
                 .collect();
             invalid(&errors)
         }
-        _ => message(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            lang.t("Lỗi hệ thống; chưa lưu gì.", "Server error; nothing saved."),
-            lang,
-        ),
+        Ok(Err(e)) => crate::error::page_error(lang, &e),
+        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "saving a plan")),
     }
 }

@@ -4,7 +4,6 @@
 //! (`/nhap/tien-do/{job}`) shows how far it is. No JavaScript: the progress page
 //! refreshes itself with a meta refresh.
 
-use crate::auth::browser_session;
 use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -66,7 +65,7 @@ async fn provincial(
     st: &AppState,
     lang: Lang,
 ) -> Result<(Principal, String), Response> {
-    match browser_session(headers, st).await {
+    match crate::auth::page_session(headers, st, lang).await? {
         None => Err(page(
             lang,
             None,
@@ -354,8 +353,17 @@ pub async fn preview(
                 &format!("{}{confirm}", report_html(&report, lang)),
             )
         }
-        Ok(Err(e)) => fail(StatusCode::BAD_REQUEST, &e.message(lang)),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Ok(Err(e)) => {
+            crate::error::log_fault(&e, "checking an upload");
+            let status = match e {
+                AppError::Refused { .. } => StatusCode::BAD_REQUEST,
+                ref e => crate::error::status_of(e),
+            };
+            fail(status, &e.message(lang))
+        }
+        Err(join) => {
+            crate::error::page_error(lang, &crate::error::panicked(join, "checking an upload"))
+        }
     }
 }
 
@@ -396,12 +404,19 @@ pub async fn confirm(
                 ),
             )
         }
-        _ => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Ok(Err(e)) => return crate::error::page_error(lang, &e),
+        Err(join) => {
+            return crate::error::page_error(
+                lang,
+                &crate::error::panicked(join, "taking an upload"),
+            )
+        }
     };
     let job_id = hoptac_app::users::random_secret(16);
     {
         let Ok(mut jobs) = st.jobs.lock() else {
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            let e = AppError::Internal("the import jobs' lock is poisoned".into());
+            return crate::error::page_error(lang, &e);
         };
         // Finished jobs are kept an hour for their page, then forgotten.
         jobs.retain(|_, j| {

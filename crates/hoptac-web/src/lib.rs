@@ -1,5 +1,8 @@
-//! hoptac's HTTP layer: the JSON API under `/api/v1` with its OpenAPI document, and a
-//! small server-rendered start page. The full web application comes later.
+//! hoptac's HTTP layer: the JSON API under `/api/v1` with its OpenAPI document, and the
+//! server-rendered pages (registry, organisation, edit forms, score sheets, dashboard,
+//! follow-ups, imports, users, audit) that work without JavaScript. Handlers reach the
+//! data through the app's scoped handle (`Registry::for_principal`) and the domain's
+//! role table; errors take one path (`error`).
 
 pub mod api;
 pub mod api_eval;
@@ -53,8 +56,30 @@ pub fn router_with(registry: Registry, secure_cookies: bool) -> Router {
         .merge(pages::routes())
         .merge(session_pages::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(error::json_errors))
         .layer(axum::middleware::from_fn(session_pages::security_headers))
         .layer(axum::middleware::from_fn(session_pages::refuse_oversized))
+        // Every request gets an id (`x-request-id`: kept when a proxy sent one, and
+        // returned on the answer) and a log line with method, path, status and time
+        // inside a span carrying that id, so a reported failure can be found in the log.
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    let id = req
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!("request", id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO),
+                ),
+        )
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            tower_http::request_id::MakeRequestUuid,
+        ))
         .with_state(state)
 }
 

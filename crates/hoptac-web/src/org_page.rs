@@ -2,11 +2,10 @@
 //! status, links; for signed-in readers also its annual reports, evaluations and the
 //! history of every attribute with both clocks. No JavaScript.
 
-use crate::auth::browser_session;
 use crate::html::esc;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use hoptac_domain::history::changes_with_before;
 use hoptac_domain::i18n::{field_label, format_date, format_int, Lang};
@@ -129,7 +128,10 @@ pub async fn org_page(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let session = browser_session(&headers, &st).await;
+    let session = match crate::auth::page_session(&headers, &st, lang).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
     let reg = st.registry.clone();
     let who = session.as_ref().map(|(p, _, _)| p.clone());
     let loaded = tokio::task::spawn_blocking(move || {
@@ -181,20 +183,21 @@ pub async fn org_page(
     let (v, extra, links): (OrgView, _, _) = match loaded {
         Ok(Ok((v, extra, links))) => (if extra.is_some() { v } else { v.public() }, extra, links),
         Ok(Err(e)) => {
-            let status = if matches!(e, hoptac_app::AppError::NotFound { .. }) {
-                StatusCode::NOT_FOUND
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
+            crate::error::log_fault(&e, "organisation page");
             return crate::html::message_page(
                 lang,
-                status,
+                crate::error::status_of(&e),
                 &e.message(lang),
                 "/",
                 lang.t("Về trang danh sách", "Back to the registry"),
             );
         }
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(join) => {
+            return crate::error::page_error(
+                lang,
+                &crate::error::panicked(join, "organisation page"),
+            )
+        }
     };
     let places = st.registry.places();
     let mut details = String::new();

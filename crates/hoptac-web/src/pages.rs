@@ -150,11 +150,15 @@ async fn home(
     uri: Uri,
     Query(q): Query<ListQuery>,
 ) -> Response {
-    let session = crate::auth::browser_session(&headers, &st).await;
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
+    let session = match crate::auth::page_session(&headers, &st, lang).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
     let (mut filter, page) = match q.to_filter(lang) {
         Ok(x) => x,
-        Err(e) => return e.into_response(),
+        // A page reader gets a page, not the API's JSON.
+        Err(e) => return crate::error::page_error(lang, &e.error),
     };
     filter.within = session.as_ref().map(|(p, _, _)| p.scope.clone());
     let reg = st.registry.clone();
@@ -162,8 +166,10 @@ async fn home(
     let result = tokio::task::spawn_blocking(move || reg.list(&f2, page)).await;
     let page_data = match result {
         Ok(Ok(p)) => p,
-        Ok(Err(e)) => return crate::error::ApiError::new(e, lang).into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Ok(Err(e)) => return crate::error::page_error(lang, &e),
+        Err(join) => {
+            return crate::error::page_error(lang, &crate::error::panicked(join, "registry page"))
+        }
     };
     let places = st.registry.places();
     let rows: String = page_data

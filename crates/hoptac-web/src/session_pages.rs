@@ -2,7 +2,7 @@
 //! form, the session in an HttpOnly, SameSite cookie (Secure behind HTTPS), and the
 //! security headers every response carries.
 
-use crate::auth::{browser_session, cookie, SESSION_COOKIE};
+use crate::auth::{cookie, SESSION_COOKIE};
 use crate::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -124,12 +124,13 @@ async fn sign_in(State(st): State<AppState>, req: Request) -> Response {
             );
             ([(header::SET_COOKIE, set)], Redirect::to("/")).into_response()
         }
+        Ok(Err(e)) if e.is_server_fault() => crate::error::page_error(lang, &e),
         Ok(Err(e)) => (
             StatusCode::UNAUTHORIZED,
             Html(page(lang, &f.csrf, Some(&e.message(lang)), &f.username)),
         )
             .into_response(),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "sign-in")),
     }
 }
 
@@ -140,17 +141,34 @@ struct SignOutForm {
 
 async fn sign_out(State(st): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let session = browser_session(&parts.headers, &st).await;
+    let lang = crate::html::page_lang(&parts.headers, None);
+    let session = match crate::auth::page_session(&parts.headers, &st, lang).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
     let req = Request::from_parts(parts, body);
     let Ok(Form(f)) = Form::<SignOutForm>::from_request(req, &st).await else {
-        return StatusCode::BAD_REQUEST.into_response();
+        return crate::html::message_page(
+            lang,
+            StatusCode::BAD_REQUEST,
+            lang.t(
+                "Biểu mẫu đăng xuất không hợp lệ.",
+                "The sign-out form is not valid.",
+            ),
+            "/",
+            lang.t("Trang đầu", "Home"),
+        );
     };
     if let Some((_, csrf, token)) = session {
-        if csrf != f.csrf {
-            return StatusCode::FORBIDDEN.into_response();
+        if let Some(r) = crate::auth::expired_form(Some(&f.csrf), &csrf, lang) {
+            return r;
         }
         let reg = st.registry.clone();
-        let _ = tokio::task::spawn_blocking(move || reg.end_session(&token)).await;
+        // The server's session must really end: a failure is said, not hidden.
+        let ended = tokio::task::spawn_blocking(move || reg.end_session(&token)).await;
+        if let Err(r) = crate::error::settle(lang, ended) {
+            return r;
+        }
     }
     let clear = format!(
         "{SESSION_COOKIE}={}; Max-Age=0",

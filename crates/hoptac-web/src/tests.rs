@@ -1841,4 +1841,5 @@ mod page_access {
     }
 }
 
+mod error_path;
 mod write_scope;

@@ -2,7 +2,6 @@
 //! every account with its role and scope; add an account; disable or enable one; set a
 //! new random password, shown once. The same rules as `hoptac user` (the app decides).
 
-use crate::auth::browser_session;
 use crate::html::{esc, layout, page_lang};
 use crate::AppState;
 use axum::extract::{Form, Query, State};
@@ -187,7 +186,7 @@ async fn admin(
     st: &AppState,
     lang: Lang,
 ) -> Result<(Principal, String), Response> {
-    match browser_session(headers, st).await {
+    match crate::auth::page_session(headers, st, lang).await? {
         None => Err(crate::html::sign_in_required(
             lang,
             lang.t("Cần đăng nhập.", "Sign in first."),
@@ -220,8 +219,12 @@ async fn render(
     notice: &str,
 ) -> Response {
     let reg = st.registry.clone();
-    let Ok(Ok(users)) = tokio::task::spawn_blocking(move || reg.users()).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let users = match crate::error::settle(
+        cx.lang,
+        tokio::task::spawn_blocking(move || reg.users()).await,
+    ) {
+        Ok(u) => u,
+        Err(r) => return r,
     };
     let places = st.registry.places();
     cx.page(status, list_html(cx, &users, &places, typed, notice))
@@ -372,7 +375,8 @@ pub async fn add_user(
             )
             .await
         }
-        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Ok(Err(e)) => crate::error::page_error(lang, &e),
+        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "adding a user")),
     }
 }
 
@@ -458,6 +462,7 @@ pub async fn user_action(
             )
             .await
         }
-        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Ok(Err(e)) => crate::error::page_error(lang, &e),
+        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "a user action")),
     }
 }

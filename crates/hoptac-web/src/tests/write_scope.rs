@@ -179,8 +179,8 @@ hoptac_testkit::both_backends! {
             let out = json!({"version": 1, "fields": {"place": {"scheme": "legacy", "code": "06094"}}});
             let (s, v) = call(&w.reg, "PATCH", &format!("/api/v1/organisations/{}", w.own), Some(out)).await;
             assert_eq!(s, StatusCode::OK, "{v}");
-            let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).format("%Y-%m-%d");
-            let (s, page) = call_as(&w.reg, Some(&w.commune), "GET", &format!("/api/v1/organisations?as_of={yesterday}"), None).await;
+            // The registry's today is 27/11/2026 (the moves take effect then).
+            let (s, page) = call_as(&w.reg, Some(&w.commune), "GET", "/api/v1/organisations?as_of=2026-11-26", None).await;
             assert_eq!(s, StatusCode::OK, "{page}");
             let ids: Vec<i64> = page["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_i64()).collect();
             assert_eq!(ids, vec![w.other], "{page}");
