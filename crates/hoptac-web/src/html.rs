@@ -9,8 +9,7 @@ pub fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// A short page with a heading, one message and one way on (refusals, errors): framed
-/// like every page for screen readers (language, main landmark, heading).
+/// A short page with a heading, one message and one way on (refusals, errors).
 fn short_page(
     lang: hoptac_domain::i18n::Lang,
     status: axum::http::StatusCode,
@@ -20,18 +19,8 @@ fn short_page(
     link: &str,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    (
-        status,
-        axum::response::Html(format!(
-            "<!doctype html><html lang=\"{code}\"><head><meta charset=utf-8><meta name=viewport content=\"width=device-width, initial-scale=1\"><title>{title} — hoptac</title><link rel=stylesheet href=/static/app.css></head><body><main id=main><h1>{title}</h1><p>{msg}</p><p><a href=\"{href}\">{link}</a></p></main></body></html>",
-            code = if lang == hoptac_domain::i18n::Lang::En { "en" } else { "vi" },
-            title = esc(title),
-            msg = esc(msg),
-            href = esc(href),
-            link = esc(link),
-        )),
-    )
-        .into_response()
+    let markup = crate::templates::short_page(lang, title, msg, href, link);
+    (status, axum::response::Html(markup.into_string())).into_response()
 }
 
 /// The 401 page of a signed-in page: what needs signing in, and the way to sign in.
@@ -106,8 +95,9 @@ pub fn page_lang(
         .unwrap_or(Lang::Vi)
 }
 
-/// The frame of every full page: language, skip link, navigation for what the reader
-/// may use, the language switch, then the page's own content in `<main>`.
+/// The frame of every full page around content written before the templates: `body`
+/// must already be escaped. Pages move to [`crate::templates::page`] with their own
+/// templates, after which this goes.
 pub fn layout(
     lang: hoptac_domain::i18n::Lang,
     title: &str,
@@ -115,62 +105,13 @@ pub fn layout(
     here: &str,
     body: &str,
 ) -> String {
-    use hoptac_domain::auth::{Action, Scope};
-    use hoptac_domain::i18n::Lang;
-    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
-    let mut links = vec![("/", t("Danh sách", "Registry"))];
-    if let Some((p, _)) = who {
-        links.push(("/bang-dieu-khien", t("Bảng điều khiển", "Dashboard")));
-        links.push(("/danh-gia", t("Đánh giá", "Evaluations")));
-        // Follow-up lists are about many organisations: not for a one-organisation
-        // account.
-        if !matches!(p.scope, Scope::Organisation { .. }) {
-            links.push(("/theo-doi", t("Theo dõi HTX yếu", "Follow-up")));
-        }
-        if p.may(Action::ManageProvince) {
-            links.push(("/nhap", t("Nhập tệp", "Import")));
-        }
-        if p.may(Action::Administer) {
-            links.push(("/quan-tri/nguoi-dung", t("Người dùng", "Users")));
-            links.push(("/nhat-ky", t("Nhật ký", "Audit")));
-        }
-    }
-    let path = here.split('?').next().unwrap_or("/");
-    let nav: String = links
-        .iter()
-        .map(|(href, label)| {
-            let current = if *href == path {
-                " aria-current=\"page\""
-            } else {
-                ""
-            };
-            format!("<li><a href=\"{href}\"{current}>{label}</a></li>")
-        })
-        .collect();
-    let account = match who {
-        Some((p, csrf)) => format!(
-            "<li>{}</li><li><form method=post action=\"/dang-xuat\" class=inline><input type=hidden name=csrf value=\"{}\"><button type=submit>{}</button></form></li>",
-            esc(&p.display_name),
-            esc(csrf),
-            t("Đăng xuất", "Sign out")
-        ),
-        None => format!("<li><a href=\"/dang-nhap\">{}</a></li>", t("Đăng nhập", "Sign in")),
+    let frame = crate::templates::Frame {
+        lang,
+        title,
+        who,
+        here,
     };
-    let (other, other_label) = match lang {
-        Lang::Vi => ("en", "English"),
-        Lang::En => ("vi", "Tiếng Việt"),
-    };
-    let back = url_escape(here);
-    format!(
-        r##"<!doctype html><html lang="{code}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><a class=skip href="#main">{skip}</a><nav aria-label="{nav_label}"><ul>{nav}{account}<li><a href="/ngon-ngu?to={other}&amp;back={back}" hreflang="{other}" lang="{other}">{other_label}</a></li></ul></nav>
-<main id=main>{body}</main></body></html>"##,
-        code = if lang == Lang::En { "en" } else { "vi" },
-        title = esc(title),
-        skip = t("Bỏ qua, tới nội dung chính", "Skip to main content"),
-        nav_label = t("Điều hướng", "Navigation"),
-    )
+    crate::templates::page(&frame, crate::templates::PreEscaped(body.to_owned())).into_string()
 }
 
 /// Percent-encodes a path with its query for use inside a query value.

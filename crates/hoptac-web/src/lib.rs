@@ -18,6 +18,7 @@ pub mod import_page;
 pub mod org_page;
 pub mod pages;
 pub mod session_pages;
+pub mod templates;
 pub mod users_page;
 
 use axum::Router;

@@ -43,26 +43,13 @@ fn cookie_attrs(secure: bool) -> &'static str {
 }
 
 fn page(lang: Lang, csrf: &str, error: Option<&str>, username: &str) -> String {
-    format!(
-        r#"<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} — hoptac</title><link rel="stylesheet" href="/static/app.css"></head>
-<body><main class="signin"><h1>{title}</h1>{error}
-<form method="post" action="/dang-nhap">
-<input type="hidden" name="csrf" value="{csrf}">
-<label>{user_label}<input name="username" autocomplete="username" required value="{username}" autofocus></label>
-<label>{pass_label}<input type="password" name="password" autocomplete="current-password" required></label>
-<button type="submit">{button}</button></form>
-<p><a href="/">{back}</a></p></main></body></html>"#,
-        title = lang.t("Đăng nhập", "Sign in"),
-        error = error
-            .map(|e| format!("<p class=error role=alert>{}</p>", esc(e)))
-            .unwrap_or_default(),
-        user_label = lang.t("Tên đăng nhập", "Username"),
-        pass_label = lang.t("Mật khẩu", "Password"),
-        button = lang.t("Đăng nhập", "Sign in"),
-        back = lang.t("Về trang danh sách", "Back to the registry"),
-        username = esc(username),
-    )
+    crate::templates::sign_in::sign_in(&crate::templates::sign_in::SignIn {
+        lang,
+        csrf,
+        error,
+        username,
+    })
+    .into_string()
 }
 
 async fn sign_in_page(State(st): State<AppState>) -> Response {
@@ -232,5 +219,4 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     resp
 }
 
-use crate::html::esc;
 use axum::extract::FromRequest;

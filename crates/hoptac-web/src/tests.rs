@@ -791,7 +791,7 @@ mod browser_sign_in {
                 let session = set_cookie(&h, "hoptac_session").expect("session cookie");
                 let (_, _, home) = raw(&reg, Request::builder().uri("/").header("cookie", session.clone()).body(Body::empty()).expect("req")).await;
                 assert!(home.contains("Quản trị") && home.contains("/dang-xuat"), "signed in");
-                let page_csrf = home.split("name=csrf value=\"").nth(1).and_then(|x| x.split('"').next()).expect("csrf in page").to_owned();
+                let page_csrf = home.split("name=\"csrf\" value=\"").nth(1).and_then(|x| x.split('"').next()).expect("csrf in page").to_owned();
                 let create = |with_csrf: bool| {
                     let mut r = Request::builder()
                         .method("POST")
@@ -1483,7 +1483,7 @@ mod evaluation_pages {
                 let (s, html) = page_call(&reg, "GET", &uri, Some(&admin), None).await;
                 assert_eq!(s, StatusCode::OK, "{html}");
                 assert!(html.contains(&format!("name=\"s.{}\"", codes[0].0)) && html.contains("Chưa có phiếu"), "{html}");
-                assert!(html.contains("<main id=main>") && html.contains("class=skip"), "the page frame");
+                assert!(html.contains("<main id=\"main\">") && html.contains("class=\"skip\""), "the page frame");
 
                 // A wrong number is named beside its criterion; nothing saved, what was typed kept.
                 let bad = format!("csrf={admin_csrf}&version=0&s.{}=abc&s.{}=7%2C5", codes[0].0, codes[1].0);
@@ -1842,4 +1842,5 @@ mod page_access {
 }
 
 mod error_path;
+mod templates;
 mod write_scope;
