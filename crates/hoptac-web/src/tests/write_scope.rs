@@ -65,49 +65,90 @@ async fn version(reg: &Registry, id: i64) -> i64 {
     v["version"].as_i64().expect("version")
 }
 
-hoptac_testkit::both_backends! {
-    fn an_officer_cannot_move_a_record_out_of_their_communes(url) {
-        let w = world(&url);
-        rt().block_on(async {
-            let away = json!({"version": 1, "fields": {"place": {"scheme": "legacy", "code": "06094"}}});
-            let (s, v) = call_as(&w.reg, Some(&w.commune), "PATCH", &format!("/api/v1/organisations/{}", w.own), Some(away)).await;
-            assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-            let (_, now) = call(&w.reg, "GET", &format!("/api/v1/organisations/{}", w.own), None).await;
-            assert_eq!(now["version"], 1, "nothing was written: {now}");
-            assert_eq!(now["fields"]["place"]["code"], "06205");
-            // Within the communes, the same officer edits as before.
-            let stay = json!({"version": 1, "fields": {"members": 12}});
-            let (s, _) = call_as(&w.reg, Some(&w.commune), "PATCH", &format!("/api/v1/organisations/{}", w.own), Some(stay)).await;
-            assert_eq!(s, StatusCode::OK);
-        });
-    }
+fn an_officer_cannot_move_a_record_out_of_their_communes(url: &str) {
+    let w = world(url);
+    rt().block_on(async {
+        let away =
+            json!({"version": 1, "fields": {"place": {"scheme": "legacy", "code": "06094"}}});
+        let (s, v) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "PATCH",
+            &format!("/api/v1/organisations/{}", w.own),
+            Some(away),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+        let (_, now) = call(
+            &w.reg,
+            "GET",
+            &format!("/api/v1/organisations/{}", w.own),
+            None,
+        )
+        .await;
+        assert_eq!(now["version"], 1, "nothing was written: {now}");
+        assert_eq!(now["fields"]["place"]["code"], "06205");
+        // Within the communes, the same officer edits as before.
+        let stay = json!({"version": 1, "fields": {"members": 12}});
+        let (s, _) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "PATCH",
+            &format!("/api/v1/organisations/{}", w.own),
+            Some(stay),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+    });
+}
 
-    fn a_cooperative_account_cannot_move_itself_or_change_its_identity(url) {
-        let w = world(&url);
-        rt().block_on(async {
-            let path = format!("/api/v1/organisations/{}", w.own);
-            for fields in [
-                json!({"place": {"scheme": "legacy", "code": "06094"}}),
-                json!({"tax_code": "4900000199"}),
-                json!({"name": "Hợp tác xã Tên Mới"}),
-                json!({"registration_number": "14-G-000999"}),
-            ] {
-                let (s, v) = call_as(&w.reg, Some(&w.coop), "PATCH", &path, Some(json!({"version": 1, "fields": fields}))).await;
-                assert_eq!(s, StatusCode::FORBIDDEN, "{fields}: {v}");
-            }
-            assert_eq!(version(&w.reg, w.own).await, 1, "nothing was written");
-            // Its own contact and figures are its to keep up to date.
-            let (s, v) = call_as(&w.reg, Some(&w.coop), "PATCH", &path, Some(json!({"version": 1, "fields": {"members": 15, "phone": "0205 3870 123"}}))).await;
-            assert_eq!(s, StatusCode::OK, "{v}");
-            // Another organisation does not exist for it.
-            let (s, _) = call_as(&w.reg, Some(&w.coop), "PATCH", &format!("/api/v1/organisations/{}", w.other), Some(json!({"version": 1, "fields": {"members": 15}}))).await;
-            assert_eq!(s, StatusCode::NOT_FOUND);
-        });
-    }
+fn a_cooperative_account_cannot_move_itself_or_change_its_identity(url: &str) {
+    let w = world(url);
+    rt().block_on(async {
+        let path = format!("/api/v1/organisations/{}", w.own);
+        for fields in [
+            json!({"place": {"scheme": "legacy", "code": "06094"}}),
+            json!({"tax_code": "4900000199"}),
+            json!({"name": "Hợp tác xã Tên Mới"}),
+            json!({"registration_number": "14-G-000999"}),
+        ] {
+            let (s, v) = call_as(
+                &w.reg,
+                Some(&w.coop),
+                "PATCH",
+                &path,
+                Some(json!({"version": 1, "fields": fields})),
+            )
+            .await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{fields}: {v}");
+        }
+        assert_eq!(version(&w.reg, w.own).await, 1, "nothing was written");
+        // Its own contact and figures are its to keep up to date.
+        let (s, v) = call_as(
+            &w.reg,
+            Some(&w.coop),
+            "PATCH",
+            &path,
+            Some(json!({"version": 1, "fields": {"members": 15, "phone": "0205 3870 123"}})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        // Another organisation does not exist for it.
+        let (s, _) = call_as(
+            &w.reg,
+            Some(&w.coop),
+            "PATCH",
+            &format!("/api/v1/organisations/{}", w.other),
+            Some(json!({"version": 1, "fields": {"members": 15}})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+    });
+}
 
-    fn converting_a_group_cannot_register_the_cooperative_elsewhere(url) {
-        let w = world(&url);
-        rt().block_on(async {
+fn converting_a_group_cannot_register_the_cooperative_elsewhere(url: &str) {
+    let w = world(url);
+    rt().block_on(async {
             let mut tht = new_htx("Tổ hợp tác Chè Trong Xã", "");
             tht["kind"] = json!("THT");
             tht["fields"].as_object_mut().expect("fields").remove("tax_code");
@@ -125,11 +166,11 @@ hoptac_testkit::both_backends! {
             let (s, v) = call_as(&w.reg, Some(&w.commune), "POST", &format!("/api/v1/organisations/{gid}/convert"), Some(here)).await;
             assert_eq!(s, StatusCode::CREATED, "{v}");
         });
-    }
+}
 
-    fn links_need_a_target_in_scope_and_either_end_may_remove_them(url) {
-        let w = world(&url);
-        rt().block_on(async {
+fn links_need_a_target_in_scope_and_either_end_may_remove_them(url: &str) {
+    let w = world(url);
+    rt().block_on(async {
             let mut far = new_htx("Liên hiệp HTX Ngoài Xã", "4900000103");
             far["kind"] = json!("LHHTX");
             far["fields"]["place"] = json!({"scheme": "legacy", "code": "06094"});
@@ -166,24 +207,56 @@ hoptac_testkit::both_backends! {
             let (s, v) = call_as(&w.reg, Some(&w.commune), "POST", &format!("/api/v1/organisations/{}/links/{link_id}/end", w.other), Some(end)).await;
             assert_eq!(s, StatusCode::OK, "{v}");
         });
-    }
-
-    fn past_lists_use_todays_scope(url) {
-        let w = world(&url);
-        rt().block_on(async {
-            // The HTX elsewhere moves into Đồng Đăng today: it is this officer's in every
-            // list, past ones too; and the one that leaves is no longer theirs.
-            let into = json!({"version": 1, "fields": {"place": {"scheme": "legacy", "code": "06205"}}});
-            let (s, v) = call(&w.reg, "PATCH", &format!("/api/v1/organisations/{}", w.other), Some(into)).await;
-            assert_eq!(s, StatusCode::OK, "{v}");
-            let out = json!({"version": 1, "fields": {"place": {"scheme": "legacy", "code": "06094"}}});
-            let (s, v) = call(&w.reg, "PATCH", &format!("/api/v1/organisations/{}", w.own), Some(out)).await;
-            assert_eq!(s, StatusCode::OK, "{v}");
-            let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).format("%Y-%m-%d");
-            let (s, page) = call_as(&w.reg, Some(&w.commune), "GET", &format!("/api/v1/organisations?as_of={yesterday}"), None).await;
-            assert_eq!(s, StatusCode::OK, "{page}");
-            let ids: Vec<i64> = page["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_i64()).collect();
-            assert_eq!(ids, vec![w.other], "{page}");
-        });
-    }
 }
+
+fn past_lists_use_todays_scope(url: &str) {
+    let w = world(url);
+    rt().block_on(async {
+        // The HTX elsewhere moves into Đồng Đăng today: it is this officer's in every
+        // list, past ones too; and the one that leaves is no longer theirs.
+        let into =
+            json!({"version": 1, "fields": {"place": {"scheme": "legacy", "code": "06205"}}});
+        let (s, v) = call(
+            &w.reg,
+            "PATCH",
+            &format!("/api/v1/organisations/{}", w.other),
+            Some(into),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let out = json!({"version": 1, "fields": {"place": {"scheme": "legacy", "code": "06094"}}});
+        let (s, v) = call(
+            &w.reg,
+            "PATCH",
+            &format!("/api/v1/organisations/{}", w.own),
+            Some(out),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let yesterday = (chrono::Utc::now().date_naive() - chrono::Days::new(1)).format("%Y-%m-%d");
+        let (s, page) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "GET",
+            &format!("/api/v1/organisations?as_of={yesterday}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        let ids: Vec<i64> = page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i["id"].as_i64())
+            .collect();
+        assert_eq!(ids, vec![w.other], "{page}");
+    });
+}
+
+hoptac_testkit::both_backends!(
+    an_officer_cannot_move_a_record_out_of_their_communes,
+    a_cooperative_account_cannot_move_itself_or_change_its_identity,
+    converting_a_group_cannot_register_the_cooperative_elsewhere,
+    links_need_a_target_in_scope_and_either_end_may_remove_them,
+    past_lists_use_todays_scope
+);
