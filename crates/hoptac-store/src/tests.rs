@@ -22,14 +22,69 @@ fn values_round_trip(url: &str) {
         .with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
         .single()
         .expect("ts");
-    db.write(|c| {
-        c.execute(
-            "INSERT INTO org_changes (org_id, seq, effective, recorded_at, author, source, body) \
-                 SELECT 1, 1, ?, ?, ?, ?, ? WHERE 1 = 0",
-            &[d.into(), t.into(), "a".into(), Val::Null, "{}".into()],
-        )
-    })
-    .expect("typed insert");
+    let name = "Hợp tác xã Đồng Đăng";
+    let written = db
+        .write(|c| {
+            // The history row needs its organisation (a foreign key).
+            c.execute(
+                "INSERT INTO organisations (id, kind, version, name, tax_code, founding_date, \
+                 status, search_key, sort_key, match_key, state, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    Val::I64(1),
+                    "HTX".into(),
+                    Val::I64(1),
+                    name.into(),
+                    Val::Null,
+                    d.into(),
+                    "active".into(),
+                    "hop tac xa dong dang".into(),
+                    "hop tac xa dong dang".into(),
+                    "dong dang".into(),
+                    "{}".into(),
+                    t.into(),
+                    t.into(),
+                ],
+            )?;
+            c.execute(
+                "INSERT INTO org_changes \
+                 (org_id, seq, effective, recorded_at, author, source, body) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    Val::I64(1),
+                    Val::I64(1),
+                    d.into(),
+                    t.into(),
+                    "a".into(),
+                    Val::Null,
+                    "{}".into(),
+                ],
+            )
+        })
+        .expect("typed insert");
+    assert_eq!(written, 1, "one history row stored");
+    let r = db
+        .read(|c| {
+            c.query_one(
+                "SELECT o.name, o.tax_code, o.founding_date, o.created_at, \
+                 h.effective, h.recorded_at, h.author, h.source, h.body, h.seq \
+                 FROM org_changes h JOIN organisations o ON o.id = h.org_id \
+                 WHERE h.org_id = ?",
+                &[Val::I64(1)],
+            )
+        })
+        .expect("read back")
+        .expect("the stored row");
+    assert_eq!(r.text(0).expect("name"), name);
+    assert_eq!(r.opt_text(1).expect("tax code"), None);
+    assert_eq!(r.opt_date(2).expect("founding date"), Some(d));
+    assert_eq!(r.ts(3).expect("created at"), t);
+    assert_eq!(r.date(4).expect("effective"), d);
+    assert_eq!(r.ts(5).expect("recorded at"), t);
+    assert_eq!(r.text(6).expect("author"), "a");
+    assert_eq!(r.opt_text(7).expect("source"), None);
+    assert_eq!(r.text(8).expect("body"), "{}");
+    assert_eq!(r.i64(9).expect("seq"), 1);
     let r = db
         .read(|c| {
             c.query_one(
