@@ -7,20 +7,15 @@ use hoptac_domain::list::{OrgFilter, PageRequest, PlaceFilter, SortBy};
 use hoptac_domain::org::{LinkKind, OrgFields, OrgKind, Sector, Status, StatusChange};
 use hoptac_domain::place::{PlaceRef, Scheme};
 use hoptac_domain::validate::FieldProblem;
-use hoptac_store::{migrate::migrate, Db};
 use unicode_normalization::UnicodeNormalization;
 
 pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("date")
 }
 
-pub(crate) fn registry(url: &str) -> Registry {
-    let db = Db::open(url).expect("open");
-    migrate(&db).expect("migrate");
-    Registry::open(db, Some("20".into()))
-        .expect("registry")
-        .with_today(d(2026, 11, 27))
-}
+/// The test registry and author: the harness's (`crate::testing`), under the names the
+/// other test modules import from here.
+pub(crate) use crate::testing::{actor, registry};
 
 /// A complete TT 01/2020 score sheet totalling `total` tenths (parts filled in order).
 pub(crate) fn tt01_scores(total: i32) -> std::collections::BTreeMap<String, i32> {
@@ -37,10 +32,6 @@ pub(crate) fn tt01_scores(total: i32) -> std::collections::BTreeMap<String, i32>
             (s.code.clone(), v)
         })
         .collect()
-}
-
-pub(crate) fn actor() -> Actor {
-    Actor::new("tester", Some("test".into()))
 }
 
 pub(crate) fn htx(name: &str, place: PlaceRef, founded: NaiveDate) -> NewOrg {

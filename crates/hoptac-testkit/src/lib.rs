@@ -1,6 +1,7 @@
 //! Test support: a database URL per test on SQLite (a temporary file) and on
 //! PostgreSQL (a database in a throwaway cluster started from the machine's own
-//! PostgreSQL binaries), and a macro that runs one test body on both.
+//! PostgreSQL binaries), and a macro that runs one test function on both. The registry
+//! built on such a database for tests is `hoptac_app::testing` (decision 0014).
 //!
 //! The cluster lives in `$HOPTAC_TEST_PG_DIR` (default: a folder under the temporary
 //! directory), is started on first use and reused by later test processes; `.ci/run`
