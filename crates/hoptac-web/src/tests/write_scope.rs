@@ -2,11 +2,11 @@
 //! as it is and as it would become, link targets are in scope too, and a record out of
 //! scope answers 404 like a missing one. Each case here once went through.
 
-use super::*;
+use super::helpers::*;
 
 /// A commune officer of Đồng Đăng (2025 commune 06184) and the account of one HTX.
 struct World {
-    reg: Registry,
+    reg: TestApp,
     own: i64,
     other: i64,
     commune: String,
@@ -14,7 +14,7 @@ struct World {
 }
 
 fn world(url: &str) -> World {
-    let reg = registry(url);
+    let reg = TestApp::open(url);
     let cli = hoptac_app::Actor::new("cli", None);
     let (own, other) = rt().block_on(async {
         let (_, a) = call(
@@ -60,7 +60,7 @@ fn world(url: &str) -> World {
     }
 }
 
-async fn version(reg: &Registry, id: i64) -> i64 {
+async fn version(reg: &TestApp, id: i64) -> i64 {
     let (_, v) = call(reg, "GET", &format!("/api/v1/organisations/{id}"), None).await;
     v["version"].as_i64().expect("version")
 }
