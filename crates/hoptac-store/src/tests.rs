@@ -155,7 +155,8 @@ fn searches_use_the_trigram_index() {
     let plan: Vec<String> = db
         .read(|c| {
             c.query(
-                "EXPLAIN QUERY PLAN SELECT id FROM organisations WHERE id IN (SELECT rowid FROM org_search WHERE search_key LIKE '%hop tac%')",
+                "EXPLAIN QUERY PLAN SELECT id FROM organisations \
+                 WHERE id IN (SELECT rowid FROM org_search WHERE search_key LIKE '%hop tac%')",
                 &[],
             )
         })

@@ -204,35 +204,62 @@ fn search_filters_and_places(url: &str) {
 fn import_by_upload_and_export(url: &str) {
     let reg = TestApp::open(url);
     rt().block_on(async {
-            let csv = "\u{feff}Tên HTX;Loại hình;Xã;Huyện;Ngày thành lập;Số thành viên\nHợp tác xã Chè Mẫu Sơn;HTX;Mẫu Sơn;Cao Lộc;02/09/2019;9\n";
-            let boundary = "XBOUNDARYX";
-            let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ds.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n");
-            let send = |uri: &str| {
+        let csv = "\u{feff}Tên HTX;Loại hình;Xã;Huyện;Ngày thành lập;Số thành viên\n\
+                   Hợp tác xã Chè Mẫu Sơn;HTX;Mẫu Sơn;Cao Lộc;02/09/2019;9\n";
+        let boundary = "XBOUNDARYX";
+        let body = format!(
+            "--{boundary}\r\n\
+             Content-Disposition: form-data; name=\"file\"; filename=\"ds.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+        );
+        let send = |uri: &str| {
+            Request::builder()
+                .method("POST")
+                .uri(uri)
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .header("authorization", format!("Bearer {}", reg.admin_token()))
+                .body(Body::from(body.clone()))
+                .expect("request")
+        };
+        let resp = router(reg.clone())
+            .oneshot(send("/api/v1/import?dry_run=true"))
+            .await
+            .expect("response");
+        assert_eq!(resp.status(), StatusCode::OK);
+        let v: Value =
+            serde_json::from_slice(&resp.into_body().collect().await.expect("body").to_bytes())
+                .expect("json");
+        assert_eq!(
+            (v["created"].as_i64(), v["written"].as_bool()),
+            (Some(1), Some(false))
+        );
+        let resp = router(reg.clone())
+            .oneshot(send("/api/v1/import"))
+            .await
+            .expect("response");
+        assert_eq!(resp.status(), StatusCode::OK);
+        let resp = router(reg.clone())
+            .oneshot(
                 Request::builder()
-                    .method("POST")
-                    .uri(uri)
-                    .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-                    .header("authorization", format!("Bearer {}", reg.admin_token()))
-                    .body(Body::from(body.clone()))
-                    .expect("request")
-            };
-            let resp = router(reg.clone()).oneshot(send("/api/v1/import?dry_run=true")).await.expect("response");
-            assert_eq!(resp.status(), StatusCode::OK);
-            let v: Value = serde_json::from_slice(&resp.into_body().collect().await.expect("body").to_bytes()).expect("json");
-            assert_eq!((v["created"].as_i64(), v["written"].as_bool()), (Some(1), Some(false)));
-            let resp = router(reg.clone()).oneshot(send("/api/v1/import")).await.expect("response");
-            assert_eq!(resp.status(), StatusCode::OK);
-            let resp = router(reg.clone())
-                .oneshot(Request::builder().uri("/api/v1/export?format=csv&q=che").body(Body::empty()).expect("req"))
-                .await
-                .expect("response");
-            assert_eq!(resp.status(), StatusCode::OK);
-            assert!(resp.headers()["content-disposition"].to_str().unwrap_or("").contains(".csv"));
-            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-            let text = String::from_utf8_lossy(&bytes);
-            assert!(text.starts_with('\u{feff}'));
-            assert!(text.contains("Hợp tác xã Chè Mẫu Sơn"));
-        });
+                    .uri("/api/v1/export?format=csv&q=che")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await
+            .expect("response");
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert!(resp.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or("")
+            .contains(".csv"));
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.starts_with('\u{feff}'));
+        assert!(text.contains("Hợp tác xã Chè Mẫu Sơn"));
+    });
 }
 
 hoptac_testkit::both_backends!(
@@ -245,36 +272,107 @@ hoptac_testkit::both_backends!(
 fn reports_evaluations_and_targets_over_http(url: &str) {
     let reg = TestApp::open(url);
     rt().block_on(async {
-            let (_, v) = call(&reg, "POST", "/api/v1/organisations", Some(new_htx("Hợp tác xã Chè Bắc Sơn", "4900000009"))).await;
-            let id = v["id"].as_i64().expect("id");
-            let report = json!({"stage": "final", "figures": {"revenue": 1200000000, "supplied_to_members": 300000000}});
-            let (s, v) = call(&reg, "PUT", &format!("/api/v1/organisations/{id}/reports/2024"), Some(report.clone())).await;
-            assert_eq!((s, v["version"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
-            let (s, v) = call(&reg, "PUT", &format!("/api/v1/organisations/{id}/reports/2024"), Some(report)).await;
-            assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::CONFLICT, Some("conflict")), "a second filing must name the version");
-            let bad = json!({"stage": "final", "figures": {"revenue": -1}});
-            let (s, v) = call(&reg, "PUT", &format!("/api/v1/organisations/{id}/reports/2019"), Some(bad)).await;
-            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-            let fields: Vec<&str> = v["error"]["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
-            assert_eq!(fields, vec!["revenue"]);
-            let mut scores = serde_json::Map::new();
-            scores.insert("1a".into(), json!(6.5));
-            let (s, v) = call(&reg, "PUT", &format!("/api/v1/organisations/{id}/evaluations/2024"), Some(json!({"scores": scores}))).await;
-            assert_eq!(s, StatusCode::BAD_REQUEST, "6.5 is above 1a's maximum of 6: {v}");
-            assert!(v["error"]["message"].as_str().unwrap_or("").contains("1a"));
-            let (s, v) = call(&reg, "PUT", &format!("/api/v1/organisations/{id}/evaluations/2024"), Some(json!({"scores": {"1a": 5.5}}))).await;
-            assert_eq!((s, v["evaluation"]["scores"]["1a"].as_i64()), (StatusCode::OK, Some(55)), "{v}");
-            let (s, v) = call(&reg, "POST", &format!("/api/v1/organisations/{id}/evaluations/2024/actions"), Some(json!({"action": "approve", "version": 1}))).await;
-            assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("wrong_state")));
-            let (s, v) = call(&reg, "GET", "/api/v1/targets?year=2025&by=district", None).await;
-            assert_eq!(s, StatusCode::OK, "{v}");
-            assert_eq!(v["targets"].as_array().map(Vec::len), Some(6));
-            assert_eq!(v["targets"][0]["target"]["indicator"], "new_htx");
-            let (s, v) = call(&reg, "GET", "/api/v1/rule-sets", None).await;
-            assert_eq!((s, v.as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
-            let (s, _) = call(&reg, "GET", "/api/v1/reports/missing?year=2024&filing=final_report", None).await;
-            assert_eq!(s, StatusCode::OK);
+        let (_, v) = call(
+            &reg,
+            "POST",
+            "/api/v1/organisations",
+            Some(new_htx("Hợp tác xã Chè Bắc Sơn", "4900000009")),
+        )
+        .await;
+        let id = v["id"].as_i64().expect("id");
+        let report = json!({
+            "stage": "final",
+            "figures": {"revenue": 1200000000, "supplied_to_members": 300000000}
         });
+        let (s, v) = call(
+            &reg,
+            "PUT",
+            &format!("/api/v1/organisations/{id}/reports/2024"),
+            Some(report.clone()),
+        )
+        .await;
+        assert_eq!((s, v["version"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
+        let (s, v) = call(
+            &reg,
+            "PUT",
+            &format!("/api/v1/organisations/{id}/reports/2024"),
+            Some(report),
+        )
+        .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::CONFLICT, Some("conflict")),
+            "a second filing must name the version"
+        );
+        let bad = json!({"stage": "final", "figures": {"revenue": -1}});
+        let (s, v) = call(
+            &reg,
+            "PUT",
+            &format!("/api/v1/organisations/{id}/reports/2019"),
+            Some(bad),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = v["error"]["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter_map(|f| f["field"].as_str())
+            .collect();
+        assert_eq!(fields, vec!["revenue"]);
+        let mut scores = serde_json::Map::new();
+        scores.insert("1a".into(), json!(6.5));
+        let (s, v) = call(
+            &reg,
+            "PUT",
+            &format!("/api/v1/organisations/{id}/evaluations/2024"),
+            Some(json!({"scores": scores})),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::BAD_REQUEST,
+            "6.5 is above 1a's maximum of 6: {v}"
+        );
+        assert!(v["error"]["message"].as_str().unwrap_or("").contains("1a"));
+        let (s, v) = call(
+            &reg,
+            "PUT",
+            &format!("/api/v1/organisations/{id}/evaluations/2024"),
+            Some(json!({"scores": {"1a": 5.5}})),
+        )
+        .await;
+        assert_eq!(
+            (s, v["evaluation"]["scores"]["1a"].as_i64()),
+            (StatusCode::OK, Some(55)),
+            "{v}"
+        );
+        let (s, v) = call(
+            &reg,
+            "POST",
+            &format!("/api/v1/organisations/{id}/evaluations/2024/actions"),
+            Some(json!({"action": "approve", "version": 1})),
+        )
+        .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("wrong_state"))
+        );
+        let (s, v) = call(&reg, "GET", "/api/v1/targets?year=2025&by=district", None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["targets"].as_array().map(Vec::len), Some(6));
+        assert_eq!(v["targets"][0]["target"]["indicator"], "new_htx");
+        let (s, v) = call(&reg, "GET", "/api/v1/rule-sets", None).await;
+        assert_eq!((s, v.as_array().map(Vec::len)), (StatusCode::OK, Some(2)));
+        let (s, _) = call(
+            &reg,
+            "GET",
+            "/api/v1/reports/missing?year=2024&filing=final_report",
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+    });
 }
 
 hoptac_testkit::both_backends!(reports_evaluations_and_targets_over_http);
@@ -305,7 +403,8 @@ fn writes_need_a_token_a_writing_role_and_the_right_commune(url: &str) {
     let leader = reg.issue_token("lanh.dao", "t", &cli).expect("token");
     let commune = reg.issue_token("xa.dongdang", "t", &cli).expect("token");
     rt().block_on(async {
-        let in_dong_dang = new_htx("Hợp tác xã Trong Xã", "4900000011"); // legacy 06205 → 2025 06184
+        // legacy 06205 → 2025 06184
+        let in_dong_dang = new_htx("Hợp tác xã Trong Xã", "4900000011");
         let mut elsewhere = new_htx("Hợp tác xã Ngoài Xã", "4900000012");
         elsewhere["fields"]["place"] = json!({"scheme": "legacy", "code": "06094"});
         let (s, v) = call_as(

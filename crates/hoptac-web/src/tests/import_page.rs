@@ -2,7 +2,13 @@ use super::helpers::*;
 
 fn multipart(cookie: &str, csrf: &str, file_name: &str, content: &[u8]) -> Request<Body> {
     let b = "XB0UNDARYX";
-    let mut body = format!("--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{b}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nHTX\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").into_bytes();
+    let mut body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nHTX\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
     body.extend_from_slice(content);
     body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
     Request::builder()

@@ -212,7 +212,8 @@ fn accessibility_problems(html: &str) -> Vec<String> {
 
 #[test]
 fn the_accessibility_check_finds_what_it_should() {
-    let good = "<html lang=\"vi\"><main><h1>T</h1><label>A <input name=a></label><input type=hidden name=c><input aria-label=\"B\" name=b><table><th>x</th></table></main>";
+    let good = "<html lang=\"vi\"><main><h1>T</h1><label>A <input name=a></label><input \
+                type=hidden name=c><input aria-label=\"B\" name=b><table><th>x</th></table></main>";
     assert!(
         accessibility_problems(good).is_empty(),
         "{:?}",

@@ -88,9 +88,13 @@ fn routes(
             "post",
             "/api/v1/places/corrections".into(),
             Provincial,
-            Some(
-                json!({"legacy_code": "06079", "source": "kiểm tra", "rows": [{"legacy_code": "06079", "code_2025": "06079", "is_default": true, "split": false}]}),
-            ),
+            Some(json!({
+                "legacy_code": "06079",
+                "source": "kiểm tra",
+                "rows": [{
+                    "legacy_code": "06079", "code_2025": "06079", "is_default": true, "split": false
+                }]
+            })),
         ),
         (
             "post",
@@ -160,9 +164,9 @@ fn routes(
             "put",
             format!("/api/v1/organisations/{id}/follow-ups/2025"),
             Officer,
-            Some(
-                json!({"plan": "support", "description": "Hỗ trợ", "owner": "Sở", "deadline": "2026-06-30"}),
-            ),
+            Some(json!({
+                "plan": "support", "description": "Hỗ trợ", "owner": "Sở", "deadline": "2026-06-30"
+            })),
         ),
     ]
 }
@@ -202,8 +206,13 @@ async fn send(
 ) -> StatusCode {
     if uri.starts_with("/api/v1/import") {
         let boundary = "B0UNDARY";
-        let csv = "Tên HTX,Loại hình,Xã,Huyện,Ngày thành lập,Số thành viên\nHợp tác xã Nhập,HTX,Mẫu Sơn,Cao Lộc,02/09/2019,9\n";
-        let body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n{csv}\r\n--{boundary}--\r\n");
+        let csv = "Tên HTX,Loại hình,Xã,Huyện,Ngày thành lập,Số thành viên\n\
+                   Hợp tác xã Nhập,HTX,Mẫu Sơn,Cao Lộc,02/09/2019,9\n";
+        let body = format!(
+            "--{boundary}\r\n\
+             Content-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n\
+             {csv}\r\n--{boundary}--\r\n"
+        );
         let mut req = Request::builder()
             .method("POST")
             .uri("/api/v1/import?dry_run=true")

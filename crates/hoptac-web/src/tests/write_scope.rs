@@ -149,64 +149,139 @@ fn a_cooperative_account_cannot_move_itself_or_change_its_identity(url: &str) {
 fn converting_a_group_cannot_register_the_cooperative_elsewhere(url: &str) {
     let w = world(url);
     rt().block_on(async {
-            let mut tht = new_htx("Tổ hợp tác Chè Trong Xã", "");
-            tht["kind"] = json!("THT");
-            tht["fields"].as_object_mut().expect("fields").remove("tax_code");
-            let (s, g) = call(&w.reg, "POST", "/api/v1/organisations", Some(tht)).await;
-            assert_eq!(s, StatusCode::CREATED, "{g}");
-            let gid = g["id"].as_i64().expect("id");
-            let (_, before) = call(&w.reg, "GET", "/api/v1/organisations", None).await;
-            let elsewhere = json!({"version": 1, "fields": {"name": "Hợp tác xã Chè Mới", "place": {"scheme": "legacy", "code": "06094"}}});
-            let (s, v) = call_as(&w.reg, Some(&w.commune), "POST", &format!("/api/v1/organisations/{gid}/convert"), Some(elsewhere)).await;
-            assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-            let (_, after) = call(&w.reg, "GET", "/api/v1/organisations", None).await;
-            assert_eq!(before["total"], after["total"], "no cooperative was registered");
-            assert_eq!(version(&w.reg, gid).await, 1, "the group is unchanged");
-            let here = json!({"version": 1, "fields": {"name": "Hợp tác xã Chè Mới"}});
-            let (s, v) = call_as(&w.reg, Some(&w.commune), "POST", &format!("/api/v1/organisations/{gid}/convert"), Some(here)).await;
-            assert_eq!(s, StatusCode::CREATED, "{v}");
+        let mut tht = new_htx("Tổ hợp tác Chè Trong Xã", "");
+        tht["kind"] = json!("THT");
+        tht["fields"]
+            .as_object_mut()
+            .expect("fields")
+            .remove("tax_code");
+        let (s, g) = call(&w.reg, "POST", "/api/v1/organisations", Some(tht)).await;
+        assert_eq!(s, StatusCode::CREATED, "{g}");
+        let gid = g["id"].as_i64().expect("id");
+        let (_, before) = call(&w.reg, "GET", "/api/v1/organisations", None).await;
+        let elsewhere = json!({
+            "version": 1,
+            "fields": {"name": "Hợp tác xã Chè Mới", "place": {"scheme": "legacy", "code": "06094"}}
         });
+        let (s, v) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "POST",
+            &format!("/api/v1/organisations/{gid}/convert"),
+            Some(elsewhere),
+        )
+        .await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+        let (_, after) = call(&w.reg, "GET", "/api/v1/organisations", None).await;
+        assert_eq!(
+            before["total"], after["total"],
+            "no cooperative was registered"
+        );
+        assert_eq!(version(&w.reg, gid).await, 1, "the group is unchanged");
+        let here = json!({"version": 1, "fields": {"name": "Hợp tác xã Chè Mới"}});
+        let (s, v) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "POST",
+            &format!("/api/v1/organisations/{gid}/convert"),
+            Some(here),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+    });
 }
 
 fn links_need_a_target_in_scope_and_either_end_may_remove_them(url: &str) {
     let w = world(url);
     rt().block_on(async {
-            let mut far = new_htx("Liên hiệp HTX Ngoài Xã", "4900000103");
-            far["kind"] = json!("LHHTX");
-            far["fields"]["place"] = json!({"scheme": "legacy", "code": "06094"});
-            let (_, far) = call(&w.reg, "POST", "/api/v1/organisations", Some(far)).await;
-            let far = far["id"].as_i64().expect("union");
-            // A union in another commune does not exist for this officer: 404, as a
-            // missing id, with nothing of it in the message.
-            let link = |target: i64| json!({"version": 1, "kind": "member_of", "target": target, "effective": "2021-01-01"});
-            let (s, v) = call_as(&w.reg, Some(&w.commune), "POST", &format!("/api/v1/organisations/{}/links", w.own), Some(link(far))).await;
-            assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
-            assert!(!v.to_string().contains("Ngoài Xã"), "{v}");
-            let (s, missing) = call_as(&w.reg, Some(&w.commune), "POST", &format!("/api/v1/organisations/{}/links", w.own), Some(link(999_999))).await;
-            assert_eq!(s, StatusCode::NOT_FOUND);
-            assert_eq!(v["error"]["code"], missing["error"]["code"]);
-            // A union that has been dissolved takes no members.
-            let mut near = new_htx("Liên hiệp HTX Trong Xã", "4900000104");
-            near["kind"] = json!("LHHTX");
-            let (_, near) = call(&w.reg, "POST", "/api/v1/organisations", Some(near)).await;
-            let near = near["id"].as_i64().expect("union");
-            let (s, v) = call(&w.reg, "POST", &format!("/api/v1/organisations/{near}/status"), Some(json!({"version": 1, "status": {"status": "dissolved", "document": "QĐ 1/2024"}, "effective": "2024-01-01"}))).await;
-            assert_eq!(s, StatusCode::OK, "{v}");
-            let (s, v) = call_as(&w.reg, Some(&w.commune), "POST", &format!("/api/v1/organisations/{}/links", w.own), Some(link(near))).await;
-            assert_eq!((s, v["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("link_target_status")), "{v}");
-            // A link from another commune's HTX to a union here: this commune's officer
-            // sees it on their union and may end it.
-            let mut mine = new_htx("Liên hiệp HTX Của Xã", "4900000105");
-            mine["kind"] = json!("LHHTX");
-            let (_, mine) = call(&w.reg, "POST", "/api/v1/organisations", Some(mine)).await;
-            let mine = mine["id"].as_i64().expect("union");
-            let (s, linked) = call(&w.reg, "POST", &format!("/api/v1/organisations/{}/links", w.other), Some(link(mine))).await;
-            assert_eq!(s, StatusCode::OK, "{linked}");
-            let link_id = linked["links"][0]["id"].as_i64().expect("link id");
-            let end = json!({"version": 2, "effective": "2024-06-30"});
-            let (s, v) = call_as(&w.reg, Some(&w.commune), "POST", &format!("/api/v1/organisations/{}/links/{link_id}/end", w.other), Some(end)).await;
-            assert_eq!(s, StatusCode::OK, "{v}");
-        });
+        let mut far = new_htx("Liên hiệp HTX Ngoài Xã", "4900000103");
+        far["kind"] = json!("LHHTX");
+        far["fields"]["place"] = json!({"scheme": "legacy", "code": "06094"});
+        let (_, far) = call(&w.reg, "POST", "/api/v1/organisations", Some(far)).await;
+        let far = far["id"].as_i64().expect("union");
+        // A union in another commune does not exist for this officer: 404, as a
+        // missing id, with nothing of it in the message.
+        let link = |target: i64| {
+            json!({
+                "version": 1, "kind": "member_of", "target": target, "effective": "2021-01-01"
+            })
+        };
+        let (s, v) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "POST",
+            &format!("/api/v1/organisations/{}/links", w.own),
+            Some(link(far)),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+        assert!(!v.to_string().contains("Ngoài Xã"), "{v}");
+        let (s, missing) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "POST",
+            &format!("/api/v1/organisations/{}/links", w.own),
+            Some(link(999_999)),
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(v["error"]["code"], missing["error"]["code"]);
+        // A union that has been dissolved takes no members.
+        let mut near = new_htx("Liên hiệp HTX Trong Xã", "4900000104");
+        near["kind"] = json!("LHHTX");
+        let (_, near) = call(&w.reg, "POST", "/api/v1/organisations", Some(near)).await;
+        let near = near["id"].as_i64().expect("union");
+        let (s, v) = call(
+            &w.reg,
+            "POST",
+            &format!("/api/v1/organisations/{near}/status"),
+            Some(json!({
+                "version": 1,
+                "status": {"status": "dissolved", "document": "QĐ 1/2024"},
+                "effective": "2024-01-01"
+            })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (s, v) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "POST",
+            &format!("/api/v1/organisations/{}/links", w.own),
+            Some(link(near)),
+        )
+        .await;
+        assert_eq!(
+            (s, v["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("link_target_status")),
+            "{v}"
+        );
+        // A link from another commune's HTX to a union here: this commune's officer
+        // sees it on their union and may end it.
+        let mut mine = new_htx("Liên hiệp HTX Của Xã", "4900000105");
+        mine["kind"] = json!("LHHTX");
+        let (_, mine) = call(&w.reg, "POST", "/api/v1/organisations", Some(mine)).await;
+        let mine = mine["id"].as_i64().expect("union");
+        let (s, linked) = call(
+            &w.reg,
+            "POST",
+            &format!("/api/v1/organisations/{}/links", w.other),
+            Some(link(mine)),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{linked}");
+        let link_id = linked["links"][0]["id"].as_i64().expect("link id");
+        let end = json!({"version": 2, "effective": "2024-06-30"});
+        let (s, v) = call_as(
+            &w.reg,
+            Some(&w.commune),
+            "POST",
+            &format!("/api/v1/organisations/{}/links/{link_id}/end", w.other),
+            Some(end),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    });
 }
 
 fn past_lists_use_todays_scope(url: &str) {
