@@ -38,45 +38,93 @@ fn export_rows(db: &str, dir: &Path, name: &str) -> Vec<String> {
     s.lines().skip(1).map(str::to_owned).collect()
 }
 
-hoptac_testkit::both_backends! {
-    fn import_check_then_write_then_nothing_to_change(url) {
-        let dir = tempfile::tempdir().expect("dir");
-        let messy = fixture("registry_messy.xlsx");
-        let f = messy.to_str().expect("path");
-        let o = hoptac(&url, &["import", f, "--kind", "HTX", "--dry-run"]);
-        ok(&o);
-        assert!(text(&o.stdout).contains("Kiểm tra thử (chưa ghi): 10 dòng, 10 thêm mới"), "{}", text(&o.stdout));
-        assert!(text(&o.stderr).contains("Cột D (\"Tên HTX\") đang ẩn: bỏ qua"), "{}", text(&o.stderr));
-        assert!(export_rows(&url, dir.path(), "empty.csv").is_empty());
-        ok(&hoptac(&url, &["import", f, "--kind", "HTX"]));
-        let o = hoptac(&url, &["import", f, "--kind", "HTX"]);
-        ok(&o);
-        assert!(text(&o.stdout).contains("0 thêm mới, 0 cập nhật, 10 không đổi"), "{}", text(&o.stdout));
-        let rows = export_rows(&url, dir.path(), "all.csv");
-        assert_eq!(rows.len(), 10);
-        // Its own export comes back unchanged.
-        let o = hoptac(&url, &["import", dir.path().join("all.csv").to_str().expect("path")]);
-        ok(&o);
-        assert!(text(&o.stdout).contains("10 không đổi"), "{}", text(&o.stdout));
-    }
-
-    fn a_bad_file_is_refused_whole_with_every_error_located(url) {
-        let dir = tempfile::tempdir().expect("dir");
-        let bad = fixture("registry_1000_with_3_bad.csv");
-        let o = hoptac(&url, &["import", bad.to_str().expect("path"), "--kind", "HTX"]);
-        assert_eq!(o.status.code(), Some(1));
-        let err = text(&o.stderr);
-        assert!(err.contains("Lỗi (3):"), "{err}");
-        assert!(err.contains("Dòng 101, cột C \"Mã số thuế\": Mã số thuế: \"49123\""), "{err}");
-        assert!(err.contains("Dòng 501, cột H"), "{err}");
-        assert!(err.contains("Dòng 1001, cột D"), "{err}");
-        assert!(err.contains("không ghi dữ liệu nào"), "{err}");
-        assert!(err.contains("Đang kiểm tra: 1000/1000"), "progress is shown: {err}");
-        assert!(export_rows(&url, dir.path(), "none.csv").is_empty(), "nothing written");
-        let o = hoptac(&url, &["--lang", "en", "import", bad.to_str().expect("path"), "--kind", "HTX"]);
-        assert!(text(&o.stderr).contains("Row 101, column C"), "{}", text(&o.stderr));
-    }
+fn import_check_then_write_then_nothing_to_change(url: &str) {
+    let dir = tempfile::tempdir().expect("dir");
+    let messy = fixture("registry_messy.xlsx");
+    let f = messy.to_str().expect("path");
+    let o = hoptac(url, &["import", f, "--kind", "HTX", "--dry-run"]);
+    ok(&o);
+    assert!(
+        text(&o.stdout).contains("Kiểm tra thử (chưa ghi): 10 dòng, 10 thêm mới"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(
+        text(&o.stderr).contains("Cột D (\"Tên HTX\") đang ẩn: bỏ qua"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(export_rows(url, dir.path(), "empty.csv").is_empty());
+    ok(&hoptac(url, &["import", f, "--kind", "HTX"]));
+    let o = hoptac(url, &["import", f, "--kind", "HTX"]);
+    ok(&o);
+    assert!(
+        text(&o.stdout).contains("0 thêm mới, 0 cập nhật, 10 không đổi"),
+        "{}",
+        text(&o.stdout)
+    );
+    let rows = export_rows(url, dir.path(), "all.csv");
+    assert_eq!(rows.len(), 10);
+    // Its own export comes back unchanged.
+    let o = hoptac(
+        url,
+        &["import", dir.path().join("all.csv").to_str().expect("path")],
+    );
+    ok(&o);
+    assert!(
+        text(&o.stdout).contains("10 không đổi"),
+        "{}",
+        text(&o.stdout)
+    );
 }
+
+fn a_bad_file_is_refused_whole_with_every_error_located(url: &str) {
+    let dir = tempfile::tempdir().expect("dir");
+    let bad = fixture("registry_1000_with_3_bad.csv");
+    let o = hoptac(
+        url,
+        &["import", bad.to_str().expect("path"), "--kind", "HTX"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(err.contains("Lỗi (3):"), "{err}");
+    assert!(
+        err.contains("Dòng 101, cột C \"Mã số thuế\": Mã số thuế: \"49123\""),
+        "{err}"
+    );
+    assert!(err.contains("Dòng 501, cột H"), "{err}");
+    assert!(err.contains("Dòng 1001, cột D"), "{err}");
+    assert!(err.contains("không ghi dữ liệu nào"), "{err}");
+    assert!(
+        err.contains("Đang kiểm tra: 1000/1000"),
+        "progress is shown: {err}"
+    );
+    assert!(
+        export_rows(url, dir.path(), "none.csv").is_empty(),
+        "nothing written"
+    );
+    let o = hoptac(
+        url,
+        &[
+            "--lang",
+            "en",
+            "import",
+            bad.to_str().expect("path"),
+            "--kind",
+            "HTX",
+        ],
+    );
+    assert!(
+        text(&o.stderr).contains("Row 101, column C"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+hoptac_testkit::both_backends!(
+    import_check_then_write_then_nothing_to_change,
+    a_bad_file_is_refused_whole_with_every_error_located
+);
 
 #[test]
 fn help_names_every_subcommand() {

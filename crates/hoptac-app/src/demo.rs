@@ -1081,8 +1081,7 @@ mod stress_tests {
     fn a_search_of_a_common_word_counts_up_to_the_cap() {
         use hoptac_domain::list::{OrgFilter, PageRequest};
         let db = hoptac_testkit::sqlite();
-        let store = hoptac_store::Db::open(&db.url).expect("open");
-        hoptac_store::migrate::migrate(&store).expect("migrate");
+        let store = crate::testing::open_db(&db.url);
         // A national registry: the stress data covers every province.
         let reg = Registry::open(store, None)
             .expect("registry")

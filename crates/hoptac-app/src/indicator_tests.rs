@@ -148,173 +148,498 @@ fn expect(reg: &Registry, ind: Indicator, by: Option<Breakdown>, expected: Table
     assert_eq!(table(reg, ind, by), want, "{ind:?} by {by:?}");
 }
 
-hoptac_testkit::both_backends! {
-    fn the_hand_computed_tables(url) {
-        let reg = registry(&url);
-        build(&reg);
-        use Indicator::*;
-        // The whole province, 2025.
-        expect(&reg, NewCooperatives, None, vec![("", 3, None, None)]);
-        expect(&reg, NewGroups, None, vec![("", 1, None, None)]);
-        expect(&reg, NewUnions, None, vec![("", 1, None, None)]);
-        expect(&reg, ShareGoodFair, None, vec![("", 2, Some(4), Some(1))]);
-        expect(&reg, ShareWeak, None, vec![("", 1, Some(4), Some(1))]);
-        expect(&reg, FormalOnly, None, vec![("", 1, None, None)]);
-        // By 2025 commune (place on 31 December 2025; on the founding date for new ones).
-        let c = Some(Breakdown::Commune);
-        expect(&reg, NewCooperatives, c, vec![("06079", 1, None, None), ("06184", 2, None, None)]);
-        expect(&reg, NewGroups, c, vec![("06184", 1, None, None)]);
-        expect(&reg, NewUnions, c, vec![("06184", 1, None, None)]);
-        expect(&reg, ShareGoodFair, c, vec![("06079", 0, Some(2), Some(0)), ("06184", 2, Some(2), Some(1))]);
-        expect(&reg, ShareWeak, c, vec![("06079", 1, Some(2), Some(0)), ("06184", 0, Some(2), Some(1))]);
-        expect(&reg, FormalOnly, c, vec![("06079", 1, None, None)]);
-        // By legacy district: H1 keeps its Bình Gia commune, H3 is attributed to Cao Lộc.
-        let ds = Some(Breakdown::District);
-        expect(&reg, NewCooperatives, ds, vec![("181", 1, None, None), ("183", 2, None, None)]);
-        expect(&reg, ShareGoodFair, ds, vec![("181", 1, Some(3), Some(0)), ("183", 1, Some(1), Some(1))]);
-        expect(&reg, ShareWeak, ds, vec![("181", 1, Some(3), Some(0)), ("183", 0, Some(1), Some(1))]);
-        expect(&reg, FormalOnly, ds, vec![("181", 1, None, None)]);
-        let rows = reg.indicator(NewCooperatives, (d(2019, 6, 11), d(2025, 12, 31)), 2025, ds).expect("rows");
-        let cao_loc = rows.iter().find(|r| r.group.as_ref().is_some_and(|g| g.code == "183")).expect("183");
-        assert_eq!(cao_loc.derived_places, 1, "H3 is attributed, and the view says so");
-        let rows = reg.indicator(ShareGoodFair, (d(2019, 6, 11), d(2025, 12, 31)), 2025, c).expect("rows");
-        let hong_phong = rows.iter().find(|r| r.group.as_ref().is_some_and(|g| g.code == "06079")).expect("06079");
-        assert_eq!(hong_phong.value, Some(0.0));
-        // 2024: only H7's dissolution and the founding of H4 on 31 December matter.
-        let formal_2024 = reg.indicator(FormalOnly, (d(2019, 6, 11), d(2025, 12, 31)), 2024, None).expect("2024");
-        assert_eq!(formal_2024[0].measure.numerator, 5, "H1, H2, H4, H5, H6: active with no 2024 report");
-        // Letter 538's targets are preloaded for Lạng Sơn and followed.
-        let report = reg.target_report(2025, Some(Breakdown::Commune)).expect("targets");
-        assert_eq!(report.targets.len(), 6);
-        let new_htx = report.targets.iter().find(|t| t.target.indicator == NewCooperatives).expect("new htx");
-        assert_eq!((new_htx.current.numerator, new_htx.target.value), (3, 100.0));
-        assert_eq!(new_htx.series.iter().map(|(y, v)| (*y, *v)).collect::<Vec<_>>(), vec![(2019, Some(0.0)), (2020, Some(1.0)), (2021, Some(1.0)), (2022, Some(1.0)), (2023, Some(1.0)), (2024, Some(2.0)), (2025, Some(3.0))]);
-        assert_eq!(new_htx.status, TargetStatus::OffTrack);
-        let formal = report.targets.iter().find(|t| t.target.indicator == FormalOnly).expect("formal");
-        assert_eq!(formal.status, TargetStatus::OffTrack, "one formal-only HTX misses a target of 0");
-        assert!(!report.rows.is_empty());
-        // A year before the period still has its figures (the series is empty).
-        let before = reg.target_report(2018, Some(Breakdown::Commune)).expect("2018");
-        let share = before.targets.iter().find(|t| t.target.indicator == ShareGoodFair).expect("share");
-        assert!(share.series.is_empty() && share.current.denominator.is_some(), "{:?}", share.current);
-        assert!(before.rows.iter().any(|r| r.indicator == ShareGoodFair), "the breakdown too");
-        // A commune officer's dashboard: only 2025 commune 06079, the same figures as
-        // its row of the breakdown.
-        let mine = hoptac_domain::auth::Scope::Communes { codes: vec!["06079".into()] };
-        let scoped = reg.target_report_within(2025, None, Some(&mine)).expect("scoped");
-        let current = |r: &crate::indicators::TargetReport, i: Indicator| {
-            let t = r.targets.iter().find(|t| t.target.indicator == i).expect("target");
-            (t.current.numerator, t.current.denominator)
-        };
-        assert_eq!(current(&scoped, NewCooperatives), (1, None));
-        assert_eq!(current(&scoped, ShareGoodFair), (0, Some(2)));
-        assert_eq!(current(&scoped, ShareWeak), (1, Some(2)));
-        assert_eq!(current(&scoped, FormalOnly), (1, None));
-        assert_eq!(current(&scoped, NewGroups), (0, None));
-        // Cached figures follow every change, also one made by another app server on
-        // the same database.
-        let other_server = registry(&url);
-        other_server.create(htx("HTX H8", legacy("06094"), d(2025, 3, 1)), &a_of("xa")).expect("h8");
-        let after = reg.target_report_within(2025, None, Some(&mine)).expect("after");
-        assert_eq!(current(&after, NewCooperatives), (2, None));
-        assert_eq!(current(&reg.target_report(2025, None).expect("province"), NewCooperatives), (4, None));
-    }
-
-    fn facts_caught_up_from_the_audit_trail_equal_facts_read_afresh(url) {
-        use hoptac_domain::org::Sector;
-        let reg = registry(&url);
-        build(&reg);
-        let a = a_of("so-tai-chinh");
-        let reports = |reg: &Registry| {
-            let mut out = Vec::new();
-            for year in [2024, 2025, 2026] {
-                for by in [None, Some(Breakdown::Commune), Some(Breakdown::District), Some(Breakdown::Sector), Some(Breakdown::LegacyCommune)] {
-                    let r = reg.compute_target_report(year, by, None).expect("report");
-                    out.push(serde_json::to_value(&r).expect("json"));
-                }
-            }
-            let mine = hoptac_domain::auth::Scope::Communes { codes: vec!["06079".into()] };
-            out.push(serde_json::to_value(reg.compute_target_report(2025, None, Some(&mine)).expect("scoped")).expect("json"));
-            out
-        };
-        let before = reports(&reg);
-        let builds = || reg.facts.lock().map(|s| s.builds).unwrap_or(0);
-        assert_eq!(builds(), 1);
-        // Changes of every kind the indicators read, some through another server.
-        let other = registry(&url);
-        let find = |name: &str| reg.list(&hoptac_domain::list::OrgFilter { q: Some(name.into()), ..Default::default() }, hoptac_domain::list::PageRequest::default()).expect("find").items[0].clone();
-        let h2 = find("HTX H2");
-        other.update(h2.id, h2.version, OrgFields { place: Some(legacy("06094")), ..Default::default() }, Some(d(2025, 6, 1)), &a).expect("moved");
-        let h4 = find("HTX H4");
-        reg.update(h4.id, h4.version, OrgFields { sector: Some(Sector::CreditFund), ..Default::default() }, Some(d(2025, 1, 1)), &a).expect("credit fund");
-        let h6 = find("HTX H6");
-        reg.set_status(h6.id, h6.version, StatusChange { status: Status::Suspended, until: Some(d(2025, 12, 30)), reason: Some("tạm ngừng".into()), document: None }, Some(d(2025, 3, 1)), &a).expect("suspended");
-        other.file_report(h6.id, 2025, ReportStage::Final, hoptac_domain::report::ReportFigures { revenue: Some(5), ..Default::default() }, None, &a).expect("report");
-        let h1 = find("HTX H1");
-        let sheet = reg.evaluation(h1.id, 2025).expect("sheet");
-        other.transition(h1.id, 2025, Action::Reopen { reason: "Sai điểm".into() }, sheet.version, &a).expect("reopened");
-        let h5 = find("HTX H5");
-        reg.import_approved(h5.id, 2024, tt01_scores(300), None, &a).expect("2024 weak");
-        other.create(htx("HTX H9", legacy("06205"), d(2024, 5, 1)), &a).expect("h9");
-        let after = reports(&reg);
-        assert_eq!(builds(), 1, "caught up from the audit trail, not read again");
-        assert_ne!(before, after, "the changes move the figures");
-        assert_eq!(after, reports(&registry(&url)), "the same as facts read afresh");
-        // A place overlay re-derives places: everything is read again.
-        let corr = hoptac_domain::place::MappingCorrection {
-            legacy_code: "06079".into(),
-            rows: vec![hoptac_domain::place::MappingRow { legacy_code: "06079".into(), code_2025: "06184".into(), is_default: true, split: false }],
-            source: "Công văn kiểm tra địa giới (thử nghiệm)".into(),
-        };
-        reg.add_correction(corr, &a).expect("overlay");
-        let corrected = reports(&reg);
-        assert_eq!(builds(), 2);
-        assert_eq!(corrected, reports(&registry(&url)));
-    }
-
-    fn a_recheck_finds_sheets_the_facts_no_longer_support(url) {
-        let reg = registry(&url);
-        build(&reg);
-        // H1 becomes a people's credit fund in 2026: its 2025 sheet was scored under
-        // the rules for what it was in 2025, and stays valid.
-        let h1 = reg.list(&hoptac_domain::list::OrgFilter { q: Some("H1".into()), ..Default::default() }, hoptac_domain::list::PageRequest::default()).expect("h1").items[0].clone();
-        reg.update(h1.id, h1.version, OrgFields { sector: Some(hoptac_domain::org::Sector::CreditFund), ..Default::default() }, Some(d(2026, 3, 1)), &a_of("so-tai-chinh")).expect("sector");
-        assert_eq!(reg.sheet(h1.id, 2025).expect("its 2025 sheet").rule_set.id, "tt01-2020");
-        let clean = reg.recheck_evaluations(2025).expect("recheck");
-        // Five approved sheets and H5's submitted one.
-        assert_eq!((clean.checked, clean.differences.len()), (6, 0), "{clean:?}");
-        // H2's founding date corrected to 2025: it can no longer be rated for 2025.
-        let h2 = reg.list(&hoptac_domain::list::OrgFilter { q: Some("H2".into()), ..Default::default() }, hoptac_domain::list::PageRequest::default()).expect("h2").items[0].clone();
-        reg.update(h2.id, h2.version, OrgFields { founding_date: Some(d(2025, 3, 1)), ..Default::default() }, Some(d(2020, 2, 1)), &a_of("so-tai-chinh")).expect("correct");
-        let found = reg.recheck_evaluations(2025).expect("recheck");
-        assert_eq!(found.differences.len(), 1);
-        let diff = &found.differences[0];
-        assert_eq!(diff.org_id, h2.id);
-        assert_eq!(diff.stored.rating, hoptac_domain::evaluation::Rating::Fair);
-        assert_eq!(diff.recomputed.as_ref().map(|o| o.rating), Some(hoptac_domain::evaluation::Rating::NotRated));
-    }
-
-    fn weak_and_formal_only_htx_get_follow_ups(url) {
-        use crate::followups::{Cause, FollowUpInput, Plan};
-        let reg = registry(&url);
-        build(&reg);
-        let a = Actor::new("so-tai-chinh", None);
-        let needed = reg.needing_follow_up(2025).expect("list");
-        let names: Vec<(String, Vec<Cause>)> = needed.iter().map(|n| (n.org.name().to_owned(), n.causes.clone())).collect();
-        assert_eq!(names, vec![("HTX H4".to_owned(), vec![Cause::Weak]), ("HTX H6".to_owned(), vec![Cause::FormalOnly])]);
-        assert!(needed.iter().all(|n| n.follow_up.is_none()));
-        let h4 = needed[0].org.id;
-        let input = |desc: &str| FollowUpInput { plan: Plan::Support, description: desc.into(), owner: "Liên minh HTX tỉnh".into(), deadline: d(2026, 6, 30), outcome: None, closed: false };
-        assert!(matches!(reg.save_follow_up(h4, 2025, input(" "), None, &a), Err(AppError::Invalid(_))));
-        let f = reg.save_follow_up(h4, 2025, input("Tập huấn kế toán, hỗ trợ xây dựng phương án kinh doanh"), None, &a).expect("save");
-        assert_eq!(f.version, 1);
-        let f = reg
-            .save_follow_up(h4, 2025, FollowUpInput { outcome: Some("Đã tập huấn".into()), closed: true, ..input("Tập huấn kế toán") }, Some(1), &a)
-            .expect("update");
-        assert!(f.follow_up.closed);
-        let needed = reg.needing_follow_up(2025).expect("list");
-        assert_eq!(needed.iter().filter(|n| n.follow_up.is_none()).count(), 1, "only H6 still has none");
-        let h1 = reg.list(&hoptac_domain::list::OrgFilter { q: Some("H1".into()), ..Default::default() }, hoptac_domain::list::PageRequest::default()).expect("h1").items[0].id;
-        assert!(matches!(reg.save_follow_up(h1, 2025, input("x"), None, &a), Err(AppError::Refused { code: "no_follow_up_needed", .. })));
-    }
+fn the_hand_computed_tables(url: &str) {
+    let reg = registry(url);
+    build(&reg);
+    use Indicator::*;
+    // The whole province, 2025.
+    expect(&reg, NewCooperatives, None, vec![("", 3, None, None)]);
+    expect(&reg, NewGroups, None, vec![("", 1, None, None)]);
+    expect(&reg, NewUnions, None, vec![("", 1, None, None)]);
+    expect(&reg, ShareGoodFair, None, vec![("", 2, Some(4), Some(1))]);
+    expect(&reg, ShareWeak, None, vec![("", 1, Some(4), Some(1))]);
+    expect(&reg, FormalOnly, None, vec![("", 1, None, None)]);
+    // By 2025 commune (place on 31 December 2025; on the founding date for new ones).
+    let c = Some(Breakdown::Commune);
+    expect(
+        &reg,
+        NewCooperatives,
+        c,
+        vec![("06079", 1, None, None), ("06184", 2, None, None)],
+    );
+    expect(&reg, NewGroups, c, vec![("06184", 1, None, None)]);
+    expect(&reg, NewUnions, c, vec![("06184", 1, None, None)]);
+    expect(
+        &reg,
+        ShareGoodFair,
+        c,
+        vec![
+            ("06079", 0, Some(2), Some(0)),
+            ("06184", 2, Some(2), Some(1)),
+        ],
+    );
+    expect(
+        &reg,
+        ShareWeak,
+        c,
+        vec![
+            ("06079", 1, Some(2), Some(0)),
+            ("06184", 0, Some(2), Some(1)),
+        ],
+    );
+    expect(&reg, FormalOnly, c, vec![("06079", 1, None, None)]);
+    // By legacy district: H1 keeps its Bình Gia commune, H3 is attributed to Cao Lộc.
+    let ds = Some(Breakdown::District);
+    expect(
+        &reg,
+        NewCooperatives,
+        ds,
+        vec![("181", 1, None, None), ("183", 2, None, None)],
+    );
+    expect(
+        &reg,
+        ShareGoodFair,
+        ds,
+        vec![("181", 1, Some(3), Some(0)), ("183", 1, Some(1), Some(1))],
+    );
+    expect(
+        &reg,
+        ShareWeak,
+        ds,
+        vec![("181", 1, Some(3), Some(0)), ("183", 0, Some(1), Some(1))],
+    );
+    expect(&reg, FormalOnly, ds, vec![("181", 1, None, None)]);
+    let rows = reg
+        .indicator(NewCooperatives, (d(2019, 6, 11), d(2025, 12, 31)), 2025, ds)
+        .expect("rows");
+    let cao_loc = rows
+        .iter()
+        .find(|r| r.group.as_ref().is_some_and(|g| g.code == "183"))
+        .expect("183");
+    assert_eq!(
+        cao_loc.derived_places, 1,
+        "H3 is attributed, and the view says so"
+    );
+    let rows = reg
+        .indicator(ShareGoodFair, (d(2019, 6, 11), d(2025, 12, 31)), 2025, c)
+        .expect("rows");
+    let hong_phong = rows
+        .iter()
+        .find(|r| r.group.as_ref().is_some_and(|g| g.code == "06079"))
+        .expect("06079");
+    assert_eq!(hong_phong.value, Some(0.0));
+    // 2024: only H7's dissolution and the founding of H4 on 31 December matter.
+    let formal_2024 = reg
+        .indicator(FormalOnly, (d(2019, 6, 11), d(2025, 12, 31)), 2024, None)
+        .expect("2024");
+    assert_eq!(
+        formal_2024[0].measure.numerator, 5,
+        "H1, H2, H4, H5, H6: active with no 2024 report"
+    );
+    // Letter 538's targets are preloaded for Lạng Sơn and followed.
+    let report = reg
+        .target_report(2025, Some(Breakdown::Commune))
+        .expect("targets");
+    assert_eq!(report.targets.len(), 6);
+    let new_htx = report
+        .targets
+        .iter()
+        .find(|t| t.target.indicator == NewCooperatives)
+        .expect("new htx");
+    assert_eq!(
+        (new_htx.current.numerator, new_htx.target.value),
+        (3, 100.0)
+    );
+    assert_eq!(
+        new_htx
+            .series
+            .iter()
+            .map(|(y, v)| (*y, *v))
+            .collect::<Vec<_>>(),
+        vec![
+            (2019, Some(0.0)),
+            (2020, Some(1.0)),
+            (2021, Some(1.0)),
+            (2022, Some(1.0)),
+            (2023, Some(1.0)),
+            (2024, Some(2.0)),
+            (2025, Some(3.0))
+        ]
+    );
+    assert_eq!(new_htx.status, TargetStatus::OffTrack);
+    let formal = report
+        .targets
+        .iter()
+        .find(|t| t.target.indicator == FormalOnly)
+        .expect("formal");
+    assert_eq!(
+        formal.status,
+        TargetStatus::OffTrack,
+        "one formal-only HTX misses a target of 0"
+    );
+    assert!(!report.rows.is_empty());
+    // A year before the period still has its figures (the series is empty).
+    let before = reg
+        .target_report(2018, Some(Breakdown::Commune))
+        .expect("2018");
+    let share = before
+        .targets
+        .iter()
+        .find(|t| t.target.indicator == ShareGoodFair)
+        .expect("share");
+    assert!(
+        share.series.is_empty() && share.current.denominator.is_some(),
+        "{:?}",
+        share.current
+    );
+    assert!(
+        before.rows.iter().any(|r| r.indicator == ShareGoodFair),
+        "the breakdown too"
+    );
+    // A commune officer's dashboard: only 2025 commune 06079, the same figures as
+    // its row of the breakdown.
+    let mine = hoptac_domain::auth::Scope::Communes {
+        codes: vec!["06079".into()],
+    };
+    let scoped = reg
+        .target_report_within(2025, None, Some(&mine))
+        .expect("scoped");
+    let current = |r: &crate::indicators::TargetReport, i: Indicator| {
+        let t = r
+            .targets
+            .iter()
+            .find(|t| t.target.indicator == i)
+            .expect("target");
+        (t.current.numerator, t.current.denominator)
+    };
+    assert_eq!(current(&scoped, NewCooperatives), (1, None));
+    assert_eq!(current(&scoped, ShareGoodFair), (0, Some(2)));
+    assert_eq!(current(&scoped, ShareWeak), (1, Some(2)));
+    assert_eq!(current(&scoped, FormalOnly), (1, None));
+    assert_eq!(current(&scoped, NewGroups), (0, None));
+    // Cached figures follow every change, also one made by another app server on
+    // the same database.
+    let other_server = registry(url);
+    other_server
+        .create(htx("HTX H8", legacy("06094"), d(2025, 3, 1)), &a_of("xa"))
+        .expect("h8");
+    let after = reg
+        .target_report_within(2025, None, Some(&mine))
+        .expect("after");
+    assert_eq!(current(&after, NewCooperatives), (2, None));
+    assert_eq!(
+        current(
+            &reg.target_report(2025, None).expect("province"),
+            NewCooperatives
+        ),
+        (4, None)
+    );
 }
+
+fn facts_caught_up_from_the_audit_trail_equal_facts_read_afresh(url: &str) {
+    use hoptac_domain::org::Sector;
+    let reg = registry(url);
+    build(&reg);
+    let a = a_of("so-tai-chinh");
+    let reports = |reg: &Registry| {
+        let mut out = Vec::new();
+        for year in [2024, 2025, 2026] {
+            for by in [
+                None,
+                Some(Breakdown::Commune),
+                Some(Breakdown::District),
+                Some(Breakdown::Sector),
+                Some(Breakdown::LegacyCommune),
+            ] {
+                let r = reg.compute_target_report(year, by, None).expect("report");
+                out.push(serde_json::to_value(&r).expect("json"));
+            }
+        }
+        let mine = hoptac_domain::auth::Scope::Communes {
+            codes: vec!["06079".into()],
+        };
+        out.push(
+            serde_json::to_value(
+                reg.compute_target_report(2025, None, Some(&mine))
+                    .expect("scoped"),
+            )
+            .expect("json"),
+        );
+        out
+    };
+    let before = reports(&reg);
+    let builds = || reg.facts.lock().map(|s| s.builds).unwrap_or(0);
+    assert_eq!(builds(), 1);
+    // Changes of every kind the indicators read, some through another server.
+    let other = registry(url);
+    let find = |name: &str| {
+        reg.list(
+            &hoptac_domain::list::OrgFilter {
+                q: Some(name.into()),
+                ..Default::default()
+            },
+            hoptac_domain::list::PageRequest::default(),
+        )
+        .expect("find")
+        .items[0]
+            .clone()
+    };
+    let h2 = find("HTX H2");
+    other
+        .update(
+            h2.id,
+            h2.version,
+            OrgFields {
+                place: Some(legacy("06094")),
+                ..Default::default()
+            },
+            Some(d(2025, 6, 1)),
+            &a,
+        )
+        .expect("moved");
+    let h4 = find("HTX H4");
+    reg.update(
+        h4.id,
+        h4.version,
+        OrgFields {
+            sector: Some(Sector::CreditFund),
+            ..Default::default()
+        },
+        Some(d(2025, 1, 1)),
+        &a,
+    )
+    .expect("credit fund");
+    let h6 = find("HTX H6");
+    reg.set_status(
+        h6.id,
+        h6.version,
+        StatusChange {
+            status: Status::Suspended,
+            until: Some(d(2025, 12, 30)),
+            reason: Some("tạm ngừng".into()),
+            document: None,
+        },
+        Some(d(2025, 3, 1)),
+        &a,
+    )
+    .expect("suspended");
+    other
+        .file_report(
+            h6.id,
+            2025,
+            ReportStage::Final,
+            hoptac_domain::report::ReportFigures {
+                revenue: Some(5),
+                ..Default::default()
+            },
+            None,
+            &a,
+        )
+        .expect("report");
+    let h1 = find("HTX H1");
+    let sheet = reg.evaluation(h1.id, 2025).expect("sheet");
+    other
+        .transition(
+            h1.id,
+            2025,
+            Action::Reopen {
+                reason: "Sai điểm".into(),
+            },
+            sheet.version,
+            &a,
+        )
+        .expect("reopened");
+    let h5 = find("HTX H5");
+    reg.import_approved(h5.id, 2024, tt01_scores(300), None, &a)
+        .expect("2024 weak");
+    other
+        .create(htx("HTX H9", legacy("06205"), d(2024, 5, 1)), &a)
+        .expect("h9");
+    let after = reports(&reg);
+    assert_eq!(
+        builds(),
+        1,
+        "caught up from the audit trail, not read again"
+    );
+    assert_ne!(before, after, "the changes move the figures");
+    assert_eq!(
+        after,
+        reports(&registry(url)),
+        "the same as facts read afresh"
+    );
+    // A place overlay re-derives places: everything is read again.
+    let corr = hoptac_domain::place::MappingCorrection {
+        legacy_code: "06079".into(),
+        rows: vec![hoptac_domain::place::MappingRow {
+            legacy_code: "06079".into(),
+            code_2025: "06184".into(),
+            is_default: true,
+            split: false,
+        }],
+        source: "Công văn kiểm tra địa giới (thử nghiệm)".into(),
+    };
+    reg.add_correction(corr, &a).expect("overlay");
+    let corrected = reports(&reg);
+    assert_eq!(builds(), 2);
+    assert_eq!(corrected, reports(&registry(url)));
+}
+
+fn a_recheck_finds_sheets_the_facts_no_longer_support(url: &str) {
+    let reg = registry(url);
+    build(&reg);
+    // H1 becomes a people's credit fund in 2026: its 2025 sheet was scored under
+    // the rules for what it was in 2025, and stays valid.
+    let h1 = reg
+        .list(
+            &hoptac_domain::list::OrgFilter {
+                q: Some("H1".into()),
+                ..Default::default()
+            },
+            hoptac_domain::list::PageRequest::default(),
+        )
+        .expect("h1")
+        .items[0]
+        .clone();
+    reg.update(
+        h1.id,
+        h1.version,
+        OrgFields {
+            sector: Some(hoptac_domain::org::Sector::CreditFund),
+            ..Default::default()
+        },
+        Some(d(2026, 3, 1)),
+        &a_of("so-tai-chinh"),
+    )
+    .expect("sector");
+    assert_eq!(
+        reg.sheet(h1.id, 2025).expect("its 2025 sheet").rule_set.id,
+        "tt01-2020"
+    );
+    let clean = reg.recheck_evaluations(2025).expect("recheck");
+    // Five approved sheets and H5's submitted one.
+    assert_eq!(
+        (clean.checked, clean.differences.len()),
+        (6, 0),
+        "{clean:?}"
+    );
+    // H2's founding date corrected to 2025: it can no longer be rated for 2025.
+    let h2 = reg
+        .list(
+            &hoptac_domain::list::OrgFilter {
+                q: Some("H2".into()),
+                ..Default::default()
+            },
+            hoptac_domain::list::PageRequest::default(),
+        )
+        .expect("h2")
+        .items[0]
+        .clone();
+    reg.update(
+        h2.id,
+        h2.version,
+        OrgFields {
+            founding_date: Some(d(2025, 3, 1)),
+            ..Default::default()
+        },
+        Some(d(2020, 2, 1)),
+        &a_of("so-tai-chinh"),
+    )
+    .expect("correct");
+    let found = reg.recheck_evaluations(2025).expect("recheck");
+    assert_eq!(found.differences.len(), 1);
+    let diff = &found.differences[0];
+    assert_eq!(diff.org_id, h2.id);
+    assert_eq!(diff.stored.rating, hoptac_domain::evaluation::Rating::Fair);
+    assert_eq!(
+        diff.recomputed.as_ref().map(|o| o.rating),
+        Some(hoptac_domain::evaluation::Rating::NotRated)
+    );
+}
+
+fn weak_and_formal_only_htx_get_follow_ups(url: &str) {
+    use crate::followups::{Cause, FollowUpInput, Plan};
+    let reg = registry(url);
+    build(&reg);
+    let a = Actor::new("so-tai-chinh", None);
+    let needed = reg.needing_follow_up(2025).expect("list");
+    let names: Vec<(String, Vec<Cause>)> = needed
+        .iter()
+        .map(|n| (n.org.name().to_owned(), n.causes.clone()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("HTX H4".to_owned(), vec![Cause::Weak]),
+            ("HTX H6".to_owned(), vec![Cause::FormalOnly])
+        ]
+    );
+    assert!(needed.iter().all(|n| n.follow_up.is_none()));
+    let h4 = needed[0].org.id;
+    let input = |desc: &str| FollowUpInput {
+        plan: Plan::Support,
+        description: desc.into(),
+        owner: "Liên minh HTX tỉnh".into(),
+        deadline: d(2026, 6, 30),
+        outcome: None,
+        closed: false,
+    };
+    assert!(matches!(
+        reg.save_follow_up(h4, 2025, input(" "), None, &a),
+        Err(AppError::Invalid(_))
+    ));
+    let f = reg
+        .save_follow_up(
+            h4,
+            2025,
+            input("Tập huấn kế toán, hỗ trợ xây dựng phương án kinh doanh"),
+            None,
+            &a,
+        )
+        .expect("save");
+    assert_eq!(f.version, 1);
+    let f = reg
+        .save_follow_up(
+            h4,
+            2025,
+            FollowUpInput {
+                outcome: Some("Đã tập huấn".into()),
+                closed: true,
+                ..input("Tập huấn kế toán")
+            },
+            Some(1),
+            &a,
+        )
+        .expect("update");
+    assert!(f.follow_up.closed);
+    let needed = reg.needing_follow_up(2025).expect("list");
+    assert_eq!(
+        needed.iter().filter(|n| n.follow_up.is_none()).count(),
+        1,
+        "only H6 still has none"
+    );
+    let h1 = reg
+        .list(
+            &hoptac_domain::list::OrgFilter {
+                q: Some("H1".into()),
+                ..Default::default()
+            },
+            hoptac_domain::list::PageRequest::default(),
+        )
+        .expect("h1")
+        .items[0]
+        .id;
+    assert!(matches!(
+        reg.save_follow_up(h1, 2025, input("x"), None, &a),
+        Err(AppError::Refused {
+            code: "no_follow_up_needed",
+            ..
+        })
+    ));
+}
+
+hoptac_testkit::both_backends!(
+    the_hand_computed_tables,
+    facts_caught_up_from_the_audit_trail_equal_facts_read_afresh,
+    a_recheck_finds_sheets_the_facts_no_longer_support,
+    weak_and_formal_only_htx_get_follow_ups
+);

@@ -14,6 +14,8 @@ pub mod import_docs;
 pub mod indicators;
 pub mod registry;
 pub mod reports;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod users;
 
 pub use access::Scoped;

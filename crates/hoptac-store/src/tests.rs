@@ -10,58 +10,132 @@ fn open(url: &str) -> Db {
     db
 }
 
-hoptac_testkit::both_backends! {
-    fn migrations_apply_once(url) {
-        let db = open(&url);
-        assert!(migrate(&db).expect("again").is_empty());
-    }
+fn migrations_apply_once(url: &str) {
+    let db = open(url);
+    assert!(migrate(&db).expect("again").is_empty());
+}
 
-    fn values_round_trip(url) {
-        let db = open(&url);
-        let d = NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
-        let t = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single().expect("ts");
-        db.write(|c| {
+fn values_round_trip(url: &str) {
+    let db = open(url);
+    let d = NaiveDate::from_ymd_opt(2025, 7, 1).expect("date");
+    let t = Utc
+        .with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
+        .single()
+        .expect("ts");
+    let name = "Hợp tác xã Đồng Đăng";
+    let written = db
+        .write(|c| {
+            // The history row needs its organisation (a foreign key).
             c.execute(
-                "INSERT INTO org_changes (org_id, seq, effective, recorded_at, author, source, body) \
-                 SELECT 1, 1, ?, ?, ?, ?, ? WHERE 1 = 0",
-                &[d.into(), t.into(), "a".into(), Val::Null, "{}".into()],
+                "INSERT INTO organisations (id, kind, version, name, tax_code, founding_date, \
+                 status, search_key, sort_key, match_key, state, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    Val::I64(1),
+                    "HTX".into(),
+                    Val::I64(1),
+                    name.into(),
+                    Val::Null,
+                    d.into(),
+                    "active".into(),
+                    "hop tac xa dong dang".into(),
+                    "hop tac xa dong dang".into(),
+                    "dong dang".into(),
+                    "{}".into(),
+                    t.into(),
+                    t.into(),
+                ],
+            )?;
+            c.execute(
+                "INSERT INTO org_changes \
+                 (org_id, seq, effective, recorded_at, author, source, body) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    Val::I64(1),
+                    Val::I64(1),
+                    d.into(),
+                    t.into(),
+                    "a".into(),
+                    Val::Null,
+                    "{}".into(),
+                ],
             )
         })
         .expect("typed insert");
-        let r = db
-            .read(|c| c.query_one("SELECT COUNT(*), CAST(? AS BIGINT) FROM id_counters", &[Val::I64(42)]))
-            .expect("read")
-            .expect("row");
-        // organisation, link, place_overlay, user
-        assert_eq!(r.i64(0).expect("count"), 4);
-        assert_eq!(r.i64(1).expect("param"), 42);
-    }
-
-    fn unique_violations_are_recognised(url) {
-        let db = open(&url);
-        let r: Result<(), StoreError> = db.write(|c| {
-            c.execute("INSERT INTO id_counters (name, next_id) VALUES ('organisation', 5)", &[])?;
-            Ok(())
-        });
-        assert!(matches!(r, Err(StoreError::Unique(_))), "{r:?}");
-    }
-
-    fn a_failed_write_leaves_nothing(url) {
-        let db = open(&url);
-        let r: Result<(), StoreError> = db.write(|c| {
-            c.execute("UPDATE id_counters SET next_id = 100 WHERE name = 'link'", &[])?;
-            Err(StoreError::Corrupt("stop".into()))
-        });
-        assert!(r.is_err());
-        let n = db
-            .read(|c| c.query_one("SELECT next_id FROM id_counters WHERE name = 'link'", &[]))
-            .expect("read")
-            .expect("row")
-            .i64(0)
-            .expect("int");
-        assert_eq!(n, 1);
-    }
+    assert_eq!(written, 1, "one history row stored");
+    let r = db
+        .read(|c| {
+            c.query_one(
+                "SELECT o.name, o.tax_code, o.founding_date, o.created_at, \
+                 h.effective, h.recorded_at, h.author, h.source, h.body, h.seq \
+                 FROM org_changes h JOIN organisations o ON o.id = h.org_id \
+                 WHERE h.org_id = ?",
+                &[Val::I64(1)],
+            )
+        })
+        .expect("read back")
+        .expect("the stored row");
+    assert_eq!(r.text(0).expect("name"), name);
+    assert_eq!(r.opt_text(1).expect("tax code"), None);
+    assert_eq!(r.opt_date(2).expect("founding date"), Some(d));
+    assert_eq!(r.ts(3).expect("created at"), t);
+    assert_eq!(r.date(4).expect("effective"), d);
+    assert_eq!(r.ts(5).expect("recorded at"), t);
+    assert_eq!(r.text(6).expect("author"), "a");
+    assert_eq!(r.opt_text(7).expect("source"), None);
+    assert_eq!(r.text(8).expect("body"), "{}");
+    assert_eq!(r.i64(9).expect("seq"), 1);
+    let r = db
+        .read(|c| {
+            c.query_one(
+                "SELECT COUNT(*), CAST(? AS BIGINT) FROM id_counters",
+                &[Val::I64(42)],
+            )
+        })
+        .expect("read")
+        .expect("row");
+    // organisation, link, place_overlay, user
+    assert_eq!(r.i64(0).expect("count"), 4);
+    assert_eq!(r.i64(1).expect("param"), 42);
 }
+
+fn unique_violations_are_recognised(url: &str) {
+    let db = open(url);
+    let r: Result<(), StoreError> = db.write(|c| {
+        c.execute(
+            "INSERT INTO id_counters (name, next_id) VALUES ('organisation', 5)",
+            &[],
+        )?;
+        Ok(())
+    });
+    assert!(matches!(r, Err(StoreError::Unique(_))), "{r:?}");
+}
+
+fn a_failed_write_leaves_nothing(url: &str) {
+    let db = open(url);
+    let r: Result<(), StoreError> = db.write(|c| {
+        c.execute(
+            "UPDATE id_counters SET next_id = 100 WHERE name = 'link'",
+            &[],
+        )?;
+        Err(StoreError::Corrupt("stop".into()))
+    });
+    assert!(r.is_err());
+    let n = db
+        .read(|c| c.query_one("SELECT next_id FROM id_counters WHERE name = 'link'", &[]))
+        .expect("read")
+        .expect("row")
+        .i64(0)
+        .expect("int");
+    assert_eq!(n, 1);
+}
+
+hoptac_testkit::both_backends!(
+    migrations_apply_once,
+    values_round_trip,
+    unique_violations_are_recognised,
+    a_failed_write_leaves_nothing
+);
 
 /// The search words go through the trigram index on both backends (the plan, not a
 /// timing): FTS5 on SQLite, pg_trgm's GIN index on PostgreSQL.
@@ -81,7 +155,8 @@ fn searches_use_the_trigram_index() {
     let plan: Vec<String> = db
         .read(|c| {
             c.query(
-                "EXPLAIN QUERY PLAN SELECT id FROM organisations WHERE id IN (SELECT rowid FROM org_search WHERE search_key LIKE '%hop tac%')",
+                "EXPLAIN QUERY PLAN SELECT id FROM organisations \
+                 WHERE id IN (SELECT rowid FROM org_search WHERE search_key LIKE '%hop tac%')",
                 &[],
             )
         })
@@ -159,88 +234,145 @@ mod audit_trail {
         db.write(|c| c.batch(q)).expect("tamper");
     }
 
-    hoptac_testkit::both_backends! {
-        fn an_untouched_chain_verifies_and_reads_without_writes_add_nothing(url) {
-            let db = open(&url);
-            db.write(|c| c.query("SELECT 1", &[]).map(|_| ())).expect("no change");
-            assert_eq!(audit::verify(&db, None).expect("verify"), Finding::Intact { links: 0 });
-            change(&db, "a");
-            change(&db, "b");
-            let anchor = audit::anchor(&db).expect("anchor").expect("some");
-            assert_eq!(anchor.seq, 2);
-            assert_eq!(audit::verify(&db, Some(&anchor)).expect("verify"), Finding::Intact { links: 2 });
-            assert_eq!(Anchor::parse(&anchor.to_string()), Some(anchor));
-            let recent = audit::recent(&db, 10).expect("recent");
-            assert_eq!((recent[0].seq, recent[0].actor.as_str()), (2, "tester"));
-        }
-
-        fn the_trail_names_what_changed_since_a_link(url) {
-            let db = open(&url);
-            change(&db, "a");
-            change(&db, "b");
-            change(&db, "c");
-            let named = |after, max| db.read(|c| audit::changed_since(c, after, max)).expect("read");
-            let n = |id: &str| ("counter".to_owned(), id.to_owned());
-            assert_eq!(named(1, 10), Some((3, vec![n("b"), n("c")])));
-            assert_eq!(named(3, 10), Some((3, vec![])));
-            assert_eq!(named(0, 2), None, "more links than asked for: read everything instead");
-            // A link that cannot be read names nothing to follow.
-            sql(&db, "UPDATE audit_log SET entries = 'not json' WHERE seq = 2");
-            assert_eq!(named(1, 10), None);
-            assert_eq!(named(2, 10), Some((3, vec![n("c")])));
-        }
-
-        fn an_edited_row_is_caught(url) {
-            let db = open(&url);
-            change(&db, "a");
-            change(&db, "b");
-            sql(&db, "UPDATE audit_log SET entries = REPLACE(entries, '\"v\":2', '\"v\":3') WHERE seq = 1");
-            assert_eq!(audit::verify(&db, None).expect("verify"), Finding::Altered { seq: 1 });
-        }
-
-        fn a_deleted_row_is_caught(url) {
-            let db = open(&url);
-            change(&db, "a");
-            change(&db, "b");
-            change(&db, "c");
-            let anchor = audit::anchor(&db).expect("anchor").expect("some");
-            sql(&db, "DELETE FROM audit_log WHERE seq = 2");
-            assert_eq!(audit::verify(&db, None).expect("verify"), Finding::Missing { seq: 2 });
-            // Cutting the tail leaves a whole chain: only the anchor shows it.
-            let db2 = open(&hoptac_testkit::sqlite());
-            change(&db2, "a");
-            change(&db2, "b");
-            let a2 = audit::anchor(&db2).expect("anchor").expect("some");
-            sql(&db2, "DELETE FROM audit_log WHERE seq = 2");
-            assert_eq!(audit::verify(&db2, None).expect("verify"), Finding::Intact { links: 1 });
-            assert_eq!(audit::verify(&db2, Some(&a2)).expect("verify"), Finding::Missing { seq: 2 });
-            let _ = anchor;
-        }
-
-        fn a_rewritten_chain_is_caught_by_the_anchor(url) {
-            let db = open(&url);
-            change(&db, "a");
-            change(&db, "b");
-            let anchor = audit::anchor(&db).expect("anchor").expect("some");
-            // Someone with database access edits row 1 and recomputes every hash.
-            let rows = audit::recent(&db, 10).expect("rows");
-            let mut prev = String::new();
-            for mut r in rows.into_iter().rev() {
-                if r.seq == 1 {
-                    r.entries = r.entries.replace("\"what\":\"a\"", "\"what\":\"z\"");
-                }
-                let h = audit::hash(r.seq, r.recorded_at, &r.actor, r.source.as_deref(), &r.entries, &prev);
-                db.write(|c| {
-                    c.execute(
-                        "UPDATE audit_log SET entries = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                        &[r.entries.clone().into(), prev.clone().into(), h.clone().into(), r.seq.into()],
-                    )
-                })
-                .expect("rewrite");
-                prev = h;
-            }
-            assert_eq!(audit::verify(&db, None).expect("verify"), Finding::Intact { links: 2 }, "internally consistent");
-            assert_eq!(audit::verify(&db, Some(&anchor)).expect("verify"), Finding::AnchorMismatch { seq: 2 });
-        }
+    fn an_untouched_chain_verifies_and_reads_without_writes_add_nothing(url: &str) {
+        let db = open(url);
+        db.write(|c| c.query("SELECT 1", &[]).map(|_| ()))
+            .expect("no change");
+        assert_eq!(
+            audit::verify(&db, None).expect("verify"),
+            Finding::Intact { links: 0 }
+        );
+        change(&db, "a");
+        change(&db, "b");
+        let anchor = audit::anchor(&db).expect("anchor").expect("some");
+        assert_eq!(anchor.seq, 2);
+        assert_eq!(
+            audit::verify(&db, Some(&anchor)).expect("verify"),
+            Finding::Intact { links: 2 }
+        );
+        assert_eq!(Anchor::parse(&anchor.to_string()), Some(anchor));
+        let recent = audit::recent(&db, 10).expect("recent");
+        assert_eq!((recent[0].seq, recent[0].actor.as_str()), (2, "tester"));
     }
+
+    fn the_trail_names_what_changed_since_a_link(url: &str) {
+        let db = open(url);
+        change(&db, "a");
+        change(&db, "b");
+        change(&db, "c");
+        let named = |after, max| {
+            db.read(|c| audit::changed_since(c, after, max))
+                .expect("read")
+        };
+        let n = |id: &str| ("counter".to_owned(), id.to_owned());
+        assert_eq!(named(1, 10), Some((3, vec![n("b"), n("c")])));
+        assert_eq!(named(3, 10), Some((3, vec![])));
+        assert_eq!(
+            named(0, 2),
+            None,
+            "more links than asked for: read everything instead"
+        );
+        // A link that cannot be read names nothing to follow.
+        sql(
+            &db,
+            "UPDATE audit_log SET entries = 'not json' WHERE seq = 2",
+        );
+        assert_eq!(named(1, 10), None);
+        assert_eq!(named(2, 10), Some((3, vec![n("c")])));
+    }
+
+    fn an_edited_row_is_caught(url: &str) {
+        let db = open(url);
+        change(&db, "a");
+        change(&db, "b");
+        sql(
+            &db,
+            "UPDATE audit_log SET entries = REPLACE(entries, '\"v\":2', '\"v\":3') WHERE seq = 1",
+        );
+        assert_eq!(
+            audit::verify(&db, None).expect("verify"),
+            Finding::Altered { seq: 1 }
+        );
+    }
+
+    fn a_deleted_row_is_caught(url: &str) {
+        let db = open(url);
+        change(&db, "a");
+        change(&db, "b");
+        change(&db, "c");
+        let anchor = audit::anchor(&db).expect("anchor").expect("some");
+        sql(&db, "DELETE FROM audit_log WHERE seq = 2");
+        assert_eq!(
+            audit::verify(&db, None).expect("verify"),
+            Finding::Missing { seq: 2 }
+        );
+        // Cutting the tail leaves a whole chain: only the anchor shows it.
+        let db2 = open(&hoptac_testkit::sqlite());
+        change(&db2, "a");
+        change(&db2, "b");
+        let a2 = audit::anchor(&db2).expect("anchor").expect("some");
+        sql(&db2, "DELETE FROM audit_log WHERE seq = 2");
+        assert_eq!(
+            audit::verify(&db2, None).expect("verify"),
+            Finding::Intact { links: 1 }
+        );
+        assert_eq!(
+            audit::verify(&db2, Some(&a2)).expect("verify"),
+            Finding::Missing { seq: 2 }
+        );
+        let _ = anchor;
+    }
+
+    fn a_rewritten_chain_is_caught_by_the_anchor(url: &str) {
+        let db = open(url);
+        change(&db, "a");
+        change(&db, "b");
+        let anchor = audit::anchor(&db).expect("anchor").expect("some");
+        // Someone with database access edits row 1 and recomputes every hash.
+        let rows = audit::recent(&db, 10).expect("rows");
+        let mut prev = String::new();
+        for mut r in rows.into_iter().rev() {
+            if r.seq == 1 {
+                r.entries = r.entries.replace("\"what\":\"a\"", "\"what\":\"z\"");
+            }
+            let h = audit::hash(
+                r.seq,
+                r.recorded_at,
+                &r.actor,
+                r.source.as_deref(),
+                &r.entries,
+                &prev,
+            );
+            db.write(|c| {
+                c.execute(
+                    "UPDATE audit_log SET entries = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                    &[
+                        r.entries.clone().into(),
+                        prev.clone().into(),
+                        h.clone().into(),
+                        r.seq.into(),
+                    ],
+                )
+            })
+            .expect("rewrite");
+            prev = h;
+        }
+        assert_eq!(
+            audit::verify(&db, None).expect("verify"),
+            Finding::Intact { links: 2 },
+            "internally consistent"
+        );
+        assert_eq!(
+            audit::verify(&db, Some(&anchor)).expect("verify"),
+            Finding::AnchorMismatch { seq: 2 }
+        );
+    }
+
+    hoptac_testkit::both_backends!(
+        an_untouched_chain_verifies_and_reads_without_writes_add_nothing,
+        the_trail_names_what_changed_since_a_link,
+        an_edited_row_is_caught,
+        a_deleted_row_is_caught,
+        a_rewritten_chain_is_caught_by_the_anchor
+    );
 }

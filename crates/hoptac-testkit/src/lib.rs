@@ -1,6 +1,7 @@
 //! Test support: a database URL per test on SQLite (a temporary file) and on
 //! PostgreSQL (a database in a throwaway cluster started from the machine's own
-//! PostgreSQL binaries), and a macro that runs one test body on both.
+//! PostgreSQL binaries), and a macro that runs one test function on both. The registry
+//! built on such a database for tests is `hoptac_app::testing` (decision 0014).
 //!
 //! The cluster lives in `$HOPTAC_TEST_PG_DIR` (default: a folder under the temporary
 //! directory), is started on first use and reused by later test processes; `.ci/run`
@@ -281,34 +282,36 @@ pub fn postgres() -> Option<TestDb> {
     Some(TestDb { url, _dir: None })
 }
 
-/// Runs each test body on SQLite and on PostgreSQL:
+/// Runs test functions on SQLite and on PostgreSQL. Each is an ordinary function
+/// taking the database URL (so rustfmt formats it); the macro adds the tests:
 ///
 /// ```ignore
-/// hoptac_testkit::both_backends! {
-///     fn stores_things(url) { let db = Db::open(&url).unwrap(); … }
+/// fn stores_things(url: &str) {
+///     let db = Db::open(url).unwrap();
+///     …
 /// }
+///
+/// hoptac_testkit::both_backends!(stores_things, finds_things);
 /// ```
-/// makes `stores_things::sqlite` and `stores_things::postgres`.
+/// makes `stores_things::sqlite` and `stores_things::postgres` (a module beside the
+/// function of the same name), and the same for `finds_things`.
 #[macro_export]
 macro_rules! both_backends {
-    ($( $(#[$m:meta])* fn $name:ident($url:ident) $body:block )*) => {
+    ($($name:ident),+ $(,)?) => {
         $(
-            $(#[$m])*
             mod $name {
-                #[allow(unused_imports)]
-                use super::*;
                 #[test]
                 fn sqlite() {
-                    let $url = $crate::sqlite();
-                    $body
+                    let db = $crate::sqlite();
+                    super::$name(&db.url);
                 }
                 #[test]
                 fn postgres() {
-                    if let Some($url) = $crate::postgres() {
-                        $body
+                    if let Some(db) = $crate::postgres() {
+                        super::$name(&db.url);
                     }
                 }
             }
-        )*
+        )+
     };
 }

@@ -3,11 +3,12 @@
 //! in", an outage is never a 404, a busy pool answers 503 quickly, and a tax-code race
 //! names the real other record.
 
-use super::*;
+use super::helpers::*;
+use hoptac_store::{migrate::migrate, Db};
 
 /// A request with raw parts, for bodies and headers `call_as` would make right.
 async fn raw_api(
-    reg: &Registry,
+    app: &TestApp,
     method: &str,
     uri: &str,
     content_type: Option<&str>,
@@ -16,11 +17,11 @@ async fn raw_api(
     let mut req = Request::builder()
         .method(method)
         .uri(uri)
-        .header("authorization", bearer());
+        .header("authorization", format!("Bearer {}", app.admin_token()));
     if let Some(ct) = content_type {
         req = req.header("content-type", ct);
     }
-    let resp = router(reg.clone())
+    let resp = router(app.reg.clone())
         .oneshot(req.body(Body::from(body.to_owned())).expect("request"))
         .await
         .expect("response");
@@ -32,82 +33,185 @@ async fn raw_api(
     )
 }
 
-hoptac_testkit::both_backends! {
-    fn axum_rejections_are_the_json_error_body(url) {
-        let reg = registry(&url);
-        rt().block_on(async {
-            let cases = [
-                ("POST", "/api/v1/organisations", Some("application/json"), "{not json", StatusCode::BAD_REQUEST, "bad_request"),
-                ("POST", "/api/v1/organisations", Some("application/json"), "{\"fields\": {\"members\": \"nhiều\"}}", StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-                ("POST", "/api/v1/organisations", None, "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-                ("GET", "/api/v1/organisations/abc", None, "", StatusCode::BAD_REQUEST, "bad_request"),
-                ("GET", "/api/v1/organisations?page=x", None, "", StatusCode::BAD_REQUEST, "bad_request"),
-                ("DELETE", "/api/v1/organisations", None, "", StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-                ("GET", "/api/v1/nowhere", None, "", StatusCode::NOT_FOUND, "not_found"),
-            ];
-            for (method, uri, ct, body, status, code) in cases {
-                let (s, v) = raw_api(&reg, method, uri, ct, body).await;
-                assert_eq!((s, v["error"]["code"].as_str()), (status, Some(code)), "{method} {uri}: {v}");
-                assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{v}");
-            }
-        });
-    }
-
-    fn a_storage_failure_while_checking_the_caller_is_not_signed_out(url) {
-        let reg = registry(&url);
-        let (cookie, _) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
-        // The tables that hold tokens and sessions go away (a broken database).
-        let break_it = "ALTER TABLE api_tokens RENAME TO api_tokens_gone; ALTER TABLE sessions RENAME TO sessions_gone;";
-        reg.db.write(|c| c.batch(break_it)).expect("break");
-        rt().block_on(async {
-            let (s, v) = call(&reg, "PATCH", "/api/v1/organisations/1", Some(json!({"version": 1, "fields": {}}))).await;
-            assert!(s.is_server_error(), "a token that cannot be checked is not 'not signed in': {s} {v}");
-            assert_eq!(v["error"]["code"], "internal", "{v}");
-            let (s, page) = page_call(&reg, "GET", "/bang-dieu-khien", Some(&cookie), None).await;
-            assert!(s.is_server_error(), "{s}");
-            assert!(page.contains("<main") && page.contains("Lỗi hệ thống"), "a framed page: {page}");
-        });
-    }
-
-    fn an_outage_is_not_a_missing_record(url) {
-        let reg = registry(&url);
-        let (cookie, _) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
-        let id = rt().block_on(async {
-            let (_, v) = call(&reg, "POST", "/api/v1/organisations", Some(new_htx("Hợp tác xã Mất Điện", "4900000301"))).await;
-            v["id"].as_i64().expect("id")
-        });
-        let break_it = "ALTER TABLE organisations RENAME TO organisations_gone;";
-        reg.db.write(|c| c.batch(break_it)).expect("break");
-        rt().block_on(async {
-            let (s, page) = page_call(&reg, "GET", &format!("/to-chuc/{id}/sua"), Some(&cookie), None).await;
-            assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{page}");
-            assert!(page.contains("Lỗi hệ thống"), "{page}");
-        });
-    }
-
-    fn two_writers_of_one_tax_code_are_told_the_real_other_record(url) {
-        let reg = registry(&url);
-        let token = TOKEN.with(|t| t.borrow().clone());
-        let results: Vec<(StatusCode, Value)> = std::thread::scope(|s| {
-            let hs: Vec<_> = (0..4)
-                .map(|i| {
-                    let (reg, token) = (reg.clone(), token.clone());
-                    s.spawn(move || {
-                        rt().block_on(call_as(&reg, Some(&token), "POST", "/api/v1/organisations", Some(new_htx(&format!("Hợp tác xã Đua {i}"), "4900000302"))))
-                    })
-                })
-                .collect();
-            hs.into_iter().map(|h| h.join().expect("thread")).collect()
-        });
-        let won: Vec<i64> = results.iter().filter(|(s, _)| *s == StatusCode::CREATED).filter_map(|(_, v)| v["id"].as_i64()).collect();
-        assert_eq!(won.len(), 1, "{results:?}");
-        for (s, v) in results.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
-            assert_eq!(*s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-            let m = v["error"]["fields"][0]["message"].as_str().expect("message");
-            assert!(m.contains(&format!("mã hồ sơ {}", won[0])), "names the real record: {m}");
+fn axum_rejections_are_the_json_error_body(url: &str) {
+    let reg = TestApp::open(url);
+    rt().block_on(async {
+        let cases = [
+            (
+                "POST",
+                "/api/v1/organisations",
+                Some("application/json"),
+                "{not json",
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                "POST",
+                "/api/v1/organisations",
+                Some("application/json"),
+                "{\"fields\": {\"members\": \"nhiều\"}}",
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+            ),
+            (
+                "POST",
+                "/api/v1/organisations",
+                None,
+                "{}",
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+            ),
+            (
+                "GET",
+                "/api/v1/organisations/abc",
+                None,
+                "",
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                "GET",
+                "/api/v1/organisations?page=x",
+                None,
+                "",
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                "DELETE",
+                "/api/v1/organisations",
+                None,
+                "",
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+            ),
+            (
+                "GET",
+                "/api/v1/nowhere",
+                None,
+                "",
+                StatusCode::NOT_FOUND,
+                "not_found",
+            ),
+        ];
+        for (method, uri, ct, body, status, code) in cases {
+            let (s, v) = raw_api(&reg, method, uri, ct, body).await;
+            assert_eq!(
+                (s, v["error"]["code"].as_str()),
+                (status, Some(code)),
+                "{method} {uri}: {v}"
+            );
+            assert!(
+                v["error"]["message"]
+                    .as_str()
+                    .is_some_and(|m| !m.is_empty()),
+                "{v}"
+            );
         }
+    });
+}
+
+fn a_storage_failure_while_checking_the_caller_is_not_signed_out(url: &str) {
+    let reg = TestApp::open(url);
+    let cookie = reg.admin().cookie;
+    // The tables that hold tokens and sessions go away (a broken database).
+    let break_it = "ALTER TABLE api_tokens RENAME TO api_tokens_gone; ALTER TABLE sessions RENAME TO sessions_gone;";
+    reg.db.write(|c| c.batch(break_it)).expect("break");
+    rt().block_on(async {
+        let (s, v) = call(
+            &reg,
+            "PATCH",
+            "/api/v1/organisations/1",
+            Some(json!({"version": 1, "fields": {}})),
+        )
+        .await;
+        assert!(
+            s.is_server_error(),
+            "a token that cannot be checked is not 'not signed in': {s} {v}"
+        );
+        assert_eq!(v["error"]["code"], "internal", "{v}");
+        let (s, page) = page_call(&reg, "GET", "/bang-dieu-khien", Some(&cookie), None).await;
+        assert!(s.is_server_error(), "{s}");
+        assert!(
+            page.contains("<main") && page.contains("Lỗi hệ thống"),
+            "a framed page: {page}"
+        );
+    });
+}
+
+fn an_outage_is_not_a_missing_record(url: &str) {
+    let reg = TestApp::open(url);
+    let cookie = reg.admin().cookie;
+    let id = rt().block_on(async {
+        let (_, v) = call(
+            &reg,
+            "POST",
+            "/api/v1/organisations",
+            Some(new_htx("Hợp tác xã Mất Điện", "4900000301")),
+        )
+        .await;
+        v["id"].as_i64().expect("id")
+    });
+    let break_it = "ALTER TABLE organisations RENAME TO organisations_gone;";
+    reg.db.write(|c| c.batch(break_it)).expect("break");
+    rt().block_on(async {
+        let (s, page) = page_call(
+            &reg,
+            "GET",
+            &format!("/to-chuc/{id}/sua"),
+            Some(&cookie),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{page}");
+        assert!(page.contains("Lỗi hệ thống"), "{page}");
+    });
+}
+
+fn two_writers_of_one_tax_code_are_told_the_real_other_record(url: &str) {
+    let reg = TestApp::open(url);
+    let token = reg.admin_token().to_owned();
+    let results: Vec<(StatusCode, Value)> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..4)
+            .map(|i| {
+                let (reg, token) = (reg.reg.clone(), token.clone());
+                s.spawn(move || {
+                    rt().block_on(call_as(
+                        &reg,
+                        Some(&token),
+                        "POST",
+                        "/api/v1/organisations",
+                        Some(new_htx(&format!("Hợp tác xã Đua {i}"), "4900000302")),
+                    ))
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    let won: Vec<i64> = results
+        .iter()
+        .filter(|(s, _)| *s == StatusCode::CREATED)
+        .filter_map(|(_, v)| v["id"].as_i64())
+        .collect();
+    assert_eq!(won.len(), 1, "{results:?}");
+    for (s, v) in results.iter().filter(|(s, _)| *s != StatusCode::CREATED) {
+        assert_eq!(*s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let m = v["error"]["fields"][0]["message"]
+            .as_str()
+            .expect("message");
+        assert!(
+            m.contains(&format!("mã hồ sơ {}", won[0])),
+            "names the real record: {m}"
+        );
     }
 }
+
+hoptac_testkit::both_backends!(
+    axum_rejections_are_the_json_error_body,
+    a_storage_failure_while_checking_the_caller_is_not_signed_out,
+    an_outage_is_not_a_missing_record,
+    two_writers_of_one_tax_code_are_told_the_real_other_record
+);
 
 #[test]
 fn a_panicked_worker_is_a_500_with_the_json_body() {
@@ -132,7 +236,7 @@ fn a_busy_pool_answers_503_within_its_wait() {
     let db =
         Db::open_with_pool(&url, Some(1), std::time::Duration::from_millis(300)).expect("open");
     migrate(&db).expect("migrate");
-    let reg = Registry::open(db, Some("20".into())).expect("registry");
+    let reg = hoptac_app::Registry::open(db, Some("20".into())).expect("registry");
     // The only connection is held while the request comes.
     let (held_tx, held_rx) = std::sync::mpsc::channel();
     let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();

@@ -1,0 +1,137 @@
+use super::helpers::*;
+
+async fn raw(reg: &Registry, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let resp = router(reg.clone()).oneshot(req).await.expect("response");
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
+}
+
+fn set_cookie(h: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    h.get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or("").to_owned())
+}
+
+fn sign_in_with_a_form_then_write_only_with_the_csrf_token(url: &str) {
+    let reg = TestApp::open(url);
+    rt().block_on(async {
+        let (s, h, html) = raw(
+            &reg,
+            Request::builder()
+                .uri("/dang-nhap")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(h["content-security-policy"]
+            .to_str()
+            .unwrap_or("")
+            .contains("script-src 'self'"));
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert!(
+            !html.contains("<script") && !html.contains("<style"),
+            "no inline script or style"
+        );
+        let login = set_cookie(&h, "hoptac_login").expect("login csrf cookie");
+        let csrf = login
+            .split_once('=')
+            .map(|x| x.1.to_owned())
+            .unwrap_or_default();
+        assert!(h
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap_or("").contains("HttpOnly; SameSite=Lax")));
+        let form = |pass: &str, token: &str| {
+            Request::builder()
+                .method("POST")
+                .uri("/dang-nhap")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", login.clone())
+                .body(Body::from(format!(
+                    "username=quan.tri&password={pass}&csrf={token}"
+                )))
+                .expect("req")
+        };
+        let (s, _, html) = raw(&reg, form("sai-mat-khau-1", &csrf)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(
+            html.contains("Tên đăng nhập hoặc mật khẩu không đúng"),
+            "{html}"
+        );
+        let (s, _, _) = raw(&reg, form("mat-khau-quan-tri", "forged")).await;
+        assert_eq!(
+            s,
+            StatusCode::FORBIDDEN,
+            "the form's CSRF token must match its cookie"
+        );
+        let (s, h, _) = raw(&reg, form("mat-khau-quan-tri", &csrf)).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let session = set_cookie(&h, "hoptac_session").expect("session cookie");
+        let (_, _, home) = raw(
+            &reg,
+            Request::builder()
+                .uri("/")
+                .header("cookie", session.clone())
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+        assert!(
+            home.contains("Quản trị") && home.contains("/dang-xuat"),
+            "signed in"
+        );
+        let page_csrf = home
+            .split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|x| x.split('"').next())
+            .expect("csrf in page")
+            .to_owned();
+        let create = |with_csrf: bool| {
+            let mut r = Request::builder()
+                .method("POST")
+                .uri("/api/v1/organisations")
+                .header("content-type", "application/json")
+                .header("cookie", session.clone());
+            if with_csrf {
+                r = r.header("x-csrf-token", page_csrf.clone());
+            }
+            r.body(Body::from(
+                new_htx("Hợp tác xã Phiên Trình Duyệt", "4900000077").to_string(),
+            ))
+            .expect("req")
+        };
+        let (s, _, _) = raw(&reg, create(false)).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "a cookie alone cannot write");
+        let (s, _, body) = raw(&reg, create(true)).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        let out = Request::builder()
+            .method("POST")
+            .uri("/dang-xuat")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", session.clone())
+            .body(Body::from(format!("csrf={page_csrf}")))
+            .expect("req");
+        let (s, _, _) = raw(&reg, out).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, _, home) = raw(
+            &reg,
+            Request::builder()
+                .uri("/")
+                .header("cookie", session)
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+        assert!(home.contains("/dang-nhap"), "signed out");
+    });
+}
+
+hoptac_testkit::both_backends!(sign_in_with_a_form_then_write_only_with_the_csrf_token);

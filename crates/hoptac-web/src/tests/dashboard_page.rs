@@ -1,0 +1,136 @@
+use super::helpers::*;
+
+#[test]
+fn the_dashboard_draws_targets_trends_and_the_map_for_signed_in_readers() {
+    let reg = TestApp::sqlite();
+    let (cookie, _) = reg.admin().session();
+    rt().block_on(async {
+        call(
+            &reg,
+            "POST",
+            "/api/v1/organisations",
+            Some(new_htx("Hợp tác xã Bảng Điều Khiển", "4900000033")),
+        )
+        .await;
+        let public = router(reg.clone())
+            .oneshot(
+                Request::builder()
+                    .uri("/bang-dieu-khien")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await
+            .expect("resp");
+        assert_eq!(public.status(), StatusCode::UNAUTHORIZED);
+        for scheme in ["2025", "legacy"] {
+            let req = Request::builder()
+                .uri(format!(
+                    "/bang-dieu-khien?year=2025&scheme={scheme}&map=new_htx"
+                ))
+                .header("cookie", format!("hoptac_session={cookie}"))
+                .body(Body::empty())
+                .expect("req");
+            let resp = router(reg.clone()).oneshot(req).await.expect("resp");
+            assert_eq!(resp.status(), StatusCode::OK);
+            let html =
+                String::from_utf8_lossy(&resp.into_body().collect().await.expect("b").to_bytes())
+                    .into_owned();
+            assert!(
+                html.contains("Số HTX thành lập mới") && html.contains("<svg"),
+                "targets and charts"
+            );
+            assert!(
+                !html.contains("<script") && !html.contains("style="),
+                "no scripts or inline styles (CSP)"
+            );
+            let link = if scheme == "2025" {
+                "/?commune_2025=06184"
+            } else {
+                "/?legacy_district=183"
+            };
+            assert!(
+                html.contains(link),
+                "{scheme}: the map drills down to the list"
+            );
+        }
+    });
+    // A commune officer elsewhere counts only their commune: the new HTX in 06184
+    // is not in their figures; the administrator's include it.
+    let (officer, _) = reg
+        .user(
+            "xa.khac",
+            Role::CommuneOfficer,
+            Scope::Communes {
+                codes: vec!["06079".into()],
+            },
+        )
+        .session();
+    rt().block_on(async {
+        let mut founded_2021 = new_htx("Hợp tác xã Mới Năm 2021", "4900000034");
+        founded_2021["fields"]["founding_date"] = json!("2021-03-01");
+        let (s, _) = call(&reg, "POST", "/api/v1/organisations", Some(founded_2021)).await;
+        assert_eq!(s, StatusCode::CREATED);
+        let (_, admin_html) = page_call(
+            &reg,
+            "GET",
+            "/bang-dieu-khien?year=2025&map=new_htx",
+            Some(&cookie),
+            None,
+        )
+        .await;
+        let (s, officer_html) = page_call(
+            &reg,
+            "GET",
+            "/bang-dieu-khien?year=2025&map=new_htx",
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let new_htx_now = |html: &str| {
+            html.split("Số HTX thành lập mới</a></td><td>")
+                .nth(1)
+                .and_then(|x| x.split("<td>").nth(1))
+                .map(|x| x.split(' ').next().unwrap_or("").to_owned())
+                .unwrap_or_default()
+        };
+        assert_eq!(new_htx_now(&admin_html), "1", "{admin_html}");
+        assert_eq!(new_htx_now(&officer_html), "0", "{officer_html}");
+        assert!(officer_html.contains("địa bàn của tài khoản"));
+        assert!(
+            !officer_html.contains("Mới Năm 2021"),
+            "no record of another commune"
+        );
+        // The API gives the officer the same scoped figures.
+        let req = Request::builder()
+            .uri("/api/v1/targets?year=2025")
+            .header("cookie", format!("hoptac_session={officer}"))
+            .body(Body::empty())
+            .expect("req");
+        let resp = router(reg.clone()).oneshot(req).await.expect("resp");
+        let v: Value =
+            serde_json::from_slice(&resp.into_body().collect().await.expect("b").to_bytes())
+                .expect("json");
+        let new_htx = v["targets"]
+            .as_array()
+            .expect("targets")
+            .iter()
+            .find(|t| t["target"]["indicator"] == "new_htx")
+            .expect("new_htx")
+            .clone();
+        assert_eq!(new_htx["current"]["numerator"], 0);
+        // And in English when asked.
+        let (_, en) = page_call(
+            &reg,
+            "GET",
+            "/bang-dieu-khien?year=2025&lang=en",
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert!(
+            en.contains("New cooperatives") && en.contains("<html lang=\"en\""),
+            "{en}"
+        );
+    });
+}

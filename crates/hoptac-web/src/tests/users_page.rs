@@ -1,0 +1,141 @@
+use super::helpers::*;
+
+fn administrators_add_disable_and_reset_accounts(url: &str) {
+    let reg = TestApp::open(url);
+    let (admin, csrf) = reg.admin().session();
+    let (officer, _) = reg
+        .user("can.bo.tinh", Role::ProvincialOfficer, Scope::All)
+        .session();
+    rt().block_on(async {
+        let uri = "/quan-tri/nguoi-dung";
+        assert_eq!(
+            page_call(&reg, "GET", uri, Some(&officer), None).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            page_call(&reg, "GET", uri, None, None).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        let (s, html) = page_call(&reg, "GET", uri, Some(&admin), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("can.bo.tinh") && html.contains("Cán bộ cấp tỉnh"),
+            "{html}"
+        );
+
+        // A commune officer needs communes: the app's rule, in Vietnamese.
+        let add = |body: String| page_call(&reg, "POST", uri, Some(&admin), Some(body));
+        let (s, html) = add(format!(
+            "csrf={csrf}&username=can.bo.xa&display_name=C%C3%A1n+b%E1%BB%99+x%C3%A3&\
+             role=commune_officer&organisation="
+        ))
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("cần phạm vi phù hợp") && html.contains("value=\"can.bo.xa\""),
+            "{html}"
+        );
+        // With two communes (a multiple select sends the field twice).
+        let (s, html) = add(format!(
+            "csrf={csrf}&username=can.bo.xa&display_name=C%C3%A1n+b%E1%BB%99+x%C3%A3&\
+             role=commune_officer&communes=06184&communes=06079&organisation="
+        ))
+        .await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        let password = html
+            .split("<code>")
+            .nth(1)
+            .and_then(|x| x.split("</code>").next())
+            .expect("first password shown")
+            .to_owned();
+        assert!(html.contains("Xã Đồng Đăng (06184)"), "{html}");
+        // The new account signs in with it and sees only its communes.
+        let now = chrono::Utc::now();
+        let p = std::thread::scope(|s| {
+            s.spawn(|| reg.authenticate("can.bo.xa", &password, now))
+                .join()
+                .expect("thread")
+        })
+        .expect("signs in");
+        assert_eq!(
+            p.scope,
+            Scope::Communes {
+                codes: vec!["06184".into(), "06079".into()]
+            }
+        );
+        // A forged form changes nothing.
+        let (s, _) = add("csrf=forged&username=x.y&display_name=X&role=leader".into()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        let act = |body: String| {
+            page_call(
+                &reg,
+                "POST",
+                "/quan-tri/nguoi-dung/thao-tac",
+                Some(&admin),
+                Some(body),
+            )
+        };
+        let (s, _) = act(format!("csrf={csrf}&username=can.bo.tinh&action=disable")).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        // Disabled: the open session ends at once.
+        assert_eq!(
+            page_call(&reg, "GET", "/danh-gia", Some(&officer), None)
+                .await
+                .0,
+            StatusCode::UNAUTHORIZED
+        );
+        let (_, html) = page_call(
+            &reg,
+            "GET",
+            &format!("{uri}?ok=disable"),
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert!(
+            html.contains("Đã khóa tài khoản.") && html.contains("Đã khóa"),
+            "{html}"
+        );
+        let (s, _) = act(format!("csrf={csrf}&username=can.bo.tinh&action=enable")).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (s, html) = act(format!("csrf={csrf}&username=can.bo.tinh&action=reset")).await;
+        assert_eq!(s, StatusCode::OK);
+        let fresh = html
+            .split("<code>")
+            .nth(1)
+            .and_then(|x| x.split("</code>").next())
+            .expect("new password")
+            .to_owned();
+        let back = std::thread::scope(|s| {
+            s.spawn(|| reg.authenticate("can.bo.tinh", &fresh, now))
+                .join()
+                .expect("thread")
+        });
+        assert!(back.is_ok(), "the new password works");
+        // Not on oneself, however the name is written.
+        for me in ["quan.tri", "QUAN.TRI", "%20Quan.Tri"] {
+            let (s, html) = act(format!("csrf={csrf}&username={me}&action=disable")).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{me}");
+            assert!(html.contains("chính mình"), "{html}");
+        }
+        // And never the last enabled administrator, whoever asks.
+        let last = std::thread::scope(|s| {
+            s.spawn(|| reg.set_disabled("quan.tri", true, &hoptac_app::Actor::new("cli", None)))
+                .join()
+                .expect("thread")
+        });
+        assert!(
+            matches!(
+                last,
+                Err(hoptac_app::AppError::Refused {
+                    code: "last_admin",
+                    ..
+                })
+            ),
+            "{last:?}"
+        );
+    });
+}
+
+hoptac_testkit::both_backends!(administrators_add_disable_and_reset_accounts);
