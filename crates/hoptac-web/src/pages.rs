@@ -13,9 +13,10 @@ use axum::Router;
 use hoptac_domain::i18n::{format_date, format_int, Lang};
 use hoptac_domain::list::OrgView;
 
-/// Who may open a page (its GET). Every page route is listed in [`table`] with its
-/// access, and a test checks each one for every role, so a new page cannot go
-/// unclassified.
+/// Who may open a page. Every page route is listed in [`table`] with its access, a
+/// route layer ([`routes`]) refuses everyone else before the handler runs, and a test
+/// checks each one for every role, so a new page cannot go unclassified. Scope (which
+/// records) is the handler's, through the scoped registry handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// Anyone; records outside a signed-in reader's scope do not exist for them.
@@ -32,8 +33,29 @@ pub enum Access {
     Provincial,
     /// Administrators only.
     Admin,
-    /// Forms post here; there is no page to open.
+    /// Forms post here; there is no page to open. The handler checks the form's author
+    /// and its CSRF token.
     PostOnly,
+}
+
+impl Access {
+    /// Whether a reader (`None`: the public) may use a route with this access: the
+    /// domain's role table decides.
+    pub fn admits(self, who: Option<&hoptac_domain::auth::Principal>) -> bool {
+        use hoptac_domain::auth::Action;
+        let Some(p) = who else {
+            return matches!(self, Access::Public | Access::PostOnly);
+        };
+        match self {
+            Access::Public | Access::PostOnly => true,
+            Access::SignedIn => p.may(Action::ReadInternal),
+            Access::Registrar => p.may(Action::RegisterOrganisation),
+            Access::Writer => p.may(Action::EditOrganisation),
+            Access::Officer => p.may(Action::RecordFollowUp),
+            Access::Provincial => p.may(Action::ManageProvince),
+            Access::Admin => p.may(Action::Administer),
+        }
+    }
 }
 
 /// Every page route: its path, who may open it, and its handlers.
@@ -45,6 +67,21 @@ pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
     use axum::routing::post;
     vec![
         ("/", Access::Public, get(home)),
+        (
+            "/dang-nhap",
+            Access::Public,
+            get(crate::session_pages::sign_in_page).post(crate::session_pages::sign_in),
+        ),
+        (
+            "/dang-xuat",
+            Access::PostOnly,
+            post(crate::session_pages::sign_out),
+        ),
+        (
+            "/static/app.css",
+            Access::Public,
+            get(crate::session_pages::stylesheet),
+        ),
         ("/health", Access::Public, get(|| async { "ok" })),
         (
             "/ngon-ngu",
@@ -121,12 +158,77 @@ pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
     ]
 }
 
-pub fn routes() -> Router<AppState> {
+/// Every page route, each behind a layer that admits only the readers its access names
+/// (the public gets the sign-in page, others a refusal page), before the handler runs.
+pub fn routes(state: &AppState) -> Router<AppState> {
     table()
         .into_iter()
-        .fold(Router::new(), |r, (path, _, handlers)| {
-            r.route(path, handlers)
+        .fold(Router::new(), |r, (path, access, handlers)| {
+            r.route(path, guarded(state, access, handlers))
         })
+}
+
+/// A route's handlers behind the layer that admits only the readers `access` names.
+pub(crate) fn guarded(
+    state: &AppState,
+    access: Access,
+    handlers: MethodRouter<AppState>,
+) -> MethodRouter<AppState> {
+    let guard = axum::middleware::from_fn_with_state(
+        state.clone(),
+        move |State(st): State<AppState>,
+              req: axum::extract::Request,
+              next: axum::middleware::Next| async move { admit(st, access, req, next).await },
+    );
+    handlers.route_layer(guard)
+}
+
+/// The route layer of [`routes`].
+async fn admit(
+    st: AppState,
+    access: Access,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if access == Access::Public || access == Access::PostOnly {
+        return next.run(req).await;
+    }
+    let query_lang = req
+        .uri()
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .map(|(_, v)| v.to_owned());
+    let lang = crate::html::page_lang(req.headers(), query_lang.as_deref());
+    let session = match crate::auth::page_session(req.headers(), &st, lang).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let who = session.as_ref().map(|(p, _, _)| p);
+    if access.admits(who) {
+        return next.run(req).await;
+    }
+    match who {
+        None => crate::html::sign_in_required(
+            lang,
+            lang.t(
+                "Cần đăng nhập để xem trang này.",
+                "Sign in to see this page.",
+            ),
+        ),
+        Some(_) => crate::html::message_page(
+            lang,
+            StatusCode::FORBIDDEN,
+            lang.t(
+                "Trang này không dành cho tài khoản của bạn.",
+                "This page is not for your account.",
+            ),
+            "/",
+            lang.t("Trang đầu", "Home"),
+        ),
+    }
 }
 
 fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {

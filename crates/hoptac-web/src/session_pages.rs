@@ -8,22 +8,16 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+
+use axum::Form;
 use hoptac_domain::i18n::Lang;
 use serde::Deserialize;
 
 /// The pre-sign-in CSRF cookie (double submit: cookie and form field must agree).
 const LOGIN_CSRF: &str = "hoptac_login";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/dang-nhap", get(sign_in_page).post(sign_in))
-        .route("/dang-xuat", post(sign_out))
-        .route("/static/app.css", get(stylesheet))
-}
-
-async fn stylesheet() -> Response {
+/// `GET /static/app.css`.
+pub(crate) async fn stylesheet() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
@@ -52,7 +46,8 @@ fn page(lang: Lang, csrf: &str, error: Option<&str>, username: &str) -> String {
     .into_string()
 }
 
-async fn sign_in_page(State(st): State<AppState>) -> Response {
+/// `GET /dang-nhap`.
+pub(crate) async fn sign_in_page(State(st): State<AppState>) -> Response {
     let csrf = hoptac_app::users::random_secret(16);
     let set = format!("{LOGIN_CSRF}={csrf}{}", cookie_attrs(st.secure_cookies));
     (
@@ -69,7 +64,8 @@ struct SignInForm {
     csrf: String,
 }
 
-async fn sign_in(State(st): State<AppState>, req: Request) -> Response {
+/// `POST /dang-nhap`.
+pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Response {
     let (mut parts, body) = req.into_parts();
     let expected = cookie(&parts.headers, LOGIN_CSRF);
     let req = Request::from_parts(parts.clone(), body);
@@ -126,7 +122,8 @@ struct SignOutForm {
     csrf: String,
 }
 
-async fn sign_out(State(st): State<AppState>, req: Request) -> Response {
+/// `POST /dang-xuat`.
+pub(crate) async fn sign_out(State(st): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let lang = crate::html::page_lang(&parts.headers, None);
     let session = match crate::auth::page_session(&parts.headers, &st, lang).await {
