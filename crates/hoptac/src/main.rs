@@ -2,7 +2,6 @@
 //! generate the demo province and back up the database.
 
 mod cli;
-mod targets;
 
 use std::process::ExitCode;
 

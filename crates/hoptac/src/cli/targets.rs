@@ -1,9 +1,79 @@
 //! `hoptac targets`: Letter 538's targets and indicators for a year, as a table an
 //! officer can paste into a report, or as JSON or CSV.
 
+use super::{fail, Failure};
+use clap::Args;
 use hoptac_app::indicators::{Breakdown, IndicatorRow, TargetReport};
+use hoptac_app::Registry;
 use hoptac_domain::i18n::{format_date, format_decimal, format_int, Lang};
 use hoptac_domain::indicators::{Indicator, Measure, TargetStatus};
+use std::io::Write;
+
+#[derive(Args)]
+pub(super) struct TargetsArgs {
+    /// The year (values on 31 December; period counts up to it).
+    #[arg(long)]
+    year: Option<i32>,
+    /// Split by: commune (2025), district (legacy), legacy-commune, sector or kind.
+    #[arg(long)]
+    by: Option<String>,
+    /// table (default), json or csv.
+    #[arg(long, default_value = "table")]
+    format: String,
+}
+
+pub(super) fn run(reg: &Registry, a: TargetsArgs, lang: Lang) -> Result<(), Failure> {
+    use chrono::Datelike;
+    let year = a.year.unwrap_or_else(|| reg.today().year());
+    let by = match a.by.as_deref() {
+        None => None,
+        Some(b) => Some(
+            hoptac_app::indicators::Breakdown::parse(&b.replace('-', "_")).ok_or_else(|| {
+                Failure(format!(
+                    "--by {b}: {}",
+                    lang.t(
+                        "dùng commune, district, legacy-commune, sector hoặc kind",
+                        "use commune, district, legacy-commune, sector or kind"
+                    )
+                ))
+            })?,
+        ),
+    };
+    let report = reg.target_report(year, by).map_err(|e| fail(e, lang))?;
+    if report.targets.is_empty() {
+        return Err(Failure(
+            lang.t(
+                "Chưa có chỉ tiêu nào cho tỉnh này",
+                "No targets for this province yet",
+            )
+            .to_owned(),
+        ));
+    }
+    let places = reg.places();
+    let province = places
+        .province
+        .as_ref()
+        .and_then(|p| places.units.province(hoptac_domain::Scheme::Y2025, p))
+        .map_or_else(
+            || lang.t("Toàn quốc", "National").to_owned(),
+            |p| p.name.clone(),
+        );
+    let mut out = std::io::stdout();
+    let written = match a.format.as_str() {
+        "table" => out.write_all(table(&report, lang, &province).as_bytes()),
+        "json" => out.write_all(
+            serde_json::to_string_pretty(&report)
+                .map_err(|e| Failure(e.to_string()))?
+                .as_bytes(),
+        ),
+        "csv" => out.write_all(&csv(&report, lang)),
+        f => return Err(Failure(format!("--format {f}: table, json, csv"))),
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Failure(e.to_string())),
+    }
+}
 
 fn value(ind: Indicator, v: Option<f64>) -> String {
     match v {
@@ -66,7 +136,7 @@ fn aligned(rows: &[Vec<String>]) -> String {
     out
 }
 
-pub fn table(r: &TargetReport, lang: Lang, province_name: &str) -> String {
+fn table(r: &TargetReport, lang: Lang, province_name: &str) -> String {
     let mut out = String::new();
     let period = r.targets.first().map(|t| {
         (
@@ -196,7 +266,7 @@ fn breakdown_table(r: &TargetReport, by: Breakdown, lang: Lang) -> String {
     out
 }
 
-pub fn csv(r: &TargetReport, lang: Lang) -> Vec<u8> {
+fn csv(r: &TargetReport, lang: Lang) -> Vec<u8> {
     let mut w = csv_writer();
     let _ = w.write_record([
         "indicator",

@@ -1,0 +1,200 @@
+//! `hoptac user`: accounts (tài khoản) — add, list, disable, enable, reset a
+//! password, issue an API token.
+
+use super::{fail, Failure};
+use clap::{Args, Subcommand};
+use hoptac_app::{Actor, Registry};
+use hoptac_domain::i18n::Lang;
+use std::io::Write;
+
+#[derive(Args)]
+pub(super) struct UserArgs {
+    #[command(subcommand)]
+    what: UserCmd,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create an account. Without --password-stdin a password is generated and shown once.
+    Add {
+        username: String,
+        /// admin, provincial_officer, commune_officer, cooperative or leader.
+        #[arg(long)]
+        role: String,
+        /// Full name shown in the history.
+        #[arg(long)]
+        name: Option<String>,
+        /// Commune officers: a 2025 commune code (repeat for several).
+        #[arg(long = "commune")]
+        communes: Vec<String>,
+        /// Cooperative accounts: the organisation's record id.
+        #[arg(long)]
+        org: Option<i64>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account (its sessions end at once).
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// Set a new password (generated and shown once without --password-stdin).
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Issue an API bearer token for an account (shown once).
+    Token {
+        username: String,
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+}
+
+fn read_password(from_stdin: bool, lang: Lang) -> Result<(String, bool), Failure> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Failure(e.to_string()))?;
+        let p = line.trim_end_matches(['\r', '\n']).to_owned();
+        if p.is_empty() {
+            return Err(Failure(
+                lang.t("Chưa nhập mật khẩu", "No password given").to_owned(),
+            ));
+        }
+        Ok((p, false))
+    } else {
+        Ok((hoptac_app::users::random_secret(8), true))
+    }
+}
+
+pub(super) fn run(reg: &Registry, a: UserArgs, lang: Lang) -> Result<(), Failure> {
+    use hoptac_domain::auth::{Role, Scope};
+    let actor = Actor::new("cli", Some("hoptac user".into()));
+    match a.what {
+        UserCmd::Add {
+            username,
+            role,
+            name,
+            communes,
+            org,
+            password_stdin,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                Failure(format!("--role {role}: admin, provincial_officer, commune_officer, cooperative, leader"))
+            })?;
+            let scope = match (role, org) {
+                (Role::CommuneOfficer, _) => Scope::Communes {
+                    codes: communes.iter().map(|c| format!("{c:0>5}")).collect(),
+                },
+                (Role::Cooperative, Some(id)) => Scope::Organisation { id },
+                (Role::Cooperative, None) => {
+                    return Err(Failure(
+                        lang.t(
+                            "Tài khoản HTX cần --org <mã hồ sơ>",
+                            "A cooperative account needs --org <record id>",
+                        )
+                        .to_owned(),
+                    ))
+                }
+                _ => Scope::All,
+            };
+            let (password, generated) = read_password(password_stdin, lang)?;
+            let u = reg
+                .add_user(
+                    &username,
+                    name.as_deref().unwrap_or(&username),
+                    role,
+                    scope,
+                    &password,
+                    &actor,
+                )
+                .map_err(|e| fail(e, lang))?;
+            outln!(
+                "{} {} ({})",
+                lang.t("Đã tạo tài khoản", "Created account"),
+                u.username,
+                lang.t(u.role.label_vi(), u.role.label_en())
+            );
+            if generated {
+                outln!(
+                    "{}: {password}",
+                    lang.t(
+                        "Mật khẩu (chỉ hiện một lần, hãy đổi sau khi đăng nhập)",
+                        "Password (shown once; change it after signing in)"
+                    )
+                );
+            }
+            Ok(())
+        }
+        UserCmd::List => {
+            for u in reg.users().map_err(|e| fail(e, lang))? {
+                let scope = match &u.scope {
+                    Scope::All => lang.t("toàn tỉnh", "all").to_owned(),
+                    Scope::Communes { codes } => codes.join(", "),
+                    Scope::Organisation { id } => {
+                        format!("{} {id}", lang.t("tổ chức", "organisation"))
+                    }
+                };
+                outln!(
+                    "{}  {}  {}  {}{}",
+                    u.username,
+                    u.display_name,
+                    lang.t(u.role.label_vi(), u.role.label_en()),
+                    scope,
+                    if u.disabled {
+                        lang.t("  (đã khóa)", "  (disabled)")
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(())
+        }
+        UserCmd::Disable { username } => {
+            reg.set_disabled(&username, true, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!("{} {username}", lang.t("Đã khóa", "Disabled"));
+            Ok(())
+        }
+        UserCmd::Enable { username } => {
+            reg.set_disabled(&username, false, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!("{} {username}", lang.t("Đã mở khóa", "Enabled"));
+            Ok(())
+        }
+        UserCmd::ResetPassword {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = read_password(password_stdin, lang)?;
+            reg.reset_password(&username, &password, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!(
+                "{} {username}",
+                lang.t("Đã đặt lại mật khẩu cho", "Password reset for")
+            );
+            if generated {
+                outln!(
+                    "{}: {password}",
+                    lang.t(
+                        "Mật khẩu mới (chỉ hiện một lần)",
+                        "New password (shown once)"
+                    )
+                );
+            }
+            Ok(())
+        }
+        UserCmd::Token { username, label } => {
+            let t = reg
+                .issue_token(&username, &label, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!("{t}");
+            Ok(())
+        }
+    }
+}
