@@ -1,5 +1,7 @@
-//! The message catalogue: every user-facing text in Vietnamese (default) and English,
-//! and vi-VN formatting of numbers and dates. One place, so wording stays consistent.
+//! Shared messages in Vietnamese (default) and English (field problems, places), and
+//! vi-VN formatting of numbers and dates. Page texts live beside their templates and
+//! error texts beside their error types (`lang.t(vi, en)`); this holds what several
+//! of them share, so that wording stays consistent.
 
 use crate::place::PlaceError;
 use crate::validate::FieldProblem;
