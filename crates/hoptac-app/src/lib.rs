@@ -25,6 +25,8 @@ pub use registry::{Actor, NewOrg, Registry};
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]
+mod import_fuzz_tests;
+#[cfg(test)]
 mod import_tests;
 #[cfg(test)]
 mod indicator_tests;

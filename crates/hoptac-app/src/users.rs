@@ -104,6 +104,19 @@ fn check_password_rules(password: &str) -> Result<()> {
     Ok(())
 }
 
+/// An argon2id hash of a random password, made once, checked against when the account
+/// is unknown or disabled.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(random_secret(16).as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
 fn bad_credentials() -> AppError {
     // The same answer for an unknown user and a wrong password.
     AppError::refused(
@@ -289,39 +302,42 @@ impl Registry {
     ) -> Result<Principal> {
         let username = username.trim().to_lowercase();
         let since = now - Duration::minutes(THROTTLE_MINUTES);
-        let (user, failures) = self.db.read(|c| {
-            Ok::<_, AppError>((
-                users::by_username(c, &username)?,
-                users::failed_logins_since(c, &username, since)?,
-            ))
+        // Counting the failures and recording this attempt are one step: the attempt
+        // counts as a failure until its password is found right. So parallel guesses
+        // get at most MAX_FAILED password checks, not one each.
+        let admitted = self.db.write(|c| {
+            users::lock_sign_in(c, &username)?;
+            if users::failed_logins_since(c, &username, since)? >= MAX_FAILED {
+                return Ok::<_, AppError>(None);
+            }
+            users::record_failed_login(c, &username, now)?;
+            Ok(Some(users::by_username(c, &username)?))
         })?;
-        if failures >= MAX_FAILED {
+        let Some(user) = admitted else {
             return Err(AppError::refused(
                 "throttled",
                 format!("Đăng nhập sai quá nhiều lần; hãy thử lại sau {THROTTLE_MINUTES} phút"),
                 format!("Too many failed sign-ins; try again in {THROTTLE_MINUTES} minutes"),
             ));
-        }
-        let ok = user.as_ref().is_some_and(|u| {
-            !u.disabled
-                && PasswordHash::new(&u.password_hash).is_ok_and(|h| {
-                    Argon2::default()
-                        .verify_password(password.as_bytes(), &h)
-                        .is_ok()
-                })
+        };
+        // An unknown or disabled account costs the same hash as a real one, so the time
+        // of the answer does not tell which names exist.
+        let live = user.as_ref().filter(|u| !u.disabled);
+        let stored: &str = match live {
+            Some(u) => &u.password_hash,
+            None => dummy_hash(),
+        };
+        let matches = PasswordHash::new(stored).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
         });
-        match user.filter(|_| ok) {
-            Some(u) => {
-                self.db
-                    .write(|c| users::clear_failed_logins(c, &username))?;
-                Ok(principal(&u))
-            }
-            None => {
-                self.db
-                    .write(|c| users::record_failed_login(c, &username, now))?;
-                Err(bad_credentials())
-            }
-        }
+        let Some(u) = live.filter(|_| matches) else {
+            return Err(bad_credentials());
+        };
+        self.db
+            .write(|c| users::clear_failed_logins(c, &username))?;
+        Ok(principal(u))
     }
 
     /// Starts a browser session: (session token, CSRF token).
@@ -606,5 +622,68 @@ mod tests {
         assert!(listed.iter().any(|u| u.username == "xa1" && u.disabled));
     }
 
-    hoptac_testkit::both_backends!(accounts_sessions_tokens_and_throttling);
+    /// Forty wrong passwords at once get five password checks between them: the count
+    /// is checked and raised in one step, so the rest are turned away unchecked.
+    fn parallel_guesses_get_only_the_allowed_checks(url: &str) {
+        let reg = registry(url);
+        reg.add_user(
+            "xa2",
+            "Cán bộ xã",
+            Role::CommuneOfficer,
+            Scope::Communes {
+                codes: vec!["06184".into()],
+            },
+            "mot-mat-khau-dai-hon",
+            &Actor::new("cli", None),
+        )
+        .expect("user");
+        let now = Utc::now();
+        let outcomes: Vec<Result<_, crate::AppError>> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..40)
+                .map(|i| {
+                    let reg = reg.clone();
+                    s.spawn(move || reg.authenticate("xa2", &format!("doan-sai-{i}"), now))
+                })
+                .collect();
+            hs.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        let checked = outcomes
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r,
+                    Err(crate::AppError::Refused {
+                        code: "bad_credentials",
+                        ..
+                    })
+                )
+            })
+            .count();
+        let turned_away = outcomes
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r,
+                    Err(crate::AppError::Refused {
+                        code: "throttled",
+                        ..
+                    })
+                )
+            })
+            .count();
+        assert_eq!((checked, turned_away), (5, 35), "{outcomes:?}");
+        // An unknown name is answered like a wrong password (and costs a hash too).
+        assert!(matches!(
+            reg.authenticate("khong.co.ai", "doan-sai", now),
+            Err(crate::AppError::Refused {
+                code: "bad_credentials",
+                ..
+            })
+        ));
+    }
+
+    hoptac_testkit::both_backends!(
+        accounts_sessions_tokens_and_throttling,
+        parallel_guesses_get_only_the_allowed_checks
+    );
 }

@@ -209,6 +209,21 @@ pub fn record_failed_login(c: &mut dyn Conn, username: &str, now: DateTime<Utc>)
     Ok(())
 }
 
+/// Serialises sign-in attempts on one user name until the transaction ends, so that
+/// counting the failures and recording the attempt are one step. SQLite's write
+/// transactions are serialised already; PostgreSQL takes a transaction-scoped
+/// advisory lock on the name.
+pub fn lock_sign_in(c: &mut dyn Conn, username: &str) -> Result<()> {
+    if c.backend() == crate::Backend::Postgres {
+        // The lock function returns void, which no row decoder reads: run it, read nothing.
+        c.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(?))",
+            &[format!("sign-in:{username}").into()],
+        )?;
+    }
+    Ok(())
+}
+
 pub fn failed_logins_since(c: &mut dyn Conn, username: &str, since: DateTime<Utc>) -> Result<i64> {
     c.query_one(
         "SELECT COUNT(*) FROM failed_logins WHERE username = ? AND at > ?",
