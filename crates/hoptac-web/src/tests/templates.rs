@@ -16,3 +16,22 @@ hoptac_testkit::both_backends! {
         });
     }
 }
+
+hoptac_testkit::both_backends! {
+    fn an_organisation_named_with_markup_is_shown_escaped(url) {
+        let reg = registry(&url);
+        let (admin, _) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
+        rt().block_on(async {
+            let name = "HTX <script>alert(\"x\")</script> & 'Co'";
+            let (s, v) = call(&reg, "POST", "/api/v1/organisations", Some(new_htx(name, "4900000099"))).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            let id = v["id"].as_i64().expect("id");
+            let escaped = "HTX &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'Co'";
+            let (s, form) = page_call(&reg, "GET", &format!("/to-chuc/{id}/sua"), Some(&admin), None).await;
+            assert_eq!(s, StatusCode::OK, "{form}");
+            assert!(!form.contains("<script>"), "{form}");
+            assert!(form.contains(&format!("Sửa hồ sơ: {escaped}</h1>")), "the heading: {form}");
+            assert!(form.contains(&format!("name=\"name\" value=\"{escaped}\"")), "the input: {form}");
+        });
+    }
+}
