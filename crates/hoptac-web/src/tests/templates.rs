@@ -27,6 +27,17 @@ hoptac_testkit::both_backends! {
             assert_eq!(s, StatusCode::CREATED, "{v}");
             let id = v["id"].as_i64().expect("id");
             let escaped = "HTX &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'Co'";
+            for who in [None, Some(&admin)] {
+                let (s, page) = page_call(&reg, "GET", &format!("/to-chuc/{id}"), who.map(String::as_str), None).await;
+                assert_eq!(s, StatusCode::OK, "{page}");
+                assert!(!page.contains("<script>"), "{page}");
+                assert!(page.contains(&format!("<title>{escaped} — hoptac</title>")), "the title: {page}");
+                assert!(page.contains(&format!("<h1>{escaped}</h1>")), "the heading: {page}");
+                assert!(page.contains(&format!("<td>{escaped}</td>")), "the details: {page}");
+                if who.is_some() {
+                    assert!(page.contains(&format!("<ins>{escaped}</ins>")), "the history: {page}");
+                }
+            }
             let (s, form) = page_call(&reg, "GET", &format!("/to-chuc/{id}/sua"), Some(&admin), None).await;
             assert_eq!(s, StatusCode::OK, "{form}");
             assert!(!form.contains("<script>"), "{form}");
