@@ -3,7 +3,10 @@
 //! messages beside each wrong field in the reader's language; and when someone else
 //! saved in between, both versions side by side and nothing overwritten.
 
-use crate::html::esc;
+use crate::templates::organisation_form::{
+    self, ConflictRow, CreateForm, Input, Notice, OrgInputs,
+};
+use crate::templates::{Frame, Markup};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +16,7 @@ use chrono::NaiveDate;
 use hoptac_app::registry::NewOrg;
 use hoptac_app::AppError;
 use hoptac_domain::auth::Action;
-use hoptac_domain::i18n::{field_label, Lang};
+use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::OrgView;
 use hoptac_domain::org::{OrgFields, OrgId, OrgKind, Sector};
 use hoptac_domain::place::PlaceRef;
@@ -47,132 +50,56 @@ fn current_value(v: &OrgView, field: &str) -> String {
 
 /// The inputs shared by the create and edit forms, filled from what was typed, else
 /// the record (`None` when registering).
-fn field_inputs(
-    v: Option<&OrgView>,
-    values: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
-    lang: Lang,
-) -> String {
-    let value = |f: &str| {
-        values
+fn field_inputs(v: Option<&OrgView>, values: &Values, errors: &Values) -> OrgInputs {
+    let input = |f: &'static str| Input {
+        name: f,
+        value: values
             .get(f)
             .cloned()
-            .unwrap_or_else(|| v.map(|v| current_value(v, f)).unwrap_or_default())
+            .unwrap_or_else(|| v.map(|v| current_value(v, f)).unwrap_or_default()),
+        error: errors.get(f).cloned(),
     };
-    let err = |f: &str| {
-        errors
-            .get(f)
-            .map(|e| format!("<span class=error id=\"err-{f}\">{}</span>", esc(e)))
-            .unwrap_or_default()
-    };
-    let described = |f: &str| {
-        if errors.contains_key(f) {
-            format!(" aria-invalid=\"true\" aria-describedby=\"err-{f}\"")
-        } else {
-            String::new()
-        }
-    };
-    let mut inputs = String::new();
-    for f in TEXT {
-        let field = if *f == "notes" {
-            format!(
-                "<textarea name=\"{f}\" rows=3{}>{}</textarea>",
-                described(f),
-                esc(&value(f))
-            )
-        } else {
-            format!(
-                "<input name=\"{f}\" value=\"{}\"{}>",
-                esc(&value(f)),
-                described(f)
-            )
-        };
-        inputs.push_str(&format!(
-            "<label>{} {field} {}</label><br>",
-            esc(&field_label(f, lang)),
-            err(f)
-        ));
-    }
-    for f in NUMBERS {
-        inputs.push_str(&format!(
-            "<label>{} <input name=\"{f}\" inputmode=\"numeric\" value=\"{}\"{}> {}</label><br>",
-            esc(&field_label(f, lang)),
-            esc(&value(f)),
-            described(f),
-            err(f)
-        ));
-    }
-    let sector_now = values.get("sector").cloned().unwrap_or_else(|| {
+    let sector = values.get("sector").cloned().unwrap_or_else(|| {
         v.and_then(|v| v.fields.sector)
             .map(|s| s.code().to_owned())
             .unwrap_or_default()
     });
-    let options: String = Sector::ALL
-        .iter()
-        .map(|s| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                s.code(),
-                if s.code() == sector_now {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(lang.t(s.label_vi(), s.label_en()))
-            )
-        })
-        .collect();
-    inputs.push_str(&format!(
-        "<label>{} <select name=\"sector\">{options}</select></label><br>",
-        esc(&field_label("sector", lang))
-    ));
-    inputs
+    OrgInputs {
+        text: TEXT.iter().map(|f| input(f)).collect(),
+        numbers: NUMBERS.iter().map(|f| input(f)).collect(),
+        sector,
+    }
 }
 
+/// An input shown again as typed, with its problem.
+fn typed(values: &Values, errors: &Values, f: &'static str) -> Input {
+    Input {
+        name: f,
+        value: values.get(f).cloned().unwrap_or_default(),
+        error: errors.get(f).cloned(),
+    }
+}
+
+/// The edit form of `v`, filled from what was typed, else the record.
 fn form_html(
     v: &OrgView,
-    values: &HashMap<String, String>,
+    values: &Values,
     version: i64,
     csrf: &str,
-    errors: &HashMap<String, String>,
-    notice: &str,
+    errors: &Values,
+    notice: Notice,
     lang: Lang,
-) -> String {
-    let described = |f: &str| {
-        if errors.contains_key(f) {
-            format!(" aria-invalid=\"true\" aria-describedby=\"err-{f}\"")
-        } else {
-            String::new()
-        }
-    };
-    let inputs = field_inputs(Some(v), values, errors, lang);
-    let effective = format!(
-        "<label>{} <input name=\"effective\" placeholder=\"dd/mm/yyyy\" value=\"{}\"{}> {}</label><br>",
-        esc(&field_label("effective", lang)),
-        esc(values.get("effective").map(String::as_str).unwrap_or("")),
-        described("effective"),
-        errors
-            .get("effective")
-            .map(|e| format!("<span class=error id=\"err-effective\">{}</span>", esc(e)))
-            .unwrap_or_default()
-    );
-    format!(
-        r#"<p><a href="/to-chuc/{id}">← {name}</a></p><h1>{title}: {name}</h1>{notice}
-<form method="post" action="/to-chuc/{id}/sua">
-<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="version" value="{version}">
-{inputs}{effective}
-<p><small>{hint}</small></p>
-<button type="submit">{save}</button></form>"#,
-        name = esc(v.name()),
-        id = v.id,
-        csrf = esc(csrf),
-        title = lang.t("Sửa hồ sơ", "Edit"),
-        hint = lang.t(
-            "Để trống \"Ngày hiệu lực\" nếu thay đổi có hiệu lực từ hôm nay; ghi ngày cũ hơn cho việc đính chính.",
-            "Leave the effective date empty if the change takes effect today; give an earlier date for a correction."
-        ),
-        save = lang.t("Lưu", "Save"),
-    )
+) -> Markup {
+    organisation_form::edit_form(&organisation_form::EditForm {
+        lang,
+        id: v.id,
+        name: v.name(),
+        csrf,
+        version,
+        notice,
+        inputs: field_inputs(Some(v), values, errors),
+        effective: typed(values, errors, "effective"),
+    })
 }
 
 fn deny(status: StatusCode, msg: &str, lang: Lang) -> Response {
@@ -251,17 +178,19 @@ fn edit_page(
     csrf: &str,
     v: &OrgView,
     status: StatusCode,
-    content: String,
+    content: Markup,
 ) -> Response {
+    let title = format!("{} — {}", lang.t("Sửa hồ sơ", "Edit"), v.name());
+    let here = format!("/to-chuc/{}/sua", v.id);
+    let frame = Frame {
+        lang,
+        title: &title,
+        who: Some((p, csrf)),
+        here: &here,
+    };
     (
         status,
-        Html(crate::html::layout(
-            lang,
-            &format!("{} — {}", lang.t("Sửa hồ sơ", "Edit"), v.name()),
-            Some((p, csrf)),
-            &format!("/to-chuc/{}/sua", v.id),
-            &content,
-        )),
+        Html(crate::templates::page(&frame, content).into_string()),
     )
         .into_response()
 }
@@ -309,7 +238,7 @@ pub async fn edit_form(
         v.version,
         &csrf,
         &Values::new(),
-        "",
+        Notice::None,
         lang,
     );
     edit_page(lang, &p, &csrf, &v, StatusCode::OK, content)
@@ -380,46 +309,36 @@ pub async fn edit_save(
         Ok(Ok((current, Err(errors)))) if errors.contains_key("__conflict__") => {
             // Show what the other person saved beside what this person typed; the form
             // keeps this person's values and now names the current version.
-            let mut rows = String::new();
-            for f in TEXT.iter().chain(NUMBERS) {
-                let theirs = current_value(&current, f);
-                let mine = form.get(*f).cloned().unwrap_or_default();
-                if theirs != mine {
-                    rows.push_str(&format!(
-                        "<tr><th scope=row>{}</th><td><mark>{}</mark></td><td>{}</td></tr>",
-                        esc(&field_label(f, lang)),
-                        esc(&theirs),
-                        esc(&mine)
-                    ));
-                }
-            }
-            let notice = format!(
-                "<p class=error role=alert>{} ({} {}). {}</p><div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
-                lang.t("Hồ sơ vừa được người khác lưu", "Someone else saved this record"),
-                lang.t("phiên bản", "version"),
-                current.version,
-                lang.t(
-                    "Chưa lưu gì của bạn. So sánh rồi bấm Lưu lần nữa nếu vẫn muốn ghi giá trị của bạn.",
-                    "Nothing of yours was saved. Compare, then press Save again to keep your values."
-                ),
-                lang.t("Thông tin", "Field"),
-                lang.t("Bản hiện tại", "Current"),
-                lang.t("Bản của bạn", "Yours"),
-            );
+            let rows = TEXT
+                .iter()
+                .chain(NUMBERS)
+                .filter_map(|f| {
+                    let theirs = current_value(&current, f);
+                    let mine = form.get(*f).cloned().unwrap_or_default();
+                    (theirs != mine).then_some(ConflictRow {
+                        field: f,
+                        theirs,
+                        mine,
+                    })
+                })
+                .collect();
+            let notice = Notice::Conflict {
+                version: current.version,
+                rows,
+            };
             let content = form_html(
                 &current,
                 &form,
                 current.version,
                 &csrf,
                 &Values::new(),
-                &notice,
+                notice,
                 lang,
             );
             edit_page(lang, &p, &csrf, &current, StatusCode::CONFLICT, content)
         }
         Ok(Ok((v, Err(errors)))) => {
-            let notice = invalid_notice(lang);
-            let content = form_html(&v, &form, version, &csrf, &errors, &notice, lang);
+            let content = form_html(&v, &form, version, &csrf, &errors, Notice::Invalid, lang);
             edit_page(
                 lang,
                 &p,
@@ -443,16 +362,6 @@ pub async fn edit_save(
             &crate::error::panicked(join, "saving an organisation"),
         ),
     }
-}
-
-fn invalid_notice(lang: Lang) -> String {
-    format!(
-        "<p class=error role=alert>{}</p>",
-        lang.t(
-            "Chưa lưu: có thông tin chưa hợp lệ (xem bên dưới).",
-            "Not saved: some fields are invalid (see below)."
-        )
-    )
 }
 
 /// The communes a reader may register in: their own, or every commune served.
@@ -479,78 +388,23 @@ fn create_html(
     values: &Values,
     csrf: &str,
     errors: &Values,
-    notice: &str,
+    notice: Notice,
     lang: Lang,
-) -> String {
-    let err = |f: &str| {
-        errors
-            .get(f)
-            .map(|e| format!(" <span class=error id=\"err-{f}\">{}</span>", esc(e)))
-            .unwrap_or_default()
-    };
-    let described = |f: &str| {
-        if errors.contains_key(f) {
-            format!(" aria-invalid=\"true\" aria-describedby=\"err-{f}\"")
-        } else {
-            String::new()
-        }
-    };
-    let val = |f: &str| esc(values.get(f).map(String::as_str).unwrap_or(""));
-    let kind_now = values.get("kind").map(String::as_str).unwrap_or("HTX");
-    let kinds: String = OrgKind::ALL
-        .iter()
-        .map(|k| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                k.code(),
-                if k.code() == kind_now {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(lang.t(k.label_vi(), k.label_en()))
-            )
-        })
-        .collect();
-    let commune_now = values.get("commune").map(String::as_str).unwrap_or("");
-    let communes: String = choices
-        .iter()
-        .map(|(code, label)| {
-            format!(
-                "<option value=\"{code}\"{}>{}</option>",
-                if code == commune_now { " selected" } else { "" },
-                esc(label)
-            )
-        })
-        .collect();
-    let dates: String = ["founding_date", "registration_date"]
-        .iter()
-        .map(|f| {
-            format!(
-                "<label>{} <input name=\"{f}\" placeholder=\"dd/mm/yyyy\" inputmode=\"numeric\" value=\"{}\"{}>{}</label><br>",
-                esc(&field_label(f, lang)),
-                val(f),
-                described(f),
-                err(f)
-            )
-        })
-        .collect();
-    format!(
-        r#"<h1>{title}</h1>{notice}
-<form method="post" action="/to-chuc/moi"><input type="hidden" name="csrf" value="{csrf}">
-<label>{kind_l} <select name="kind">{kinds}</select></label><br>
-<label>{commune_l} <select name="commune"{commune_described}><option value="">—</option>{communes}</select>{commune_err}</label><br>
-{dates}{inputs}
-<button type="submit">{save}</button></form>"#,
-        title = lang.t("Đăng ký tổ chức mới", "Register an organisation"),
-        csrf = esc(csrf),
-        kind_l = esc(&field_label("kind", lang)),
-        commune_l = esc(&field_label("place", lang)),
-        commune_described = described("place"),
-        commune_err = err("place"),
-        inputs = field_inputs(None, values, errors, lang),
-        save = lang.t("Đăng ký", "Register"),
-    )
+) -> Markup {
+    organisation_form::create_form(&CreateForm {
+        lang,
+        csrf,
+        notice,
+        kind: values.get("kind").map(String::as_str).unwrap_or("HTX"),
+        communes: choices,
+        commune: values.get("commune").map(String::as_str).unwrap_or(""),
+        commune_error: errors.get("place").cloned(),
+        dates: ["founding_date", "registration_date"]
+            .into_iter()
+            .map(|f| typed(values, errors, f))
+            .collect(),
+        inputs: field_inputs(None, values, errors),
+    })
 }
 
 fn create_page(
@@ -558,17 +412,17 @@ fn create_page(
     p: &hoptac_domain::auth::Principal,
     csrf: &str,
     status: StatusCode,
-    content: String,
+    content: Markup,
 ) -> Response {
+    let frame = Frame {
+        lang,
+        title: lang.t("Đăng ký tổ chức mới", "Register an organisation"),
+        who: Some((p, csrf)),
+        here: "/to-chuc/moi",
+    };
     (
         status,
-        Html(crate::html::layout(
-            lang,
-            lang.t("Đăng ký tổ chức mới", "Register an organisation"),
-            Some((p, csrf)),
-            "/to-chuc/moi",
-            &content,
-        )),
+        Html(crate::templates::page(&frame, content).into_string()),
     )
         .into_response()
 }
@@ -608,7 +462,14 @@ pub async fn create_form(
         );
     }
     let choices = commune_choices(&p, &st.registry.places());
-    let content = create_html(&choices, &Values::new(), &csrf, &Values::new(), "", lang);
+    let content = create_html(
+        &choices,
+        &Values::new(),
+        &csrf,
+        &Values::new(),
+        Notice::None,
+        lang,
+    );
     create_page(lang, &p, &csrf, StatusCode::OK, content)
 }
 
@@ -689,7 +550,7 @@ pub async fn create_save(
     }
     let kind = form.get("kind").and_then(|k| OrgKind::parse(k));
     let invalid = |errors: &Values| {
-        let content = create_html(&choices, &form, &csrf, errors, &invalid_notice(lang), lang);
+        let content = create_html(&choices, &form, &csrf, errors, Notice::Invalid, lang);
         create_page(lang, &p, &csrf, StatusCode::UNPROCESSABLE_ENTITY, content)
     };
     if !errors.is_empty() {
@@ -717,8 +578,8 @@ pub async fn create_save(
             invalid(&errors)
         }
         Ok(Err(e @ (AppError::Refused { .. } | AppError::Forbidden { .. }))) => {
-            let notice = format!("<p class=error role=alert>{}</p>", esc(&e.message(lang)));
-            let content = create_html(&choices, &form, &csrf, &Values::new(), &notice, lang);
+            let notice = Notice::Refused(e.message(lang));
+            let content = create_html(&choices, &form, &csrf, &Values::new(), notice, lang);
             create_page(lang, &p, &csrf, StatusCode::UNPROCESSABLE_ENTITY, content)
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),

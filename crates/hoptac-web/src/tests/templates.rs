@@ -18,4 +18,73 @@ fn the_sign_in_page_escapes_the_csrf_field_it_sends_back(url: &str) {
     });
 }
 
-hoptac_testkit::both_backends!(the_sign_in_page_escapes_the_csrf_field_it_sends_back);
+fn an_organisation_named_with_markup_is_shown_escaped(url: &str) {
+    let reg = TestApp::open(url);
+    let admin = reg.admin().cookie;
+    rt().block_on(async {
+        let name = "HTX <script>alert(\"x\")</script> & 'Co'";
+        let (s, v) = call(
+            &reg,
+            "POST",
+            "/api/v1/organisations",
+            Some(new_htx(name, "4900000099")),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = v["id"].as_i64().expect("id");
+        let escaped = "HTX &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'Co'";
+        for who in [None, Some(&admin)] {
+            let (s, page) = page_call(
+                &reg,
+                "GET",
+                &format!("/to-chuc/{id}"),
+                who.map(String::as_str),
+                None,
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{page}");
+            assert!(!page.contains("<script>"), "{page}");
+            assert!(
+                page.contains(&format!("<title>{escaped} — hoptac</title>")),
+                "the title: {page}"
+            );
+            assert!(
+                page.contains(&format!("<h1>{escaped}</h1>")),
+                "the heading: {page}"
+            );
+            assert!(
+                page.contains(&format!("<td>{escaped}</td>")),
+                "the details: {page}"
+            );
+            if who.is_some() {
+                assert!(
+                    page.contains(&format!("<ins>{escaped}</ins>")),
+                    "the history: {page}"
+                );
+            }
+        }
+        let (s, form) = page_call(
+            &reg,
+            "GET",
+            &format!("/to-chuc/{id}/sua"),
+            Some(&admin),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{form}");
+        assert!(!form.contains("<script>"), "{form}");
+        assert!(
+            form.contains(&format!("Sửa hồ sơ: {escaped}</h1>")),
+            "the heading: {form}"
+        );
+        assert!(
+            form.contains(&format!("name=\"name\" value=\"{escaped}\"")),
+            "the input: {form}"
+        );
+    });
+}
+
+hoptac_testkit::both_backends!(
+    the_sign_in_page_escapes_the_csrf_field_it_sends_back,
+    an_organisation_named_with_markup_is_shown_escaped
+);
