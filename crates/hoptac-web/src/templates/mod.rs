@@ -6,6 +6,7 @@
 //! what the reader may use, account, language switch, `<main>`), the short pages of
 //! refusals and errors ([`short_page`]), and small parts used by several pages.
 
+pub mod audit;
 pub mod sign_in;
 
 use hoptac_domain::auth::{Action, Principal, Scope};
