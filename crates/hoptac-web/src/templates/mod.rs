@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod sign_in;
+pub mod users;
 
 use hoptac_domain::auth::{Action, Principal, Scope};
 use hoptac_domain::i18n::Lang;

@@ -16,3 +16,25 @@ hoptac_testkit::both_backends! {
         });
     }
 }
+
+hoptac_testkit::both_backends! {
+    fn the_users_page_escapes_a_display_name(url) {
+        let reg = registry(&url);
+        let (admin, _) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
+        reg.add_user(
+            "ten.la",
+            "<script>alert(1)</script>",
+            Role::Leader,
+            Scope::All,
+            "mat-khau-ten-la",
+            &hoptac_app::Actor::new("cli", None),
+        )
+        .expect("user");
+        rt().block_on(async {
+            let (s, page) = page_call(&reg, "GET", "/quan-tri/nguoi-dung", Some(&admin), None).await;
+            assert_eq!(s, StatusCode::OK, "{page}");
+            assert!(!page.contains("<script>"), "{page}");
+            assert!(page.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"), "{page}");
+        });
+    }
+}
