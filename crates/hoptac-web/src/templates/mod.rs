@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod import;
+pub mod registry;
 pub mod sign_in;
 pub mod users;
 

@@ -38,3 +38,17 @@ hoptac_testkit::both_backends! {
         });
     }
 }
+
+hoptac_testkit::both_backends! {
+    fn the_registry_page_escapes_the_search_it_sends_back(url) {
+        let reg = registry(&url);
+        rt().block_on(async {
+            let (s, page) = page_call(&reg, "GET", "/?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E", None, None).await;
+            assert_eq!(s, StatusCode::OK, "{page}");
+            assert!(!page.contains("<script>"), "{page}");
+            assert!(page.contains("name=\"q\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""), "{page}");
+            // In the paging and export links only percent-encoded.
+            assert!(page.contains("/api/v1/export?format=csv&amp;q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E\""), "{page}");
+        });
+    }
+}
