@@ -7,6 +7,7 @@
 //! refusals and errors ([`short_page`]), and small parts used by several pages.
 
 pub mod audit;
+pub mod dashboard;
 pub mod import;
 pub mod registry;
 pub mod sign_in;
