@@ -3,7 +3,7 @@
 //! province's communes (dots at their centres: the data has no boundaries) coloured by a
 //! chosen indicator, by 2025 communes or legacy districts. SVG drawn here, no scripts.
 
-use crate::html::esc;
+use crate::templates::dashboard as tpl;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
@@ -58,21 +58,21 @@ fn status_colour(s: TargetStatus) -> &'static str {
 }
 
 /// A horizontal bar: how far the value is towards the target (capped at 100%).
-fn bar(fraction: f64, colour: &str) -> String {
-    let w = (fraction.clamp(0.0, 1.0) * 200.0).round();
-    format!(
-        r##"<svg width="200" height="14" role="img" aria-hidden="true"><rect width="200" height="14" fill="#eee"/><rect width="{w}" height="14" fill="{colour}"/></svg>"##
-    )
+fn bar(fraction: f64, colour: &'static str) -> tpl::Bar {
+    tpl::Bar {
+        width: (fraction.clamp(0.0, 1.0) * 200.0).round(),
+        colour,
+    }
 }
 
 /// A small line chart of a yearly series with the target as a dashed line.
-fn sparkline(series: &[(i32, Option<f64>)], target: f64) -> String {
+fn sparkline(series: &[(i32, Option<f64>)], target: f64) -> Option<tpl::Sparkline> {
     let pts: Vec<(i32, f64)> = series
         .iter()
         .filter_map(|(y, v)| v.map(|v| (*y, v)))
         .collect();
     if pts.is_empty() {
-        return String::new();
+        return None;
     }
     let (w, h) = (160.0, 40.0);
     let max = pts.iter().map(|p| p.1).fold(target, f64::max).max(1.0);
@@ -83,23 +83,14 @@ fn sparkline(series: &[(i32, Option<f64>)], target: f64) -> String {
         .iter()
         .map(|(y, v)| format!("{:.1},{:.1}", x(*y), yv(*v)))
         .collect();
-    let labels: Vec<String> = pts
-        .iter()
-        .map(|(y, v)| format!("<title>{y}: {}</title>", format_decimal(*v, 1)))
-        .collect();
-    format!(
-        r##"<svg width="{w}" height="{h}" role="img" aria-label="xu hướng"><line x1="0" x2="{w}" y1="{t:.1}" y2="{t:.1}" stroke="#999" stroke-dasharray="3,3"/><polyline points="{}" fill="none" stroke="#1a5fb4" stroke-width="2"/>{}</svg>"##,
-        line.join(" "),
-        pts.iter()
-            .zip(labels)
-            .map(|((y, v), l)| format!(
-                r##"<circle cx="{:.1}" cy="{:.1}" r="2.5" fill="#1a5fb4">{l}</circle>"##,
-                x(*y),
-                yv(*v)
-            ))
-            .collect::<String>(),
-        t = yv(target),
-    )
+    Some(tpl::Sparkline {
+        target_y: yv(target),
+        points: line.join(" "),
+        dots: pts
+            .iter()
+            .map(|(y, v)| (x(*y), yv(*v), format!("{y}: {}", format_decimal(*v, 1))))
+            .collect(),
+    })
 }
 
 /// Dots at commune (or district) centres, coloured from red (low) to green (high).
@@ -109,7 +100,7 @@ fn map(
     scheme: Scheme,
     places: &hoptac_domain::Gazetteer,
     lang: Lang,
-) -> String {
+) -> Option<Vec<tpl::Dot>> {
     let rows: Vec<_> = report.rows.iter().filter(|r| r.indicator == ind).collect();
     let province = places.province.clone();
     // Positions: 2025 communes, or legacy districts at the mean of their communes.
@@ -144,7 +135,7 @@ fn map(
         }
     }
     if points.is_empty() {
-        return String::new();
+        return None;
     }
     let (minlat, maxlat) = points
         .iter()
@@ -159,7 +150,7 @@ fn map(
     let (lo, hi) = values
         .iter()
         .fold((f64::MAX, f64::MIN), |a, v| (a.0.min(*v), a.1.max(*v)));
-    let mut dots = String::new();
+    let mut dots = Vec::new();
     for (code, name, lat, lon) in &points {
         let row = rows
             .iter()
@@ -185,19 +176,16 @@ fn map(
             Scheme::Y2025 => format!("/?commune_2025={code}"),
             Scheme::Legacy => format!("/?legacy_district={code}"),
         };
-        dots.push_str(&format!(
-            r##"<a href="{link}"><circle cx="{:.1}" cy="{:.1}" r="{}" fill="{colour}" stroke="#333" stroke-width=".5"><title>{} — {}</title></circle></a>"##,
-            sx(*lon),
-            sy(*lat),
-            if scheme == Scheme::Legacy { 14 } else { 7 },
-            esc(name),
-            value_in(ind, v, lang),
-        ));
+        dots.push(tpl::Dot {
+            href: link,
+            x: sx(*lon),
+            y: sy(*lat),
+            r: if scheme == Scheme::Legacy { 14 } else { 7 },
+            colour,
+            title: format!("{name} — {}", value_in(ind, v, lang)),
+        });
     }
-    let label = lang.t("sơ đồ vị trí các xã", "schematic map of the communes");
-    format!(
-        r##"<svg width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="{label}"><rect width="{w}" height="{h}" fill="#fafafa" stroke="#ddd"/>{dots}</svg>"##
-    )
+    Some(dots)
 }
 
 pub async fn dashboard(
@@ -248,7 +236,7 @@ pub async fn dashboard(
         Err(r) => return r,
     };
     let places = st.registry.places();
-    let mut rows = String::new();
+    let mut rows = Vec::new();
     for t in &report.targets {
         let ind = t.target.indicator;
         let colour = status_colour(t.status);
@@ -274,31 +262,22 @@ pub async fn dashboard(
             Some(d) => format!("{}/{}", format_int(t.current.numerator), format_int(d)),
             None => format_int(t.current.numerator),
         };
-        rows.push_str(&format!(
-            "<tr><td><a href=\"/bang-dieu-khien?year={year}&amp;scheme={}&amp;map={}\">{}</a></td><td>{} {}</td><td>{} <small>({counted})</small></td><td>{}</td><td>{}</td><td><strong>{}</strong></td></tr>",
-            scheme.as_str(),
-            ind.code(),
-            esc(lang.t(ind.label_vi(), ind.label_en())),
-            t.target.comparison.label_vi(),
-            value_in(ind, Some(t.target.value), lang),
-            value_in(ind, t.current_value, lang),
-            bar(fraction, colour),
-            sparkline(&t.series, t.target.value),
-            esc(lang.t(t.status.label_vi(), t.status.label_en())),
-        ));
+        rows.push(tpl::TargetRow {
+            href: format!(
+                "/bang-dieu-khien?year={year}&scheme={}&map={}",
+                scheme.as_str(),
+                ind.code()
+            ),
+            label: lang.t(ind.label_vi(), ind.label_en()),
+            comparison: t.target.comparison.label_vi(),
+            target: value_in(ind, Some(t.target.value), lang),
+            now: value_in(ind, t.current_value, lang),
+            counted,
+            bar: bar(fraction, colour),
+            trend: sparkline(&t.series, t.target.value),
+            status: lang.t(t.status.label_vi(), t.status.label_en()),
+        });
     }
-    let year_options =
-        crate::html::year_options(2019, chrono::Datelike::year(&st.registry.today()), year);
-    let scope_note = match &p.scope {
-        hoptac_domain::auth::Scope::All => String::new(),
-        _ => format!(
-            "<p class=notice>{}</p>",
-            lang.t(
-                "Số liệu chỉ tính các tổ chức trên địa bàn của tài khoản; mục tiêu là của cả tỉnh.",
-                "Figures count only the organisations in the account's communes; the targets are the province's."
-            )
-        ),
-    };
     let unit = if scheme == Scheme::Legacy {
         lang.t("huyện", "district")
     } else {
@@ -308,56 +287,24 @@ pub async fn dashboard(
         "{} {year}",
         lang.t("Chỉ tiêu Công văn 538 — năm", "Letter 538 targets —")
     );
-    let body = format!(
-        r#"<header><h1>{title}</h1></header>{scope_note}
-<form method="get" action="/bang-dieu-khien"><label>{year_l} <select name="year">{year_options}</select></label>
-<label>{area_l} <select name="scheme"><option value="2025"{s25}>{s25_l}</option><option value="legacy"{sleg}>{sleg_l}</option></select></label>
-<input type="hidden" name="map" value="{map_code}"><button type="submit">{show}</button></form>
-<div class=w><table><thead><tr><th scope=col>{h1}</th><th scope=col>{h2}</th><th scope=col>{h3}</th><th scope=col>{h4}</th><th scope=col>{h5}</th><th scope=col>{h6}</th></tr></thead><tbody>{rows}</tbody></table></div>
-<h2>{map_title} {by} {unit}</h2>
-<p><small>{map_note}</small></p>
-{map}"#,
-        title = esc(&title),
-        year_l = lang.t("Năm", "Year"),
-        area_l = lang.t("Địa bàn", "Places"),
-        s25_l = lang.t("Xã, phường (từ 1/7/2025)", "Communes (from 1 July 2025)"),
-        sleg_l = lang.t("Huyện (trước 1/7/2025)", "Districts (before 1 July 2025)"),
-        show = lang.t("Xem", "Show"),
-        h1 = lang.t("Chỉ tiêu", "Indicator"),
-        h2 = lang.t("Mục tiêu", "Target"),
-        h3 = lang.t("Thực hiện", "Now"),
-        h4 = lang.t("Tiến độ", "Progress"),
-        h5 = lang.t("Xu hướng", "Trend"),
-        h6 = lang.t("Đánh giá", "Status"),
-        by = lang.t("theo", "by"),
-        map_note = esc(&format!(
-            "{} {unit} {}",
-            lang.t("Sơ đồ vị trí tâm các", "Schematic: the centres of the"),
-            lang.t(
-                "(dữ liệu không có ranh giới); bấm vào một điểm để xem danh sách. Xám: chưa có số liệu.",
-                "(the data has no boundaries); select a dot for its list. Grey: no data."
-            )
-        )),
-        s25 = if scheme == Scheme::Y2025 {
-            " selected"
-        } else {
-            ""
-        },
-        sleg = if scheme == Scheme::Legacy {
-            " selected"
-        } else {
-            ""
-        },
-        map_code = shown.code(),
-        map_title = esc(lang.t(shown.label_vi(), shown.label_en())),
-        map = map(&report, shown, scheme, &places, lang),
-    );
-    Html(crate::html::layout(
+    let body = tpl::dashboard(&tpl::Dashboard {
         lang,
-        &title,
-        Some((&p, &csrf)),
-        "/bang-dieu-khien",
-        &body,
-    ))
-    .into_response()
+        title: &title,
+        scoped: p.scope != hoptac_domain::auth::Scope::All,
+        years: (2019, chrono::Datelike::year(&st.registry.today())),
+        year,
+        legacy: scheme == Scheme::Legacy,
+        map_code: shown.code(),
+        rows,
+        map_title: lang.t(shown.label_vi(), shown.label_en()),
+        unit,
+        dots: map(&report, shown, scheme, &places, lang),
+    });
+    let frame = crate::templates::Frame {
+        lang,
+        title: &title,
+        who: Some((&p, &csrf)),
+        here: "/bang-dieu-khien",
+    };
+    Html(crate::templates::page(&frame, body).into_string()).into_response()
 }

@@ -4,7 +4,7 @@
 //! (`/nhap/tien-do/{job}`) shows how far it is. No JavaScript: the progress page
 //! refreshes itself with a meta refresh.
 
-use crate::html::esc;
+use crate::templates::{import as tpl, Frame, Markup};
 use crate::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +13,7 @@ use axum::Form;
 use hoptac_app::import::{import_file, ImportOptions, ImportReport, Progress};
 use hoptac_app::{Actor, AppError};
 use hoptac_domain::auth::Principal;
-use hoptac_domain::i18n::{format_int, Lang};
+use hoptac_domain::i18n::Lang;
 use hoptac_domain::org::OrgKind;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -41,19 +41,16 @@ fn page(
     p: Option<(&Principal, &str)>,
     status: StatusCode,
     title: &str,
-    body: &str,
+    body: Markup,
 ) -> Response {
-    (
-        status,
-        Html(crate::html::layout(
-            lang,
-            title,
-            p,
-            "/nhap",
-            &format!("<h1>{}</h1>{body}", esc(title)),
-        )),
-    )
-        .into_response()
+    let frame = Frame {
+        lang,
+        title,
+        who: p,
+        here: "/nhap",
+    };
+    let html = crate::templates::page(&frame, tpl::titled(title, body));
+    (status, Html(html.into_string())).into_response()
 }
 
 fn title(lang: Lang) -> &'static str {
@@ -71,10 +68,7 @@ async fn provincial(
             None,
             StatusCode::UNAUTHORIZED,
             title(lang),
-            &format!(
-                "<p><a href=\"/dang-nhap\">{}</a></p>",
-                lang.t("Cần đăng nhập.", "Sign in first.")
-            ),
+            tpl::sign_in(lang),
         )),
         Some((p, csrf, _)) if p.may(hoptac_domain::auth::Action::ManageProvince) => Ok((p, csrf)),
         Some((p, csrf, _)) => Err(page(
@@ -82,10 +76,10 @@ async fn provincial(
             Some((&p, &csrf)),
             StatusCode::FORBIDDEN,
             title(lang),
-            lang.t(
-                "<p>Nhập dữ liệu dành cho cán bộ cấp tỉnh.</p>",
-                "<p>Imports are for provincial officers.</p>",
-            ),
+            tpl::para(lang.t(
+                "Nhập dữ liệu dành cho cán bộ cấp tỉnh.",
+                "Imports are for provincial officers.",
+            )),
         )),
     }
 }
@@ -96,12 +90,12 @@ fn expired(lang: Lang, p: &Principal, csrf: &str) -> Response {
         Some((p, csrf)),
         StatusCode::FORBIDDEN,
         title(lang),
-        &format!(
-            "<p class=error>{}</p>",
+        tpl::error(
             lang.t(
                 "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-                "The form expired; reload the page."
-            )
+                "The form expired; reload the page.",
+            ),
+            false,
         ),
     )
 }
@@ -112,122 +106,21 @@ pub async fn upload_form(State(st): State<AppState>, headers: HeaderMap) -> Resp
         Ok(x) => x,
         Err(r) => return r,
     };
-    let kinds: String = OrgKind::ALL
+    let kinds = OrgKind::ALL
         .iter()
-        .map(|k| {
-            format!(
-                "<option value=\"{}\">{}</option>",
-                k.code(),
-                esc(lang.t(k.label_vi(), k.label_en()))
-            )
-        })
+        .map(|k| (k.code(), lang.t(k.label_vi(), k.label_en())))
         .collect();
     page(
         lang,
         Some((&p, &csrf)),
         StatusCode::OK,
         lang.t("Nhập danh sách tổ chức", "Import a list of organisations"),
-        &format!(
-            r#"<p>{intro}</p>
-<form method="post" action="/nhap" enctype="multipart/form-data"><input type="hidden" name="csrf" value="{csrf}">
-<label>{file_l} <input type="file" name="file" accept=".xlsx,.csv" required></label><br>
-<label>{kind_l} <select name="kind"><option value="">—</option>{kinds}</select></label><br>
-<button type="submit">{check}</button></form>"#,
-            intro = lang.t(
-                "Tệp .xlsx hoặc .csv như các phòng ban vẫn dùng (tiêu đề, dòng tổng cộng, phần ký tên được bỏ qua). Bước này chỉ kiểm tra; chưa ghi gì.",
-                "An .xlsx or .csv file as offices keep them (titles, totals rows and signature blocks are skipped). This step only checks; nothing is written."
-            ),
-            csrf = esc(&csrf),
-            file_l = lang.t("Tệp", "File"),
-            kind_l = lang.t(
-                "Loại hình (nếu tệp không có cột \"Loại hình\")",
-                "Kind (if the file has no kind column)"
-            ),
-            check = lang.t("Kiểm tra tệp", "Check the file"),
-        ),
+        tpl::upload(&tpl::Upload {
+            lang,
+            csrf: &csrf,
+            kinds,
+        }),
     )
-}
-
-fn report_html(r: &ImportReport, lang: Lang) -> String {
-    let mut out = format!("<p><strong>{}</strong></p>", esc(&r.summary(lang)));
-    if !r.columns.is_empty() {
-        let cols: Vec<String> = r
-            .columns
-            .iter()
-            .map(|(c, h, f)| {
-                format!(
-                    "{c} “{}” → {}",
-                    esc(h),
-                    esc(&hoptac_domain::i18n::field_label(f, lang))
-                )
-            })
-            .collect();
-        out.push_str(&format!(
-            "<details><summary>{} ({})</summary><p>{}</p></details>",
-            lang.t("Cột nhận diện", "Columns recognised"),
-            cols.len(),
-            cols.join("<br>")
-        ));
-    }
-    if !r.notes.is_empty() {
-        out.push_str(&format!(
-            "<ul>{}</ul>",
-            r.notes
-                .iter()
-                .map(|n| format!("<li>{}</li>", esc(n)))
-                .collect::<String>()
-        ));
-    }
-    if !r.errors.is_empty() {
-        let rows: String = r
-            .errors
-            .iter()
-            .map(|e| {
-                format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    if e.row == 0 {
-                        "—".into()
-                    } else {
-                        e.row.to_string()
-                    },
-                    esc(&e.column.clone().unwrap_or_default()),
-                    esc(&e.message)
-                )
-            })
-            .collect();
-        out.push_str(&format!(
-            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
-            lang.t("Dòng", "Row"),
-            lang.t("Cột", "Column"),
-            lang.t("Lỗi", "Error")
-        ));
-    } else {
-        let rows: String = r
-            .outcomes
-            .iter()
-            .filter(|o| o.action != "unchanged")
-            .take(200)
-            .map(|o| {
-                format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    o.row,
-                    if o.action == "create" {
-                        lang.t("thêm mới", "add")
-                    } else {
-                        lang.t("cập nhật", "update")
-                    },
-                    esc(&o.name)
-                )
-            })
-            .collect();
-        out.push_str(&format!(
-            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
-            lang.t("Dòng", "Row"),
-            lang.t("Việc", "Action"),
-            lang.t("Tổ chức", "Organisation")
-        ));
-    }
-    out
 }
 
 pub async fn preview(
@@ -246,7 +139,7 @@ pub async fn preview(
             Some((&p, &csrf)),
             status,
             title(lang),
-            &format!("<p class=error role=alert>{}</p>", esc(msg)),
+            tpl::error(msg, true),
         )
     };
     let mut fields: HashMap<String, String> = HashMap::new();
@@ -319,26 +212,14 @@ pub async fn preview(
     .await;
     match result {
         Ok(Ok((report, token))) => {
-            let confirm = match token {
-                Some(t) if report.created + report.updated > 0 => format!(
-                    r#"<form method="post" action="/nhap/xac-nhan"><input type="hidden" name="csrf" value="{}"><input type="hidden" name="token" value="{t}"><button type="submit">{} {} {}</button></form>"#,
-                    esc(&csrf),
-                    lang.t("Xác nhận nhập", "Confirm: import"),
-                    report.created + report.updated,
-                    lang.t("dòng", "rows"),
-                ),
-                Some(_) => format!(
-                    "<p>{}</p>",
-                    lang.t("Không có gì thay đổi.", "Nothing changes.")
-                ),
-                None => format!(
-                    "<p class=error role=alert>{} <a href=\"/nhap\">{}</a>.</p>",
-                    lang.t(
-                        "Không ghi dữ liệu nào. Sửa các lỗi trong tệp rồi",
-                        "Nothing was written. Correct the errors in the file, then"
-                    ),
-                    lang.t("tải lên lại", "upload it again")
-                ),
+            let next = match &token {
+                Some(t) if report.created + report.updated > 0 => tpl::Next::Confirm {
+                    csrf: &csrf,
+                    token: t,
+                    rows: report.created + report.updated,
+                },
+                Some(_) => tpl::Next::NothingChanges,
+                None => tpl::Next::Rejected,
             };
             let status = if report.errors.is_empty() {
                 StatusCode::OK
@@ -350,7 +231,7 @@ pub async fn preview(
                 Some((&p, &csrf)),
                 status,
                 lang.t("Kiểm tra tệp", "File check"),
-                &format!("{}{confirm}", report_html(&report, lang)),
+                tpl::checked(&report, lang, &next),
             )
         }
         Ok(Err(e)) => {
@@ -394,14 +275,7 @@ pub async fn confirm(
                 Some((&p, &csrf)),
                 StatusCode::GONE,
                 title(lang),
-                &format!(
-                    "<p class=error>{} <a href=\"/nhap\">{}</a></p>",
-                    lang.t(
-                        "Không còn tệp chờ nhập (đã nhập, hoặc đã quá hạn).",
-                        "The uploaded file is gone (imported already, or expired)."
-                    ),
-                    lang.t("Tải lên lại", "Upload again")
-                ),
+                tpl::gone(lang),
             )
         }
         Ok(Err(e)) => return crate::error::page_error(lang, &e),
@@ -502,38 +376,28 @@ pub async fn progress(
             Some((&p, &csrf)),
             StatusCode::NOT_FOUND,
             title(lang),
-            &format!(
-                "<p>{}</p>",
-                lang.t(
-                    "Không thấy lượt nhập này trên máy chủ này (có thể đã xong hơn một giờ trước). Kết quả đã ghi nằm trong danh sách và nhật ký.",
-                    "This import is not known to this server (it may have finished over an hour ago). What was written is in the registry and the audit trail."
-                )
-            ),
+            tpl::para(lang.t(
+                "Không thấy lượt nhập này trên máy chủ này (có thể đã xong hơn một giờ trước). Kết quả đã ghi nằm trong danh sách và nhật ký.",
+                "This import is not known to this server (it may have finished over an hour ago). What was written is in the registry and the audit trail.",
+            )),
         );
     };
     match &job.finished {
         None => {
-            let (phase, done, total) = if job.writing {
-                (lang.t("Đang ghi", "Writing"), job.done, job.total)
-            } else {
-                (lang.t("Đang kiểm tra", "Checking"), job.done, job.total)
-            };
-            let bar = format!(
-                "<p><label for=bar>{phase} {} — {} / {} {}</label><br><progress id=bar value=\"{done}\" max=\"{}\">{done}/{total}</progress></p><p><small>{}</small></p>",
-                esc(&job.file_name),
-                format_int(done as i64),
-                format_int(total as i64),
-                lang.t("dòng", "rows"),
-                total.max(1),
-                lang.t("Trang tự cập nhật mỗi giây; có thể đóng trang, việc nhập vẫn tiếp tục.", "The page refreshes every second; closing it does not stop the import."),
-            );
+            let bar = tpl::running(&tpl::Running {
+                lang,
+                writing: job.writing,
+                file_name: &job.file_name,
+                done: job.done,
+                total: job.total,
+            });
             // A meta refresh: progress without any script.
             let mut r = page(
                 lang,
                 Some((&p, &csrf)),
                 StatusCode::OK,
                 lang.t("Đang nhập", "Importing"),
-                &bar,
+                bar,
             );
             r.headers_mut().insert(
                 axum::http::header::REFRESH,
@@ -546,21 +410,21 @@ pub async fn progress(
             Some((&p, &csrf)),
             StatusCode::OK,
             lang.t("Đã nhập", "Imported"),
-            &report_html(report, lang),
+            tpl::report(report, lang),
         ),
         Some(Ok(report)) => page(
             lang,
             Some((&p, &csrf)),
             StatusCode::UNPROCESSABLE_ENTITY,
             lang.t("Không nhập được", "Not imported"),
-            &report_html(report, lang),
+            tpl::report(report, lang),
         ),
         Some(Err(msg)) => page(
             lang,
             Some((&p, &csrf)),
             StatusCode::UNPROCESSABLE_ENTITY,
             lang.t("Không nhập được", "Not imported"),
-            &format!("<p class=error role=alert>{}</p>", esc(msg)),
+            tpl::error(msg, true),
         ),
     }
 }

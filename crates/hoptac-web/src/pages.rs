@@ -3,7 +3,7 @@
 //! JavaScript.
 
 use crate::api::{ListQuery, ReqLang};
-use crate::html::esc;
+use crate::templates::registry as tpl;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
@@ -231,19 +231,16 @@ async fn admit(
     }
 }
 
-fn row(v: &OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> String {
-    let commune = crate::html::commune_label(v, places);
-    format!(
-        "<tr><td>{}</td><td>{}</td><td><a href=\"/to-chuc/{}\">{}</a></td><td>{}</td><td>{}</td><td class=n>{}</td><td>{}</td></tr>",
-        v.id,
-        esc(v.kind.code()),
-        v.id,
-        esc(v.name()),
-        esc(&commune),
-        esc(lang.t(v.status.label_vi(), v.status.label_en())),
-        v.fields.members.map(format_int).unwrap_or_default(),
-        v.fields.founding_date.map(format_date).unwrap_or_default(),
-    )
+fn row<'a>(v: &'a OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> tpl::Row<'a> {
+    tpl::Row {
+        id: v.id,
+        kind: v.kind.code(),
+        name: v.name(),
+        commune: crate::html::commune_label(v, places),
+        status: lang.t(v.status.label_vi(), v.status.label_en()),
+        members: v.fields.members.map(format_int).unwrap_or_default(),
+        founded: v.fields.founding_date.map(format_date).unwrap_or_default(),
+    }
 }
 
 async fn home(
@@ -274,100 +271,42 @@ async fn home(
         }
     };
     let places = st.registry.places();
-    let rows: String = page_data
+    let rows = page_data
         .items
         .iter()
         .map(|v| row(v, lang, &places))
         .collect();
-    let qs = |p: u32| {
-        let mut parts = vec![format!("page={p}")];
-        if let Some(q) = &q.q {
-            parts.push(format!("q={}", urlencode(q)));
-        }
-        if let Some(k) = &q.kind {
-            parts.push(format!("kind={}", urlencode(k)));
-        }
-        if lang == Lang::En {
-            parts.push("lang=en".into());
-        }
-        parts.join("&amp;")
-    };
+    // The search, kind and language of the links (plain `&`: the template escapes).
+    let mut kept = String::new();
+    if let Some(q) = &q.q {
+        kept.push_str(&format!("&q={}", urlencode(q)));
+    }
+    if let Some(k) = &q.kind {
+        kept.push_str(&format!("&kind={}", urlencode(k)));
+    }
+    if lang == Lang::En {
+        kept.push_str("&lang=en");
+    }
+    let at = |p: u32| format!("/?page={p}{kept}");
     let last = page_data
         .total
         .div_ceil(u64::from(page_data.per_page))
         .max(1) as u32;
-    let nav = format!(
-        "{}{} {} / {} {}",
-        if page_data.page > 1 {
-            format!(
-                "<a href=\"/?{}\">« {}</a> ",
-                qs(page_data.page - 1),
-                lang.t("Trước", "Previous")
-            )
-        } else {
-            String::new()
-        },
-        lang.t("Trang", "Page"),
-        page_data.page,
-        last,
-        if page_data.page < last {
-            format!(
-                " <a href=\"/?{}\">{} »</a>",
-                qs(page_data.page + 1),
-                lang.t("Sau", "Next")
-            )
-        } else {
-            String::new()
-        },
-    );
-    let kind_opt = |code: &str, label: &str| {
-        let sel = if q.kind.as_deref() == Some(code) {
-            " selected"
-        } else {
-            ""
-        };
-        format!("<option value=\"{code}\"{sel}>{}</option>", esc(label))
-    };
-    let body = format!(
-        r#"<header><h1>{title}</h1></header>
-<p>{province}{register}</p>
-<form method="get" action="/"><label>{search_label} <input name="q" value="{q}" placeholder="hop tac nong nghiep"></label>
-<label>{kind_label} <select name="kind"><option value="">{all}</option>{k1}{k2}{k3}</select></label>
-{lang_hidden}<button type="submit">{search_btn}</button></form>
-<p>{found}: <strong>{total}</strong> · <a href="/api/v1/export?format=xlsx{export_qs}">{export} .xlsx</a> · <a href="/api/v1/export?format=csv{export_qs}">.csv</a> · <a href="/api/v1/openapi.json">API (OpenAPI)</a></p>
-<div class=w><table><thead><tr><th>{h_id}</th><th>{h_kind}</th><th>{h_name}</th><th>{h_place}</th><th>{h_status}</th><th class=n>{h_members}</th><th>{h_founded}</th></tr></thead><tbody>{rows}</tbody></table></div>
-<p>{nav}</p>"#,
-        title = lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
-        register = match &session {
-            Some((p, _, _)) if p.may(hoptac_domain::auth::Action::RegisterOrganisation) => format!(
-                " · <a href=\"/to-chuc/moi\">{}</a>",
-                lang.t("Đăng ký tổ chức mới", "Register an organisation")
-            ),
-            _ => String::new(),
-        },
-        province = esc(&places
+    let view = tpl::Registry {
+        lang,
+        province: places
             .province
             .as_ref()
             .and_then(|p| places.units.province(hoptac_domain::Scheme::Y2025, p))
             .map_or_else(
                 || lang.t("Toàn quốc", "National").to_owned(),
-                |p| p.name.clone()
-            )),
-        search_label = lang.t("Tìm", "Search"),
-        q = esc(q.q.as_deref().unwrap_or("")),
-        kind_label = lang.t("Loại hình", "Kind"),
-        all = lang.t("Tất cả", "All"),
-        k1 = kind_opt("HTX", lang.t("Hợp tác xã", "Cooperative")),
-        k2 = kind_opt("LHHTX", lang.t("Liên hiệp HTX", "Union")),
-        k3 = kind_opt("THT", lang.t("Tổ hợp tác", "Cooperative group")),
-        lang_hidden = if lang == Lang::En {
-            "<input type=hidden name=lang value=en>"
-        } else {
-            ""
-        },
-        search_btn = lang.t("Tìm kiếm", "Search"),
-        found = lang.t("Kết quả", "Found"),
-        total = if page_data.more {
+                |p| p.name.clone(),
+            ),
+        may_register: matches!(&session, Some((p, _, _))
+            if p.may(hoptac_domain::auth::Action::RegisterOrganisation)),
+        q: q.q.as_deref().unwrap_or(""),
+        kind: q.kind.as_deref(),
+        total: if page_data.more {
             format!(
                 "{} {}",
                 lang.t("hơn", "more than"),
@@ -376,38 +315,22 @@ async fn home(
         } else {
             format_int(page_data.total as i64)
         },
-        export = lang.t("Xuất", "Export"),
-        export_qs = {
-            let mut s = String::new();
-            if let Some(q) = &q.q {
-                s.push_str(&format!("&amp;q={}", urlencode(q)));
-            }
-            if let Some(k) = &q.kind {
-                s.push_str(&format!("&amp;kind={}", urlencode(k)));
-            }
-            if lang == Lang::En {
-                s.push_str("&amp;lang=en");
-            }
-            s
-        },
-        h_id = lang.t("Mã", "ID"),
-        h_kind = lang.t("Loại", "Kind"),
-        h_name = lang.t("Tên", "Name"),
-        h_place = lang.t("Địa bàn", "Commune"),
-        h_status = lang.t("Tình trạng", "Status"),
-        h_members = lang.t("Thành viên", "Members"),
-        h_founded = lang.t("Thành lập", "Founded"),
-    );
+        export_qs: kept.clone(),
+        rows,
+        page: page_data.page,
+        last,
+        prev: (page_data.page > 1).then(|| at(page_data.page - 1)),
+        next: (page_data.page < last).then(|| at(page_data.page + 1)),
+    };
     let who = session.as_ref().map(|(p, csrf, _)| (p, csrf.as_str()));
     let here = uri.path_and_query().map_or("/", |p| p.as_str());
-    Html(crate::html::layout(
+    let frame = crate::templates::Frame {
         lang,
-        lang.t("Sổ đăng ký kinh tế tập thể", "Collective economy registry"),
+        title: tpl::title(lang),
         who,
         here,
-        &body,
-    ))
-    .into_response()
+    };
+    Html(crate::templates::page(&frame, tpl::registry(&view)).into_string()).into_response()
 }
 
 fn urlencode(s: &str) -> String {

@@ -2,7 +2,9 @@
 //! every account with its role and scope; add an account; disable or enable one; set a
 //! new random password, shown once. The same rules as `hoptac user` (the app decides).
 
-use crate::html::{esc, layout, page_lang};
+use crate::html::page_lang;
+use crate::templates::users::{self as tpl, Notice};
+use crate::templates::{page, Frame, Markup};
 use crate::AppState;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -48,18 +50,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn page(&self, status: StatusCode, body: String) -> Response {
-        (
-            status,
-            Html(layout(
-                self.lang,
-                self.lang.t("Người dùng", "Users"),
-                Some((self.p, self.csrf)),
-                HERE,
-                &body,
-            )),
-        )
-            .into_response()
+    fn page(&self, status: StatusCode, body: Markup) -> Response {
+        let frame = Frame {
+            lang: self.lang,
+            title: tpl::title(self.lang),
+            who: Some((self.p, self.csrf)),
+            here: HERE,
+        };
+        (status, Html(page(&frame, body).into_string())).into_response()
     }
 }
 
@@ -68,117 +66,58 @@ fn list_html(
     users: &[User],
     places: &hoptac_domain::Gazetteer,
     typed: &Values,
-    notice: &str,
-) -> String {
+    notice: Notice<'_>,
+) -> Markup {
     let lang = cx.lang;
-    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
-    let csrf = esc(cx.csrf);
-    let rows: String = users
+    let rows = users
         .iter()
-        .map(|u| {
-            let toggle = if u.disabled {
-                ("enable", t("Mở lại", "Enable"))
-            } else {
-                ("disable", t("Khóa", "Disable"))
-            };
-            let own = u.username == cx.p.username;
-            let actions = if own {
-                format!("<small>{}</small>", t("(tài khoản của bạn)", "(your account)"))
-            } else {
-                format!(
-                    "<form method=post action=\"{HERE}/thao-tac\" class=inline><input type=hidden name=csrf value=\"{csrf}\"><input type=hidden name=username value=\"{name}\"><input type=hidden name=action value=\"{}\"><button type=submit>{}</button></form> <form method=post action=\"{HERE}/thao-tac\" class=inline><input type=hidden name=csrf value=\"{csrf}\"><input type=hidden name=username value=\"{name}\"><input type=hidden name=action value=\"reset\"><button type=submit>{}</button></form>",
-                    toggle.0,
-                    toggle.1,
-                    t("Đặt mật khẩu mới", "New password"),
-                    name = esc(&u.username),
-                )
-            };
-            format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{actions}</td></tr>",
-                esc(&u.username),
-                esc(&u.display_name),
-                esc(lang.t(u.role.label_vi(), u.role.label_en())),
-                esc(&scope_text(&u.scope, places, lang)),
-                if u.disabled {
-                    format!("<strong class=error>{}</strong>", t("Đã khóa", "Disabled"))
-                } else {
-                    t("Đang dùng", "Active").to_owned()
-                },
-            )
+        .map(|u| tpl::Row {
+            username: &u.username,
+            display_name: &u.display_name,
+            role: lang.t(u.role.label_vi(), u.role.label_en()),
+            scope: scope_text(&u.scope, places, lang),
+            disabled: u.disabled,
+            own: u.username == cx.p.username,
         })
         .collect();
-    let val = |k: &str| esc(typed.get(k).map(String::as_str).unwrap_or(""));
+    let val = |k: &str| typed.get(k).map(String::as_str).unwrap_or("");
     let role_now = typed
         .get("role")
         .map(String::as_str)
         .unwrap_or("commune_officer");
-    let roles: String = Role::ALL
+    let roles = Role::ALL
         .iter()
-        .map(|r| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                r.code(),
-                if r.code() == role_now {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(lang.t(r.label_vi(), r.label_en()))
-            )
+        .map(|r| tpl::Choice {
+            value: r.code().to_owned(),
+            label: lang.t(r.label_vi(), r.label_en()).to_owned(),
+            selected: r.code() == role_now,
         })
         .collect();
     let chosen: Vec<&str> = typed
         .get("communes")
         .map(|c| c.split(',').map(str::trim).collect())
         .unwrap_or_default();
-    let communes: String = places
+    let communes = places
         .units
         .communes(hoptac_domain::Scheme::Y2025, places.province.as_deref())
         .iter()
-        .map(|c| {
-            format!(
-                "<option value=\"{}\"{}>{}</option>",
-                c.code,
-                if chosen.contains(&c.code.as_str()) {
-                    " selected"
-                } else {
-                    ""
-                },
-                esc(&format!("{} ({})", c.name, c.code))
-            )
+        .map(|c| tpl::Choice {
+            value: c.code.clone(),
+            label: format!("{} ({})", c.name, c.code),
+            selected: chosen.contains(&c.code.as_str()),
         })
         .collect();
-    format!(
-        r#"<h1>{title}</h1>{notice}
-<div class=w><table><thead><tr><th scope=col>{h_user}</th><th scope=col>{h_name}</th><th scope=col>{h_role}</th><th scope=col>{h_scope}</th><th scope=col>{h_state}</th><th scope=col>{h_do}</th></tr></thead><tbody>{rows}</tbody></table></div>
-<h2 id=add>{add}</h2>
-<form method=post action="{HERE}" class=signin><input type=hidden name=csrf value="{csrf}">
-<label>{h_user} <input name=username value="{username}" required autocomplete=off></label>
-<label>{h_name} <input name=display_name value="{display}" required></label>
-<label>{h_role} <select name=role>{roles}</select></label>
-<label>{communes_l} <select name=communes multiple size=6>{communes}</select></label>
-<label>{org_l} <input name=organisation value="{org}" inputmode=numeric></label>
-<p><small>{hint}</small></p>
-<button type=submit>{add_btn}</button></form>"#,
-        title = t("Người dùng", "Users"),
-        h_user = t("Tên đăng nhập", "Username"),
-        h_name = t("Họ tên", "Name"),
-        h_role = t("Vai trò", "Role"),
-        h_scope = t("Phạm vi", "Scope"),
-        h_state = t("Trạng thái", "State"),
-        h_do = t("Thao tác", "Actions"),
-        add = t("Thêm người dùng", "Add a user"),
-        username = val("username"),
-        display = val("display_name"),
-        communes_l = t("Xã, phường (cán bộ cấp xã)", "Communes (commune officers)"),
-        org_l = t("Mã tổ chức (tài khoản HTX)", "Organisation ID (cooperative accounts)"),
-        org = val("organisation"),
-        hint = t(
-            "Mật khẩu ban đầu được tạo ngẫu nhiên và chỉ hiện một lần; người dùng đổi lại sau khi đăng nhập.",
-            "The first password is random and shown once; the user changes it after signing in."
-        ),
-        add_btn = t("Thêm", "Add"),
-    )
+    tpl::users(&tpl::Users {
+        lang,
+        csrf: cx.csrf,
+        notice,
+        rows,
+        username: val("username"),
+        display_name: val("display_name"),
+        organisation: val("organisation"),
+        roles,
+        communes,
+    })
 }
 
 async fn admin(
@@ -197,17 +136,7 @@ async fn admin(
             p: &p,
             csrf: &csrf,
         }
-        .page(
-            StatusCode::FORBIDDEN,
-            format!(
-                "<h1>{}</h1><p>{}</p>",
-                lang.t("Người dùng", "Users"),
-                lang.t(
-                    "Quản lý người dùng dành cho quản trị viên.",
-                    "User administration is for administrators."
-                )
-            ),
-        )),
+        .page(StatusCode::FORBIDDEN, tpl::refused(lang))),
     }
 }
 
@@ -216,7 +145,7 @@ async fn render(
     cx: &Ctx<'_>,
     status: StatusCode,
     typed: &Values,
-    notice: &str,
+    notice: Notice<'_>,
 ) -> Response {
     let reg = st.registry.clone();
     let users = match crate::error::settle(
@@ -228,10 +157,6 @@ async fn render(
     };
     let places = st.registry.places();
     cx.page(status, list_html(cx, &users, &places, typed, notice))
-}
-
-fn alert(msg: &str) -> String {
-    format!("<p class=error role=alert>{}</p>", esc(msg))
 }
 
 /// `GET /quan-tri/nguoi-dung`.
@@ -246,21 +171,16 @@ pub async fn users_page(
         Err(r) => return r,
     };
     let notice = match q.ok.as_deref() {
-        Some("disable") => lang.t("Đã khóa tài khoản.", "Account disabled."),
-        Some("enable") => lang.t("Đã mở lại tài khoản.", "Account enabled."),
-        _ => "",
-    };
-    let notice = if notice.is_empty() {
-        String::new()
-    } else {
-        format!("<p class=notice role=status>{notice}</p>")
+        Some("disable") => Notice::Done(lang.t("Đã khóa tài khoản.", "Account disabled.")),
+        Some("enable") => Notice::Done(lang.t("Đã mở lại tài khoản.", "Account enabled.")),
+        _ => Notice::None,
     };
     let cx = Ctx {
         lang,
         p: &p,
         csrf: &csrf,
     };
-    render(&st, &cx, StatusCode::OK, &Values::new(), &notice).await
+    render(&st, &cx, StatusCode::OK, &Values::new(), notice).await
 }
 
 /// The form's fields in order, repeated `communes` joined with commas.
@@ -299,7 +219,14 @@ pub async fn add_user(
             "Biểu mẫu đã hết hạn; hãy tải lại trang.",
             "The form expired; reload the page.",
         );
-        return render(&st, &cx, StatusCode::FORBIDDEN, &Values::new(), &alert(msg)).await;
+        return render(
+            &st,
+            &cx,
+            StatusCode::FORBIDDEN,
+            &Values::new(),
+            Notice::Error(msg),
+        )
+        .await;
     }
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let Some(role) = Role::parse(&get("role")) else {
@@ -309,7 +236,7 @@ pub async fn add_user(
             &cx,
             StatusCode::UNPROCESSABLE_ENTITY,
             &form,
-            &alert(msg),
+            Notice::Error(msg),
         )
         .await;
     };
@@ -334,7 +261,7 @@ pub async fn add_user(
                     &cx,
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &form,
-                    &alert(msg),
+                    Notice::Error(msg),
                 )
                 .await;
             }
@@ -351,17 +278,11 @@ pub async fn add_user(
     .await;
     match added {
         Ok(Ok(u)) => {
-            let notice = format!(
-                "<p class=notice role=status>{} <strong>{}</strong>. {} <code>{}</code></p>",
-                lang.t("Đã thêm", "Added"),
-                esc(&u.username),
-                lang.t(
-                    "Mật khẩu ban đầu (chỉ hiện lần này, hãy trao tận tay):",
-                    "First password (shown this once; hand it over in person):"
-                ),
-                esc(&password),
-            );
-            render(&st, &cx, StatusCode::OK, &Values::new(), &notice).await
+            let notice = Notice::Added {
+                username: &u.username,
+                password: &password,
+            };
+            render(&st, &cx, StatusCode::OK, &Values::new(), notice).await
         }
         Ok(Err(
             e @ (AppError::Refused { .. } | AppError::Invalid(_) | AppError::NotFound { .. }),
@@ -371,7 +292,7 @@ pub async fn add_user(
                 &cx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &form,
-                &alert(&e.message(lang)),
+                Notice::Error(&e.message(lang)),
             )
             .await
         }
@@ -401,7 +322,14 @@ pub async fn user_action(
             "Biểu mẫu đã hết hạn; hãy tải lại trang.",
             "The form expired; reload the page.",
         );
-        return render(&st, &cx, StatusCode::FORBIDDEN, &Values::new(), &alert(msg)).await;
+        return render(
+            &st,
+            &cx,
+            StatusCode::FORBIDDEN,
+            &Values::new(),
+            Notice::Error(msg),
+        )
+        .await;
     }
     let username = form
         .get("username")
@@ -417,7 +345,7 @@ pub async fn user_action(
             &cx,
             StatusCode::UNPROCESSABLE_ENTITY,
             &Values::new(),
-            &alert(msg),
+            Notice::Error(msg),
         )
         .await;
     }
@@ -440,16 +368,11 @@ pub async fn user_action(
     .await;
     match done {
         Ok(Ok(())) if action == "reset" => {
-            let notice = format!(
-                "<p class=notice role=status>{} <strong>{}</strong>: <code>{}</code></p>",
-                lang.t(
-                    "Mật khẩu mới (chỉ hiện lần này) của",
-                    "New password (shown this once) for"
-                ),
-                esc(&username),
-                esc(&password),
-            );
-            render(&st, &cx, StatusCode::OK, &Values::new(), &notice).await
+            let notice = Notice::Reset {
+                username: &username,
+                password: &password,
+            };
+            render(&st, &cx, StatusCode::OK, &Values::new(), notice).await
         }
         Ok(Ok(())) => Redirect::to(&format!("{HERE}?ok={action}")).into_response(),
         Ok(Err(e)) if !matches!(e, AppError::Store(_)) => {
@@ -458,7 +381,7 @@ pub async fn user_action(
                 &cx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &Values::new(),
-                &alert(&e.message(lang)),
+                Notice::Error(&e.message(lang)),
             )
             .await
         }

@@ -6,9 +6,14 @@
 //! what the reader may use, account, language switch, `<main>`), the short pages of
 //! refusals and errors ([`short_page`]), and small parts used by several pages.
 
+pub mod audit;
+pub mod dashboard;
+pub mod import;
 pub mod organisation;
 pub mod organisation_form;
+pub mod registry;
 pub mod sign_in;
+pub mod users;
 
 use hoptac_domain::auth::{Action, Principal, Scope};
 use hoptac_domain::i18n::Lang;

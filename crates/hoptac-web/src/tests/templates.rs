@@ -84,7 +84,59 @@ fn an_organisation_named_with_markup_is_shown_escaped(url: &str) {
     });
 }
 
+fn the_users_page_escapes_a_display_name(url: &str) {
+    let reg = TestApp::open(url);
+    let admin = reg.admin().cookie;
+    reg.add_user(
+        "ten.la",
+        "<script>alert(1)</script>",
+        Role::Leader,
+        Scope::All,
+        "mat-khau-ten-la",
+        &hoptac_app::Actor::new("cli", None),
+    )
+    .expect("user");
+    rt().block_on(async {
+        let (s, page) = page_call(&reg, "GET", "/quan-tri/nguoi-dung", Some(&admin), None).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(
+            page.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"),
+            "{page}"
+        );
+    });
+}
+
+fn the_registry_page_escapes_the_search_it_sends_back(url: &str) {
+    let reg = TestApp::open(url);
+    rt().block_on(async {
+        let (s, page) = page_call(
+            &reg,
+            "GET",
+            "/?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert!(!page.contains("<script>"), "{page}");
+        assert!(
+            page.contains("name=\"q\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""),
+            "{page}"
+        );
+        // In the paging and export links only percent-encoded.
+        assert!(
+            page.contains(
+                "/api/v1/export?format=csv&amp;q=%22%3E%3Cscript%3Ealert%281%29%3C%2Fscript%3E\""
+            ),
+            "{page}"
+        );
+    });
+}
+
 hoptac_testkit::both_backends!(
     the_sign_in_page_escapes_the_csrf_field_it_sends_back,
-    an_organisation_named_with_markup_is_shown_escaped
+    an_organisation_named_with_markup_is_shown_escaped,
+    the_users_page_escapes_a_display_name,
+    the_registry_page_escapes_the_search_it_sends_back
 );
