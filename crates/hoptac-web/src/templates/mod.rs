@@ -6,6 +6,7 @@
 //! what the reader may use, account, language switch, `<main>`), the short pages of
 //! refusals and errors ([`short_page`]), and small parts used by several pages.
 
+pub mod evaluation;
 pub mod sign_in;
 
 use hoptac_domain::auth::{Action, Principal, Scope};
@@ -143,6 +144,36 @@ pub fn notice(error: bool, text: &str) -> Markup {
             p.error role="alert" { (text) }
         } @else {
             p.notice role="status" { (text) }
+        }
+    }
+}
+
+/// `<option>`s for the years from `to` down to `from`, `selected` chosen.
+pub fn year_options(from: i32, to: i32, selected: i32) -> Markup {
+    html! {
+        @for y in (from..=to).rev() {
+            option selected[y == selected] { (y) }
+        }
+    }
+}
+
+/// Previous and next links of a paged list (nothing for a single page); `href` gives a
+/// page's address (escaped here, so written plain: `&`, not `&amp;`).
+pub fn pager(lang: Lang, page: usize, pages: usize, href: impl Fn(usize) -> String) -> Markup {
+    html! {
+        @if pages > 1 {
+            nav aria-label=(lang.t("Phân trang", "Pages")) {
+                p {
+                    (lang.t("Trang", "Page")) " " (page) "/" (pages) " "
+                    @if page > 1 {
+                        a href=(href(page - 1)) { (lang.t("← Trước", "← Previous")) }
+                    }
+                    " "
+                    @if page < pages {
+                        a href=(href(page + 1)) { (lang.t("Sau →", "Next →")) }
+                    }
+                }
+            }
         }
     }
 }
