@@ -7,6 +7,7 @@
 //! refusals and errors ([`short_page`]), and small parts used by several pages.
 
 pub mod evaluation;
+pub mod follow_up;
 pub mod sign_in;
 
 use hoptac_domain::auth::{Action, Principal, Scope};

@@ -45,3 +45,45 @@ hoptac_testkit::both_backends! {
         });
     }
 }
+
+#[test]
+fn a_follow_up_plan_escapes_its_description() {
+    let lite = hoptac_testkit::sqlite();
+    let reg = registry(&lite);
+    let spec = hoptac_app::demo::DemoSpec {
+        counts: Some((160, 20, 2)),
+        ..Default::default()
+    };
+    hoptac_app::demo::generate(&reg, &spec).expect("demo");
+    let id = reg
+        .needing_follow_up(2025)
+        .expect("list")
+        .into_iter()
+        .find(|n| n.follow_up.is_none())
+        .expect("an HTX without a plan")
+        .org
+        .id;
+    let (cookie, csrf) = signed_in(&reg, "quan.tri", Role::Admin, Scope::All);
+    let uri = format!("/theo-doi/{id}/2025");
+    let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;";
+    rt().block_on(async {
+        let form = |deadline: &str| {
+            format!("csrf={csrf}&version=0&plan=support&description=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%3E&owner=%3Cb%3Ex&deadline={deadline}&outcome=")
+        };
+        // Sent back with a wrong date: what was typed is kept, escaped.
+        let (s, page) = page_call(&reg, "POST", &uri, Some(&cookie), Some(form("%3Ci%3E"))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+        assert!(!page.contains("<script>") && !page.contains("<b>x") && !page.contains("<i>"), "{page}");
+        assert!(page.contains(&format!("name=\"description\" value=\"{escaped}\"")), "{page}");
+        assert!(page.contains("&quot;&lt;i&gt;&quot; không phải ngày"), "{page}");
+        // Saved, then listed.
+        let (s, page) = page_call(&reg, "POST", &uri, Some(&cookie), Some(form("30%2F06%2F2026"))).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{page}");
+        let (s, page) = page_call(&reg, "GET", "/theo-doi?year=2025", Some(&cookie), None).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        assert!(!page.contains("<script>") && !page.contains("<b>x"), "{page}");
+        assert!(page.contains(&format!("<small>{escaped}</small>")) && page.contains("<td>&lt;b&gt;x</td>"), "{page}");
+        let (_, page) = page_call(&reg, "GET", &uri, Some(&cookie), None).await;
+        assert!(!page.contains("<script>") && page.contains(escaped), "{page}");
+    });
+}
