@@ -4,7 +4,9 @@
 //! Forms post without JavaScript; every write checks CSRF and the sheet's version.
 
 use crate::auth::Caller;
-use crate::html::{esc, layout, page_lang, points_text};
+use crate::html::{page_lang, points_text};
+use crate::templates::evaluation as tpl;
+use crate::templates::{Frame, Markup};
 use crate::AppState;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -98,16 +100,16 @@ pub async fn eval_list(
             .into_iter()
             .filter_map(|r| Some((views.remove(&r.org_id)?, r)))
             .collect();
-        Ok::<_, AppError>((shown, counts, total, pages, page))
+        Ok::<_, AppError>((shown, counts, pages, page))
     })
     .await;
-    let (shown, counts, total, pages, page) = match crate::error::settle(lang, loaded) {
+    let (shown, counts, pages, page) = match crate::error::settle(lang, loaded) {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let wanted = wanted.as_deref();
+    let wanted = wanted.as_deref().unwrap_or("");
     let places = st.registry.places();
-    let body_rows: String = shown
+    let rows = shown
         .iter()
         .map(|(v, r)| {
             let (total, rating) = r
@@ -119,16 +121,17 @@ pub async fn eval_list(
                     )
                 })
                 .unwrap_or_default();
-            format!(
-                "<tr><td><a href=\"/danh-gia/{id}/{year}\">{name}</a></td><td>{commune}</td><td>{state}</td><td class=n>{total}</td><td>{rating}</td></tr>",
-                id = v.id,
-                name = esc(v.name()),
-                commune = esc(&crate::html::commune_label(v, &places)),
-                state = state_label(r.state, lang),
-            )
+            tpl::ListRow {
+                id: v.id,
+                name: v.name().to_owned(),
+                commune: crate::html::commune_label(v, &places),
+                state: state_label(r.state, lang),
+                total,
+                rating,
+            }
         })
         .collect();
-    let state_options: String = [
+    let states = [
         ("", lang.t("Tất cả", "All")),
         ("none", state_label(None, lang)),
         ("draft", state_label(Some(EvalState::Draft), lang)),
@@ -136,73 +139,44 @@ pub async fn eval_list(
         ("reviewed", state_label(Some(EvalState::Reviewed), lang)),
         ("approved", state_label(Some(EvalState::Approved), lang)),
     ]
-    .iter()
-    .map(|(code, label)| {
-        let n = if code.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", format_int(*counts.get(code).unwrap_or(&0) as i64))
-        };
-        format!(
-            "<option value=\"{code}\"{}>{label}{n}</option>",
-            if wanted.unwrap_or("") == *code {
-                " selected"
-            } else {
-                ""
-            }
-        )
+    .into_iter()
+    .map(|(code, label)| tpl::StateChoice {
+        code,
+        label,
+        count: (!code.is_empty()).then(|| format_int(*counts.get(code).unwrap_or(&0) as i64)),
     })
     .collect();
-    let pager = crate::html::pager(lang, page, pages, |n| {
-        format!(
-            "/danh-gia?year={year}&amp;state={}&amp;page={n}",
-            esc(wanted.unwrap_or(""))
-        )
-    });
-    let table = if total == 0 {
-        format!(
-            "<p>{}</p>",
-            lang.t("Không có tổ chức nào.", "Nothing to list.")
-        )
-    } else {
-        format!(
-            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col class=n>{}</th><th scope=col>{}</th></tr></thead><tbody>{body_rows}</tbody></table></div>{pager}",
-            lang.t("Tổ chức", "Organisation"),
-            lang.t("Xã, phường", "Commune"),
-            lang.t("Phiếu", "Sheet"),
-            lang.t("Tổng điểm", "Total"),
-            lang.t("Xếp loại", "Rating"),
-        )
-    };
     let title = format!(
         "{} {year}",
         lang.t("Đánh giá, phân loại năm", "Evaluations for")
     );
-    let body = format!(
-        r#"<h1>{title}</h1><p>{summary}</p>
-<form method="get" action="/danh-gia"><label>{year_l} <select name="year">{years}</select></label>
-<label>{state_l} <select name="state">{state_options}</select></label><button type="submit">{show}</button></form>{table}"#,
-        title = esc(&title),
-        summary = esc(&format!(
-            "{} {}; {} {}.",
-            format_int(counts.values().sum::<usize>() as i64),
-            lang.t("tổ chức cần xếp loại", "organisations to classify"),
-            format_int(*counts.get("none").unwrap_or(&0) as i64),
-            lang.t("chưa có phiếu", "without a sheet"),
-        )),
-        year_l = lang.t("Năm", "Year"),
-        years = crate::html::year_options(2015, this_year, year),
-        state_l = lang.t("Trạng thái", "State"),
-        show = lang.t("Xem", "Show"),
+    let summary = format!(
+        "{} {}; {} {}.",
+        format_int(counts.values().sum::<usize>() as i64),
+        lang.t("tổ chức cần xếp loại", "organisations to classify"),
+        format_int(*counts.get("none").unwrap_or(&0) as i64),
+        lang.t("chưa có phiếu", "without a sheet"),
     );
-    Html(layout(
+    let body = tpl::list(&tpl::List {
         lang,
-        &title,
-        Some((&p, &csrf)),
-        &format!("/danh-gia?year={year}"),
-        &body,
-    ))
-    .into_response()
+        title: &title,
+        summary: &summary,
+        year,
+        years: (2015, this_year),
+        states,
+        wanted,
+        rows,
+        page,
+        pages,
+    });
+    let here = format!("/danh-gia?year={year}");
+    let frame = Frame {
+        lang,
+        title: &title,
+        who: Some((&p, &csrf)),
+        here: &here,
+    };
+    Html(crate::templates::page(&frame, body).into_string()).into_response()
 }
 
 #[derive(Deserialize)]
@@ -232,13 +206,16 @@ struct Ctx<'a> {
     year: i32,
 }
 
+/// A notice at the top of a sheet: `(error, text)`.
+type Notice<'a> = Option<(bool, &'a str)>;
+
 fn sheet_html(
     cx: &Ctx,
     sheet: &Sheet,
     typed: Option<&Values>,
     errors: &Values,
-    notice: &str,
-) -> String {
+    notice: Notice<'_>,
+) -> Markup {
     let lang = cx.lang;
     let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
     let rs = &sheet.rule_set;
@@ -251,176 +228,89 @@ fn sheet_html(
         .iter()
         .map(|p| (p.code.as_str(), p))
         .collect();
-    let mut rows = String::new();
-    for c in &rs.criteria {
-        let by = ev
-            .and_then(|e| e.outcome.as_ref())
-            .and_then(|o| o.by_criterion.get(&c.code))
-            .map(|x| format!(" — {}", points_text(*x, lang)))
-            .unwrap_or_default();
-        rows.push_str(&format!(
-            "<tr><th scope=rowgroup colspan=5>{} {} ({} {}){by}{}</th></tr>",
-            esc(&c.code),
-            esc(lang.t(&c.name, &c.name_en)),
-            t("tối đa", "max"),
-            points_text(c.max, lang),
-            if c.provisional {
-                t(
-                    " — điểm tạm tính, chưa đối chiếu văn bản",
-                    " — provisional points",
-                )
-            } else {
-                ""
-            },
-        ));
-        for s in &c.subs {
-            let code = &s.code;
-            let stored = ev.and_then(|e| e.scores.get(code)).copied();
-            let reason_stored = ev.and_then(|e| e.reasons.get(code)).cloned();
-            let proposal = proposals.get(code.as_str());
-            let proposal_text = match proposal {
-                Some(pr) => format!(
-                    "{}<br><small>{}</small>",
-                    pr.points
-                        .map(|x| points_text(x, lang))
-                        .unwrap_or_else(|| "—".into()),
-                    esc(&pr.explanation)
-                ),
-                None => String::new(),
-            };
-            let err = errors
-                .get(&format!("s.{code}"))
-                .map(|m| format!("<br><span class=error id=\"e-{code}\">{}</span>", esc(m)))
-                .unwrap_or_default();
-            let (score, reason) = if editable {
-                let sv = typed
-                    .and_then(|v| v.get(&format!("s.{code}")).cloned())
-                    .or_else(|| stored.map(|x| points_text(x, lang)))
-                    .unwrap_or_default();
-                let rv = typed
-                    .and_then(|v| v.get(&format!("r.{code}")).cloned())
-                    .or(reason_stored)
-                    .unwrap_or_default();
-                (
-                    format!(
-                        "<input name=\"s.{code}\" id=\"s-{code}\" value=\"{}\" inputmode=\"decimal\" aria-label=\"{} {code} ({} {})\"{}>{err}",
-                        esc(&sv),
-                        t("Điểm", "Points"),
-                        t("tối đa", "max"),
-                        points_text(s.max, lang),
-                        if err.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" aria-invalid=true aria-describedby=\"e-{code}\"")
-                        }
-                    ),
-                    format!(
-                        "<input class=reason name=\"r.{code}\" value=\"{}\" aria-label=\"{} {code}\">",
-                        esc(&rv),
-                        t("Lý do khác điểm đề xuất", "Why it differs from the proposal"),
-                    ),
-                )
-            } else {
-                (
-                    stored.map(|x| points_text(x, lang)).unwrap_or_default(),
-                    esc(&reason_stored.unwrap_or_default()),
-                )
-            };
-            rows.push_str(&format!(
-                "<tr><td>{} {}</td><td class=n>{}</td><td>{proposal_text}</td><td class=n>{score}</td><td>{reason}</td></tr>",
-                esc(code),
-                esc(lang.t(&s.name, &s.name_en)),
-                points_text(s.max, lang),
-            ));
-        }
-    }
-    let table = format!(
-        "<div class=w><table class=sheet><thead><tr><th scope=col>{}</th><th scope=col class=n>{}</th><th scope=col>{}</th><th scope=col class=n>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>",
-        t("Tiêu chí", "Criterion"),
-        t("Tối đa", "Max"),
-        t("Điểm đề xuất", "Proposed"),
-        t("Điểm", "Points"),
-        t("Lý do (nếu khác đề xuất)", "Reason (if not the proposal)"),
-    );
-    let hidden = format!(
-        "<input type=hidden name=csrf value=\"{}\"><input type=hidden name=version value=\"{version}\">",
-        esc(cx.csrf)
-    );
-    let form = if editable {
-        format!(
-            "<form method=post action=\"/danh-gia/{id}/{year}\">{hidden}{table}<p><button type=submit>{save}</button></p></form>",
-            id = cx.org.id,
-            year = cx.year,
-            save = t("Lưu phiếu (nháp)", "Save the sheet (draft)"),
-        )
-    } else {
-        table
-    };
-    let outcome = ev
-        .and_then(|e| e.outcome.as_ref())
-        .map(|o| {
-            let why = match &o.not_rated {
-                Some(hoptac_domain::evaluation::NotRatedReason::FoundedInYear { .. }) => {
-                    t(" (thành lập trong năm)", " (founded in the year)")
-                }
-                Some(hoptac_domain::evaluation::NotRatedReason::Stopped { .. }) => t(
-                    " (ngừng hoạt động quá 3 tháng)",
-                    " (stopped for over 3 months)",
-                ),
-                None if o.sanction_applied => t(
-                    " (bị xử phạt vi phạm hành chính trong năm)",
-                    " (sanctioned in the year)",
-                ),
-                None => "",
-            };
-            format!(
-                "<p><strong>{}: {} — {}{why}</strong></p>",
-                t("Kết quả", "Result"),
-                points_text(o.total, lang),
-                lang.t(o.rating.label_vi(), o.rating.label_en()),
-            )
+    let criteria = rs
+        .criteria
+        .iter()
+        .map(|c| tpl::CriterionRows {
+            code: c.code.clone(),
+            name: lang.t(&c.name, &c.name_en).to_owned(),
+            max: points_text(c.max, lang),
+            scored: ev
+                .and_then(|e| e.outcome.as_ref())
+                .and_then(|o| o.by_criterion.get(&c.code))
+                .map(|x| points_text(*x, lang)),
+            provisional: c.provisional,
+            subs: c
+                .subs
+                .iter()
+                .map(|s| {
+                    let code = &s.code;
+                    let stored = ev.and_then(|e| e.scores.get(code)).copied();
+                    let reason_stored = ev.and_then(|e| e.reasons.get(code)).cloned();
+                    let (score, reason) = if editable {
+                        (
+                            typed
+                                .and_then(|v| v.get(&format!("s.{code}")).cloned())
+                                .or_else(|| stored.map(|x| points_text(x, lang)))
+                                .unwrap_or_default(),
+                            typed
+                                .and_then(|v| v.get(&format!("r.{code}")).cloned())
+                                .or(reason_stored)
+                                .unwrap_or_default(),
+                        )
+                    } else {
+                        (
+                            stored.map(|x| points_text(x, lang)).unwrap_or_default(),
+                            reason_stored.unwrap_or_default(),
+                        )
+                    };
+                    tpl::SubRow {
+                        code: code.clone(),
+                        name: lang.t(&s.name, &s.name_en).to_owned(),
+                        max: points_text(s.max, lang),
+                        proposal: proposals.get(code.as_str()).map(|pr| {
+                            (
+                                pr.points
+                                    .map(|x| points_text(x, lang))
+                                    .unwrap_or_else(|| "—".into()),
+                                pr.explanation.clone(),
+                            )
+                        }),
+                        score,
+                        reason,
+                        error: errors.get(&format!("s.{code}")).cloned(),
+                    }
+                })
+                .collect(),
         })
-        .unwrap_or_default();
+        .collect();
+    let outcome = ev.and_then(|e| e.outcome.as_ref()).map(|o| tpl::Outcome {
+        total: points_text(o.total, lang),
+        rating: lang.t(o.rating.label_vi(), o.rating.label_en()),
+        why: match &o.not_rated {
+            Some(hoptac_domain::evaluation::NotRatedReason::FoundedInYear { .. }) => {
+                t(" (thành lập trong năm)", " (founded in the year)")
+            }
+            Some(hoptac_domain::evaluation::NotRatedReason::Stopped { .. }) => t(
+                " (ngừng hoạt động quá 3 tháng)",
+                " (stopped for over 3 months)",
+            ),
+            None if o.sanction_applied => t(
+                " (bị xử phạt vi phạm hành chính trong năm)",
+                " (sanctioned in the year)",
+            ),
+            None => "",
+        },
+    });
     let returned = ev
         .filter(|e| e.state == EvalState::Draft)
-        .and_then(|e| e.last_return.as_deref())
-        .map(|r| {
-            format!(
-                "<p class=notice>{}: {}</p>",
-                t("Phiếu bị trả lại", "Returned"),
-                esc(r)
-            )
-        })
-        .unwrap_or_default();
-    let people = ev
-        .map(|e| {
-            let mut s = format!("{}: {}", t("Người lập", "Prepared by"), esc(&e.prepared_by));
-            if let Some(r) = &e.reviewed_by {
-                s.push_str(&format!("; {}: {}", t("thẩm định", "reviewed by"), esc(r)));
-            }
-            if let Some(a) = &e.approved_by {
-                s.push_str(&format!("; {}: {}", t("phê duyệt", "approved by"), esc(a)));
-            }
-            format!("<p>{s}</p>")
-        })
-        .unwrap_or_default();
-    let action_form = |action: &str, label: &str, reason: bool| {
-        let reason_field = if reason {
-            format!(
-                "<label>{} <textarea name=reason rows=2 required></textarea></label>",
-                t("Lý do", "Reason")
-            )
-        } else {
-            String::new()
-        };
-        format!(
-            "<form method=post action=\"/danh-gia/{id}/{year}/thao-tac\">{hidden}<input type=hidden name=action value=\"{action}\">{reason_field}<button type=submit>{label}</button></form>",
-            id = cx.org.id,
-            year = cx.year,
-        )
-    };
-    let mut actions = String::new();
-    let possible: &[(&str, &str, bool)] = match state {
+        .and_then(|e| e.last_return.as_deref());
+    let people = ev.map(|e| tpl::People {
+        prepared_by: e.prepared_by.clone(),
+        reviewed_by: e.reviewed_by.clone(),
+        approved_by: e.approved_by.clone(),
+    });
+    let possible: &[(&'static str, &'static str, bool)] = match state {
         Some(EvalState::Draft) => &[("submit", "Nộp phiếu|Submit", false)],
         Some(EvalState::Submitted) => &[
             (
@@ -437,36 +327,36 @@ fn sheet_html(
         Some(EvalState::Approved) => &[("reopen", "Mở lại phiếu|Reopen", true)],
         None => &[],
     };
-    for (action, labels, reason) in possible {
-        if may(cx.p, action) {
+    let steps = possible
+        .iter()
+        .filter(|(action, _, _)| may(cx.p, action))
+        .map(|&(action, labels, reason)| {
             let (vi, en) = labels.split_once('|').unwrap_or((labels, labels));
-            actions.push_str(&action_form(action, lang.t(vi, en), *reason));
-        }
-    }
-    let actions = if actions.is_empty() {
-        String::new()
-    } else {
-        format!("<h2>{}</h2>{actions}", t("Xử lý phiếu", "Workflow"))
-    };
-    format!(
-        r#"<p><a href="/danh-gia?year={year}">← {back}</a></p>
-<h1>{title} {year}: <a href="/to-chuc/{id}">{name}</a></h1>
-<p>{rs_l}: {rs_name}{prov} · {state_l}: <strong>{state}</strong></p>{notice}{returned}{outcome}{people}{form}{actions}"#,
-        back = t("Danh sách phiếu", "All sheets"),
-        title = t("Phiếu đánh giá năm", "Score sheet"),
-        year = cx.year,
-        id = cx.org.id,
-        name = esc(cx.org.name()),
-        rs_l = t("Bộ tiêu chí", "Rule set"),
-        rs_name = esc(lang.t(&rs.name, &rs.name_en)),
-        prov = if rs.provisional {
-            t(" (một số điểm tạm tính)", " (some points provisional)")
-        } else {
-            ""
-        },
-        state_l = t("Trạng thái", "State"),
-        state = state_label(state, lang),
-    )
+            tpl::Step {
+                action,
+                label: lang.t(vi, en),
+                reason,
+            }
+        })
+        .collect();
+    tpl::sheet(&tpl::Sheet {
+        lang,
+        csrf: cx.csrf,
+        id: cx.org.id,
+        name: cx.org.name(),
+        year: cx.year,
+        rule_set: lang.t(&rs.name, &rs.name_en),
+        provisional: rs.provisional,
+        state: state_label(state, lang),
+        notice,
+        returned,
+        outcome,
+        people,
+        editable,
+        version,
+        criteria,
+        steps,
+    })
 }
 
 fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
@@ -543,26 +433,27 @@ async fn load(
     }
 }
 
-fn page(cx: &Ctx, status: StatusCode, content: String) -> Response {
+fn page(cx: &Ctx, status: StatusCode, content: Markup) -> Response {
     let title = format!(
         "{} {}",
         cx.lang.t("Phiếu đánh giá", "Score sheet"),
         cx.org.name()
     );
+    let here = format!("/danh-gia/{}/{}", cx.org.id, cx.year);
+    let frame = Frame {
+        lang: cx.lang,
+        title: &title,
+        who: Some((cx.p, cx.csrf)),
+        here: &here,
+    };
     (
         status,
-        Html(layout(
-            cx.lang,
-            &title,
-            Some((cx.p, cx.csrf)),
-            &format!("/danh-gia/{}/{}", cx.org.id, cx.year),
-            &content,
-        )),
+        Html(crate::templates::page(&frame, content).into_string()),
     )
         .into_response()
 }
 
-fn done_notice(ok: Option<&str>, lang: Lang) -> String {
+fn done_notice(ok: Option<&str>, lang: Lang) -> Option<&'static str> {
     let msg = match ok {
         Some("saved") => lang.t("Đã lưu phiếu.", "Sheet saved."),
         Some("submit") => lang.t("Đã nộp phiếu.", "Sheet submitted."),
@@ -570,9 +461,9 @@ fn done_notice(ok: Option<&str>, lang: Lang) -> String {
         Some("approve") => lang.t("Đã phê duyệt phiếu.", "Sheet approved."),
         Some("return") => lang.t("Đã trả lại phiếu.", "Sheet returned."),
         Some("reopen") => lang.t("Đã mở lại phiếu.", "Sheet reopened."),
-        _ => return String::new(),
+        _ => return None,
     };
-    format!("<p class=notice role=status>{msg}</p>")
+    Some(msg)
 }
 
 /// `GET /danh-gia/{id}/{year}`.
@@ -611,34 +502,31 @@ pub async fn sheet_page(
         &sheet,
         None,
         &Values::new(),
-        &done_notice(q.ok.as_deref(), lang),
+        done_notice(q.ok.as_deref(), lang).map(|m| (false, m)),
     );
     page(&cx, StatusCode::OK, content)
 }
 
-fn alert(msg: &str) -> String {
-    format!("<p class=error role=alert>{}</p>", esc(msg))
-}
-
-/// What went wrong with a write, shown above the current sheet.
+/// What went wrong with a write, shown above the current sheet (as an alert).
 fn refusal(e: &AppError, lang: Lang) -> (StatusCode, String) {
     match e {
         AppError::StaleDocument { .. } => (
             StatusCode::CONFLICT,
-            alert(lang.t(
+            lang.t(
                 "Phiếu vừa được người khác thay đổi. Chưa lưu gì của bạn; đây là bản hiện tại.",
                 "Someone else changed the sheet. Nothing of yours was saved; this is the current sheet.",
-            )),
+            )
+            .to_owned(),
         ),
         AppError::Forbidden { .. } | AppError::Unauthorized => {
-            (StatusCode::FORBIDDEN, alert(&e.message(lang)))
+            (StatusCode::FORBIDDEN, e.message(lang))
         }
         AppError::Refused { .. } | AppError::Invalid(_) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, alert(&e.message(lang)))
+            (StatusCode::UNPROCESSABLE_ENTITY, e.message(lang))
         }
         e => {
             crate::error::log_fault(e, "a score sheet step");
-            (crate::error::status_of(e), alert(&e.message(lang)))
+            (crate::error::status_of(e), e.message(lang))
         }
     }
 }
@@ -676,7 +564,10 @@ pub async fn sheet_save(
             &sheet,
             None,
             &Values::new(),
-            &alert(lang.t("Tài khoản này chỉ được xem.", "This account is read-only.")),
+            Some((
+                true,
+                lang.t("Tài khoản này chỉ được xem.", "This account is read-only."),
+            )),
         );
         return page(&cx, StatusCode::FORBIDDEN, content);
     }
@@ -733,9 +624,12 @@ pub async fn sheet_save(
             &sheet,
             Some(&form),
             &errors,
-            &alert(lang.t(
-                "Chưa lưu: có điểm chưa hợp lệ (xem bên dưới).",
-                "Not saved: some points are invalid (see below).",
+            Some((
+                true,
+                lang.t(
+                    "Chưa lưu: có điểm chưa hợp lệ (xem bên dưới).",
+                    "Not saved: some points are invalid (see below).",
+                ),
             )),
         );
         return page(&cx, StatusCode::UNPROCESSABLE_ENTITY, content);
@@ -768,7 +662,7 @@ pub async fn sheet_save(
                 Err(r) => return r,
             };
             let typed = (status != StatusCode::CONFLICT).then_some(&form);
-            let content = sheet_html(&cx, &fresh, typed, &Values::new(), &notice);
+            let content = sheet_html(&cx, &fresh, typed, &Values::new(), Some((true, &notice)));
             page(&cx, status, content)
         }
         Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "saving scores")),
@@ -851,7 +745,7 @@ pub async fn sheet_action(
                 org: &org,
                 year,
             };
-            let content = sheet_html(&cx, &fresh, None, &Values::new(), &notice);
+            let content = sheet_html(&cx, &fresh, None, &Values::new(), Some((true, &notice)));
             page(&cx, status, content)
         }
     }

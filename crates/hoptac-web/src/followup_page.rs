@@ -3,7 +3,8 @@
 //! plan, owner, deadline and outcome — and those still without a plan first, because
 //! Letter 538 asks for a plan for each one.
 
-use crate::html::esc;
+use crate::templates::follow_up as tpl;
+use crate::templates::Markup;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -36,53 +37,34 @@ fn plan_label(p: Plan, lang: Lang) -> &'static str {
     }
 }
 
-fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer, lang: Lang) -> String {
-    let commune = crate::html::commune_label(&n.org, places);
+fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer, lang: Lang) -> tpl::Row {
     let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c, lang)).collect();
-    let (plan, owner, deadline, outcome) = match &n.follow_up {
-        None => (
-            format!(
-                "<strong class=error>{}</strong>",
-                lang.t("Chưa có phương án", "No plan yet")
-            ),
-            String::new(),
-            String::new(),
-            String::new(),
-        ),
-        Some(r) => {
+    tpl::Row {
+        id: n.org.id,
+        year: n
+            .follow_up
+            .as_ref()
+            .map(|r| r.follow_up.year)
+            .unwrap_or(year),
+        name: n.org.name().to_owned(),
+        commune: crate::html::commune_label(&n.org, places),
+        causes: causes.join(", "),
+        plan: n.follow_up.as_ref().map(|r| {
             let f = &r.follow_up;
-            let state = if f.closed {
-                lang.t("Đã xong", "Done")
-            } else {
-                lang.t("Đang thực hiện", "In progress")
-            };
-            (
-                format!(
-                    "{}<br><small>{}</small>",
-                    plan_label(f.plan, lang),
-                    esc(&f.description)
-                ),
-                esc(&f.owner),
-                format_date(f.deadline),
-                format!(
-                    "{state}{}",
-                    f.outcome
-                        .as_deref()
-                        .map(|o| format!(": {}", esc(o)))
-                        .unwrap_or_default()
-                ),
-            )
-        }
-    };
-    format!(
-        "<tr><td><a href=\"/to-chuc/{id}\">{name}</a></td><td>{commune}</td><td>{causes}</td><td>{plan}<br><a href=\"/theo-doi/{id}/{year}\">{record}</a></td><td>{owner}</td><td>{deadline}</td><td>{outcome}</td></tr>",
-        id = n.org.id,
-        year = n.follow_up.as_ref().map(|r| r.follow_up.year).unwrap_or(year),
-        name = esc(n.org.name()),
-        commune = esc(&commune),
-        causes = causes.join(", "),
-        record = lang.t("Ghi phương án", "Record the plan"),
-    )
+            tpl::Recorded {
+                plan: plan_label(f.plan, lang),
+                description: f.description.clone(),
+                owner: f.owner.clone(),
+                deadline: format_date(f.deadline),
+                state: if f.closed {
+                    lang.t("Đã xong", "Done")
+                } else {
+                    lang.t("Đang thực hiện", "In progress")
+                },
+                outcome: f.outcome.clone(),
+            }
+        }),
+    }
 }
 
 pub async fn follow_up_page(
@@ -137,39 +119,12 @@ pub async fn follow_up_page(
     let pages = list.len().div_ceil(PER_PAGE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
     let places = st.registry.places();
-    let rows: String = list
+    let rows = list
         .iter()
         .skip((page - 1) * PER_PAGE)
         .take(PER_PAGE)
         .map(|n| row(n, year, &places, lang))
         .collect();
-    let pager = crate::html::pager(lang, page, pages, |n| {
-        format!(
-            "/theo-doi?year={year}{}&amp;page={n}",
-            if missing_only { "&amp;missing=1" } else { "" }
-        )
-    });
-    let body = if list.is_empty() {
-        format!(
-            "<p>{}</p>",
-            t(
-                "Không có HTX nào trong danh sách.",
-                "No cooperative is listed."
-            )
-        )
-    } else {
-        format!(
-            "<div class=w><table><thead><tr><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th><th scope=col>{}</th></tr></thead><tbody>{rows}</tbody></table></div>{pager}",
-            t("Hợp tác xã", "Cooperative"),
-            t("Xã, phường", "Commune"),
-            t("Lý do", "Why"),
-            t("Phương án", "Plan"),
-            t("Phụ trách", "Owner"),
-            t("Thời hạn", "Deadline"),
-            t("Kết quả", "Outcome"),
-        )
-    };
-    let year_options = crate::html::year_options(2019, this_year, year);
     let title = format!(
         "{} {year}",
         t(
@@ -177,65 +132,34 @@ pub async fn follow_up_page(
             "Follow-up of weak and formal-only cooperatives —"
         )
     );
-    let content = format!(
-        r#"<header><h1>{title}</h1></header>
-<p>{summary}</p>
-<form method="get" action="/theo-doi"><label>{year_l} <select name="year">{year_options}</select></label>
-<label><input type="checkbox" name="missing" value="1"{checked}> {missing_l}</label>
-<button type="submit">{show}</button></form>
-{body}"#,
-        title = esc(&title),
-        summary = match lang {
-            Lang::Vi => format!(
-                "{} HTX cần có phương án; <strong>{}</strong> chưa có.",
-                format_int(total as i64),
-                format_int(without as i64)
-            ),
-            Lang::En => format!(
-                "{} cooperatives need a plan; <strong>{}</strong> have none yet.",
-                format_int(total as i64).replace('.', ","),
-                format_int(without as i64).replace('.', ",")
-            ),
-        },
-        year_l = t("Năm", "Year"),
-        missing_l = t(
-            "Chỉ những HTX chưa có phương án",
-            "Only those without a plan"
-        ),
-        show = t("Xem", "Show"),
-        checked = if missing_only { " checked" } else { "" },
-    );
-    Html(crate::html::layout(
+    let count = |n: usize| match lang {
+        Lang::Vi => format_int(n as i64),
+        Lang::En => format_int(n as i64).replace('.', ","),
+    };
+    let body = tpl::list(&tpl::List {
         lang,
-        &title,
-        Some((&p, &csrf)),
-        "/theo-doi",
-        &content,
-    ))
-    .into_response()
+        title: &title,
+        year,
+        years: (2019, this_year),
+        total: &count(total),
+        without: &count(without),
+        missing_only,
+        rows,
+        page,
+        pages,
+    });
+    let frame = crate::templates::Frame {
+        lang,
+        title: &title,
+        who: Some((&p, &csrf)),
+        here: "/theo-doi",
+    };
+    Html(crate::templates::page(&frame, body).into_string()).into_response()
 }
 
 /// Who may record a plan: officers (not cooperative accounts, not leaders) in scope.
 fn may_record(p: &hoptac_domain::auth::Principal) -> bool {
     p.may(hoptac_domain::auth::Action::RecordFollowUp)
-}
-
-fn plan_options(selected: Option<&str>, lang: Lang) -> String {
-    [Plan::Support, Plan::Restructure, Plan::Dissolve]
-        .iter()
-        .map(|p| {
-            let code = plan_code(*p);
-            format!(
-                "<option value=\"{code}\"{}>{}</option>",
-                if selected == Some(code) {
-                    " selected"
-                } else {
-                    ""
-                },
-                plan_label(*p, lang)
-            )
-        })
-        .collect()
 }
 
 fn plan_code(p: Plan) -> &'static str {
@@ -268,63 +192,34 @@ fn values_of(n: &NeedsFollowUp) -> (Values, i64) {
 
 /// The plan form: what was typed (or the record), errors beside their fields.
 fn form_html(
-    f: &Frame,
+    f: &Ctx,
     n: &NeedsFollowUp,
     values: &Values,
     version: i64,
     errors: &Values,
-    notice: &str,
-) -> String {
-    let (lang, year, csrf) = (f.lang, f.year, f.csrf);
-    let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
-    let val = |k: &str| esc(values.get(k).map(String::as_str).unwrap_or(""));
-    let err = |k: &str| {
-        errors
-            .get(k)
-            .map(|m| format!(" <span class=error id=\"{k}-error\">{}</span>", esc(m)))
-            .unwrap_or_default()
-    };
+    notice: Option<&str>,
+) -> Markup {
+    let lang = f.lang;
     let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c, lang)).collect();
-    format!(
-        r#"<p><a href="/theo-doi?year={year}">← {back}</a></p>
-<h1>{plan_y} {year}: <a href="/to-chuc/{id}">{name}</a></h1><p>{why}: {causes}</p>{notice}
-<form method="post" action="/theo-doi/{id}/{year}" class=signin>
-<input type="hidden" name="csrf" value="{csrf}"><input type="hidden" name="version" value="{version}">
-<label>{plan_l} <select name="plan">{plans}</select></label>
-<label>{desc_l}{e_desc}<input name="description" value="{desc}" required></label>
-<label>{owner_l}{e_owner}<input name="owner" value="{owner}" required></label>
-<label>{deadline_l} (dd/mm/yyyy){e_deadline}<input name="deadline" value="{deadline}" required inputmode="numeric"></label>
-<label>{outcome_l}<input name="outcome" value="{outcome}"></label>
-<label><input type="checkbox" name="closed" value="1"{closed}> {closed_l}</label>
-<button type="submit">{save}</button></form>"#,
-        back = t("Danh sách theo dõi", "Follow-up list"),
-        plan_y = t("Phương án năm", "Plan for"),
-        why = t("Lý do", "Why"),
-        plan_l = t("Phương án", "Plan"),
-        desc_l = t("Nội dung", "What"),
-        owner_l = t("Cơ quan, người phụ trách", "Owner (agency, person)"),
-        deadline_l = t("Thời hạn", "Deadline"),
-        outcome_l = t("Kết quả", "Outcome"),
-        closed_l = t("Đã xong", "Done"),
-        save = t("Lưu phương án", "Save the plan"),
-        csrf = esc(csrf),
-        id = n.org.id,
-        name = esc(n.org.name()),
-        causes = causes.join(", "),
-        plans = plan_options(values.get("plan").map(String::as_str), lang),
-        desc = val("description"),
-        owner = val("owner"),
-        deadline = val("deadline"),
-        outcome = val("outcome"),
-        closed = if values.contains_key("closed") {
-            " checked"
-        } else {
-            ""
-        },
-        e_desc = err("description"),
-        e_owner = err("owner"),
-        e_deadline = err("deadline"),
-    )
+    tpl::form(&tpl::Form {
+        lang,
+        csrf: f.csrf,
+        id: n.org.id,
+        year: f.year,
+        name: n.org.name(),
+        causes: &causes.join(", "),
+        notice: notice.map(|m| (true, m)),
+        version,
+        plans: [Plan::Support, Plan::Restructure, Plan::Dissolve]
+            .into_iter()
+            .map(|p| tpl::PlanChoice {
+                code: plan_code(p),
+                label: plan_label(p, lang),
+            })
+            .collect(),
+        values,
+        errors,
+    })
 }
 
 fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
@@ -384,7 +279,7 @@ async fn entry(
     }
 }
 
-struct Frame<'a> {
+struct Ctx<'a> {
     lang: Lang,
     p: &'a hoptac_domain::auth::Principal,
     csrf: &'a str,
@@ -392,29 +287,27 @@ struct Frame<'a> {
     year: i32,
 }
 
-impl Frame<'_> {
-    fn page(&self, status: StatusCode, content: String) -> Response {
+impl Ctx<'_> {
+    fn page(&self, status: StatusCode, content: Markup) -> Response {
+        let here = format!("/theo-doi/{}/{}", self.id, self.year);
+        let frame = crate::templates::Frame {
+            lang: self.lang,
+            title: self.lang.t("Phương án theo dõi", "Follow-up plan"),
+            who: Some((self.p, self.csrf)),
+            here: &here,
+        };
         (
             status,
-            Html(crate::html::layout(
-                self.lang,
-                self.lang.t("Phương án theo dõi", "Follow-up plan"),
-                Some((self.p, self.csrf)),
-                &format!("/theo-doi/{}/{}", self.id, self.year),
-                &content,
-            )),
+            Html(crate::templates::page(&frame, content).into_string()),
         )
             .into_response()
     }
 }
 
-fn invalid_notice(lang: Lang) -> String {
-    format!(
-        "<p class=error role=alert>{}</p>",
-        lang.t(
-            "Chưa lưu: có thông tin chưa hợp lệ (xem bên dưới).",
-            "Not saved: some fields are invalid (see below)."
-        )
+fn invalid_notice(lang: Lang) -> &'static str {
+    lang.t(
+        "Chưa lưu: có thông tin chưa hợp lệ (xem bên dưới).",
+        "Not saved: some fields are invalid (see below).",
     )
 }
 
@@ -441,7 +334,7 @@ pub async fn follow_up_form(
         Err(r) => return r,
     };
     let (values, version) = values_of(&n);
-    let frame = Frame {
+    let frame = Ctx {
         lang,
         p: &p,
         csrf: &csrf,
@@ -450,7 +343,7 @@ pub async fn follow_up_form(
     };
     frame.page(
         StatusCode::OK,
-        form_html(&frame, &n, &values, version, &Values::new(), ""),
+        form_html(&frame, &n, &values, version, &Values::new(), None),
     )
 }
 
@@ -478,7 +371,7 @@ pub async fn follow_up_save(
         Ok(n) => n,
         Err(r) => return r,
     };
-    let frame = Frame {
+    let frame = Ctx {
         lang,
         p: &p,
         csrf: &csrf,
@@ -521,7 +414,14 @@ pub async fn follow_up_save(
     let invalid = |errors: &Values| {
         frame.page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_html(&frame, &n, &form, version, errors, &invalid_notice(lang)),
+            form_html(
+                &frame,
+                &n,
+                &form,
+                version,
+                errors,
+                Some(invalid_notice(lang)),
+            ),
         )
     };
     let Some(deadline) = deadline.filter(|_| errors.is_empty()) else {
@@ -555,16 +455,13 @@ pub async fn follow_up_save(
             match entry(&st, &p, id, year, lang).await {
                 Ok(cur) => {
                     let (values, version) = values_of(&cur);
-                    let notice = format!(
-                        "<p class=error role=alert>{}</p>",
-                        lang.t(
-                            "Phương án vừa được người khác lưu. Chưa lưu gì của bạn; đây là bản hiện tại.",
-                            "Someone else just saved the plan. Nothing of yours was saved; this is the current plan."
-                        )
+                    let notice = lang.t(
+                        "Phương án vừa được người khác lưu. Chưa lưu gì của bạn; đây là bản hiện tại.",
+                        "Someone else just saved the plan. Nothing of yours was saved; this is the current plan.",
                     );
                     frame.page(
                         StatusCode::CONFLICT,
-                        form_html(&frame, &cur, &values, version, &Values::new(), &notice),
+                        form_html(&frame, &cur, &values, version, &Values::new(), Some(notice)),
                     )
                 }
                 Err(r) => r,

@@ -8,6 +8,8 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod evaluation;
+pub mod follow_up;
 pub mod import;
 pub mod organisation;
 pub mod organisation_form;
@@ -151,5 +153,68 @@ pub fn notice(error: bool, text: &str) -> Markup {
         } @else {
             p.notice role="status" { (text) }
         }
+    }
+}
+
+/// `<option>`s for the years from `to` down to `from`, `selected` chosen.
+pub fn year_options(from: i32, to: i32, selected: i32) -> Markup {
+    html! {
+        @for y in (from..=to).rev() {
+            option selected[y == selected] { (y) }
+        }
+    }
+}
+
+/// Previous and next links of a paged list (nothing for a single page); `href` gives a
+/// page's address (escaped here, so written plain: `&`, not `&amp;`).
+pub fn pager(lang: Lang, page: usize, pages: usize, href: impl Fn(usize) -> String) -> Markup {
+    html! {
+        @if pages > 1 {
+            nav aria-label=(lang.t("Phân trang", "Pages")) {
+                p {
+                    (lang.t("Trang", "Page")) " " (page) "/" (pages) " "
+                    @if page > 1 {
+                        a href=(href(page - 1)) { (lang.t("← Trước", "← Previous")) }
+                    }
+                    " "
+                    @if page < pages {
+                        a href=(href(page + 1)) { (lang.t("Sau →", "Next →")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hoptac_domain::i18n::Lang;
+
+    #[test]
+    fn pagers_link_only_to_pages_that_exist_with_their_addresses_escaped() {
+        let href = |n: usize| format!("/theo-doi?year=2025&page={n}");
+        assert_eq!(super::pager(Lang::Vi, 1, 1, href).into_string(), "");
+        let first = super::pager(Lang::Vi, 1, 3, href).into_string();
+        assert!(
+            first.contains("Trang 1/3") && first.contains("year=2025&amp;page=2\">Sau →"),
+            "{first}"
+        );
+        assert!(!first.contains("Trước"), "{first}");
+        let last = super::pager(Lang::En, 3, 3, href).into_string();
+        assert!(
+            last.contains("Page 3/3")
+                && last.contains("page=2\">← Previous")
+                && !last.contains("Next"),
+            "{last}"
+        );
+    }
+
+    #[test]
+    fn year_options_run_down_with_the_chosen_year_selected() {
+        let html = super::year_options(2023, 2025, 2024).into_string();
+        assert_eq!(
+            html,
+            "<option>2025</option><option selected>2024</option><option>2023</option>"
+        );
     }
 }
