@@ -1,13 +1,6 @@
-//! Small helpers shared by the server-rendered pages.
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+//! Small helpers shared by the server-rendered pages: the reader's language, the short
+//! refusal and error pages, places and points as people read them. HTML itself comes
+//! from the templates (`crate::templates`).
 
 /// A short page with a heading, one message and one way on (refusals, errors).
 fn short_page(
@@ -65,19 +58,6 @@ pub fn commune_label(
         .unwrap_or_default()
 }
 
-/// `<option>`s for the years from `to` down to `from`, `selected` chosen.
-pub fn year_options(from: i32, to: i32, selected: i32) -> String {
-    (from..=to)
-        .rev()
-        .map(|y| {
-            format!(
-                "<option{}>{y}</option>",
-                if y == selected { " selected" } else { "" }
-            )
-        })
-        .collect()
-}
-
 /// The cookie that keeps the reader's language between pages.
 pub const LANG_COOKIE: &str = "hoptac_lang";
 
@@ -93,25 +73,6 @@ pub fn page_lang(
         .map(Lang::parse)
         .or_else(|| crate::auth::cookie(headers, LANG_COOKIE).map(|v| Lang::parse(&v)))
         .unwrap_or(Lang::Vi)
-}
-
-/// The frame of every full page around content written before the templates: `body`
-/// must already be escaped. Pages move to [`crate::templates::page`] with their own
-/// templates, after which this goes.
-pub fn layout(
-    lang: hoptac_domain::i18n::Lang,
-    title: &str,
-    who: Option<(&hoptac_domain::auth::Principal, &str)>,
-    here: &str,
-    body: &str,
-) -> String {
-    let frame = crate::templates::Frame {
-        lang,
-        title,
-        who,
-        here,
-    };
-    crate::templates::page(&frame, crate::templates::PreEscaped(body.to_owned())).into_string()
 }
 
 /// Percent-encodes a path with its query for use inside a query value.
@@ -198,35 +159,6 @@ pub fn points_text(tenths: i32, lang: hoptac_domain::i18n::Lang) -> String {
     }
 }
 
-/// Previous and next links of a paged list (nothing for a single page); `href` gives a
-/// page's address, already escaped for an attribute.
-pub fn pager(
-    lang: hoptac_domain::i18n::Lang,
-    page: usize,
-    pages: usize,
-    href: impl Fn(usize) -> String,
-) -> String {
-    if pages <= 1 {
-        return String::new();
-    }
-    let link = |n: usize, label: &str| format!("<a href=\"{}\">{label}</a>", href(n));
-    format!(
-        "<nav aria-label=\"{}\"><p>{} {page}/{pages} {} {}</p></nav>",
-        lang.t("Phân trang", "Pages"),
-        lang.t("Trang", "Page"),
-        if page > 1 {
-            link(page - 1, lang.t("← Trước", "← Previous"))
-        } else {
-            String::new()
-        },
-        if page < pages {
-            link(page + 1, lang.t("Sau →", "Next →"))
-        } else {
-            String::new()
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -238,26 +170,6 @@ mod tests {
         assert_eq!(super::parse_points("-1"), None);
         assert_eq!(super::parse_points("abc"), None);
         assert_eq!(super::parse_points(""), None);
-    }
-
-    #[test]
-    fn pagers_link_only_to_pages_that_exist() {
-        use hoptac_domain::i18n::Lang;
-        let href = |n: usize| format!("/theo-doi?year=2025&amp;page={n}");
-        assert_eq!(super::pager(Lang::Vi, 1, 1, href), "");
-        let first = super::pager(Lang::Vi, 1, 3, href);
-        assert!(
-            first.contains("Trang 1/3") && first.contains("page=2\">Sau →"),
-            "{first}"
-        );
-        assert!(!first.contains("Trước"), "{first}");
-        let last = super::pager(Lang::En, 3, 3, href);
-        assert!(
-            last.contains("Page 3/3")
-                && last.contains("page=2\">← Previous")
-                && !last.contains("Next"),
-            "{last}"
-        );
     }
 
     #[test]
@@ -283,14 +195,6 @@ mod tests {
         assert_eq!(
             super::url_escape("/?q=hợp tác&x=1"),
             "/%3Fq%3Dh%E1%BB%A3p%20t%C3%A1c%26x%3D1"
-        );
-    }
-
-    #[test]
-    fn escapes_markup_and_quotes() {
-        assert_eq!(
-            super::esc(r#"<a href="x">Tom & Jerry's</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
         );
     }
 }
