@@ -362,6 +362,7 @@ fn elements(xml: &str, local: &str) -> Vec<Vec<(String, String)>> {
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut out = Vec::new();
     loop {
+        let decoder = reader.decoder();
         match reader.read_event() {
             Ok(Event::Start(e)) | Ok(Event::Empty(e))
                 if e.local_name().as_ref() == local.as_bytes() =>
@@ -372,7 +373,7 @@ fn elements(xml: &str, local: &str) -> Vec<Vec<(String, String)>> {
                         .map(|a| {
                             (
                                 String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-                                a.unescape_value()
+                                a.decode_and_unescape_value(decoder)
                                     .map(|v| v.into_owned())
                                     .unwrap_or_default(),
                             )
