@@ -244,13 +244,7 @@ pub async fn json_errors(req: axum::extract::Request, next: axum::middleware::Ne
 
 /// The reader's language from `?lang=` or `Accept-Language`.
 fn lang_of(req: &axum::extract::Request) -> Lang {
-    let q = req.uri().query().unwrap_or("");
-    let from_query = q
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == "lang")
-        .map(|(_, v)| v);
-    crate::html::page_lang(req.headers(), from_query)
+    crate::html::page_lang(req.headers(), crate::html::query_lang(req.uri().query()))
 }
 
 impl IntoResponse for ApiError {

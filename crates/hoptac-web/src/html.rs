@@ -75,18 +75,28 @@ pub fn page_lang(
         .unwrap_or(Lang::Vi)
 }
 
-/// Percent-encodes a path with its query for use inside a query value.
+/// The one URL encoder: percent-encodes text for use as a query value (a search, a
+/// path to go back to), leaving only the characters that never need it.
 pub fn url_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 out.push(b as char)
             }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
     out
+}
+
+/// The `lang` value of a query string, if any (`?q=x&lang=en` → `en`).
+pub fn query_lang(query: Option<&str>) -> Option<&str> {
+    query?
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .map(|(_, v)| v)
 }
 
 /// `GET /ngon-ngu?to=en&back=/path`: saves the reader's language and goes back. Only
@@ -194,7 +204,7 @@ mod tests {
         assert_eq!(super::strip_lang_param("/to-chuc/3?lang=vi"), "/to-chuc/3");
         assert_eq!(
             super::url_escape("/?q=hợp tác&x=1"),
-            "/%3Fq%3Dh%E1%BB%A3p%20t%C3%A1c%26x%3D1"
+            "%2F%3Fq%3Dh%E1%BB%A3p%20t%C3%A1c%26x%3D1"
         );
     }
 }

@@ -193,15 +193,7 @@ async fn admit(
     if access == Access::Public || access == Access::PostOnly {
         return next.run(req).await;
     }
-    let query_lang = req
-        .uri()
-        .query()
-        .unwrap_or("")
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == "lang")
-        .map(|(_, v)| v.to_owned());
-    let lang = crate::html::page_lang(req.headers(), query_lang.as_deref());
+    let lang = crate::html::page_lang(req.headers(), crate::html::query_lang(req.uri().query()));
     let session = match crate::auth::page_session(req.headers(), &st, lang).await {
         Ok(s) => s,
         Err(r) => return r,
@@ -279,10 +271,10 @@ async fn home(
     // The search, kind and language of the links (plain `&`: the template escapes).
     let mut kept = String::new();
     if let Some(q) = &q.q {
-        kept.push_str(&format!("&q={}", urlencode(q)));
+        kept.push_str(&format!("&q={}", crate::html::url_escape(q)));
     }
     if let Some(k) = &q.kind {
-        kept.push_str(&format!("&kind={}", urlencode(k)));
+        kept.push_str(&format!("&kind={}", crate::html::url_escape(k)));
     }
     if lang == Lang::En {
         kept.push_str("&lang=en");
@@ -331,20 +323,6 @@ async fn home(
         here,
     };
     Html(crate::templates::page(&frame, tpl::registry(&view)).into_string()).into_response()
-}
-
-fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            b => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// Unknown paths: JSON under /api, a short page elsewhere.

@@ -178,8 +178,7 @@ pub async fn refuse_oversized(req: Request, next: Next) -> Response {
 /// The 413 answer, in the form the path's clients read.
 pub fn too_large(req: &Request) -> Response {
     let limit_mb = crate::UPLOAD_LIMIT_BYTES as u64 / (1024 * 1024);
-    let query = req.uri().query().unwrap_or("");
-    let lang = crate::html::page_lang(req.headers(), query_lang(query).as_deref());
+    let lang = crate::html::page_lang(req.headers(), crate::html::query_lang(req.uri().query()));
     if req.uri().path().starts_with("/api/") {
         return crate::error::ApiError::new(hoptac_app::AppError::TooLarge { limit_mb }, lang)
             .into_response();
@@ -192,14 +191,6 @@ pub fn too_large(req: &Request) -> Response {
         "/",
         lang.t("Trang đầu", "Home"),
     )
-}
-
-fn query_lang(query: &str) -> Option<String> {
-    query
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == "lang")
-        .map(|(_, v)| v.to_owned())
 }
 
 /// Headers on every response: no inline or outside scripts, no framing, no sniffing.
