@@ -236,6 +236,18 @@ pub fn problem_message(p: &FieldProblem, lang: Lang) -> String {
         (NotForKind(k), Lang::En) => format!("does not apply to a {}", k.label_en().to_lowercase()),
         (BadEmail(v), Lang::Vi) => format!("\"{v}\" không phải địa chỉ email"),
         (BadEmail(v), Lang::En) => format!("\"{v}\" is not an email address"),
+        (BadPhone(v), Lang::Vi) => {
+            format!("\"{v}\" không phải số điện thoại (8 đến 15 chữ số; nhiều số cách nhau bằng /)")
+        }
+        (BadPhone(v), Lang::En) => {
+            format!("\"{v}\" is not a phone number (8 to 15 digits; several separated by /)")
+        }
+        (ControlCharacter { position }, Lang::Vi) => {
+            format!("có ký tự điều khiển không hợp lệ ở vị trí {position}")
+        }
+        (ControlCharacter { position }, Lang::En) => {
+            format!("holds a control character at position {position}")
+        }
         (BadDate(v), Lang::Vi) => format!("\"{v}\" không phải ngày hợp lệ (dd/mm/yyyy)"),
         (BadDate(v), Lang::En) => format!("\"{v}\" is not a valid date (dd/mm/yyyy)"),
         (BadNumber(v), Lang::Vi) => format!("\"{v}\" không phải số nguyên hợp lệ"),

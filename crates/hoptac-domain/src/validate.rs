@@ -142,6 +142,12 @@ pub enum FieldProblem {
     NotForKind(OrgKind),
     #[error("bad email")]
     BadEmail(String),
+    #[error("bad phone number")]
+    BadPhone(String),
+    /// A control character (NUL, escape …) at this 1-based position: never data, often
+    /// an attack or a broken file.
+    #[error("control character")]
+    ControlCharacter { position: usize },
     #[error("bad date")]
     BadDate(String),
     #[error("bad number")]
@@ -214,6 +220,14 @@ impl Validator<'_> {
                 if v.chars().count() > max {
                     errs.push(FieldError::new(name, FieldProblem::TooLong { max }));
                 }
+                // Line breaks and tabs belong only in the free-text fields.
+                let multiline = matches!(name, "notes" | "address");
+                if let Some(position) = control_character(v, multiline) {
+                    errs.push(FieldError::new(
+                        name,
+                        FieldProblem::ControlCharacter { position },
+                    ));
+                }
             }
         }
         if creating {
@@ -252,6 +266,11 @@ impl Validator<'_> {
         ] {
             if let Some(v) = v.filter(|v| *v < 0) {
                 errs.push(FieldError::new(name, FieldProblem::Negative(v)));
+            }
+        }
+        if let Some(p) = f.phone.as_ref().filter(|p| !p.is_empty()) {
+            if !is_phone_list(p) {
+                errs.push(FieldError::new("phone", FieldProblem::BadPhone(p.clone())));
             }
         }
         if let Some(e) = f.email.as_ref().filter(|e| !e.is_empty()) {
@@ -307,6 +326,30 @@ impl Validator<'_> {
     pub fn check_effective(&self, d: NaiveDate) -> Option<FieldError> {
         (d > self.today).then(|| FieldError::new("effective", FieldProblem::FutureDate(d)))
     }
+}
+
+/// The 1-based position of the first control character, if any (`\n`, `\r` and `\t`
+/// pass where the field may span lines).
+pub fn control_character(s: &str, multiline: bool) -> Option<usize> {
+    s.chars()
+        .position(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+        .map(|i| i + 1)
+}
+
+/// One or more phone numbers as officers write them (`0205 3870 123`, `+84 912.345.678`,
+/// `(0205) 387 0123 / 0912 345 678`): digits with spaces, dots, dashes and brackets,
+/// `+` only in front, several numbers separated by `/`, `,` or `;`, each of 8 to 15
+/// digits.
+pub fn is_phone_list(s: &str) -> bool {
+    s.split(['/', ',', ';']).all(|one| {
+        let one = one.trim();
+        let body = one.strip_prefix('+').unwrap_or(one);
+        let allowed = body
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')'));
+        let digits = body.chars().filter(char::is_ascii_digit).count();
+        allowed && (8..=15).contains(&digits)
+    })
 }
 
 #[cfg(test)]
@@ -404,5 +447,40 @@ mod tests {
                 "tax_code"
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused_and_line_breaks_only_in_free_text() {
+        assert_eq!(control_character("HTX Tân\u{0}Tiến", false), Some(8));
+        assert_eq!(control_character("\u{1b}[2J", false), Some(1));
+        assert_eq!(control_character("Thôn 1\nXã Tân", false), Some(7));
+        assert_eq!(control_character("Thôn 1\nXã Tân", true), None);
+        assert_eq!(control_character("Hợp tác xã Chè", false), None);
+    }
+
+    #[test]
+    fn phone_numbers_as_officers_write_them() {
+        for ok in [
+            "0205 3870 123",
+            "+84 912.345.678",
+            "(0205) 387 0123 / 0912 345 678",
+            "0912-345-678; 02053870123",
+        ] {
+            assert!(is_phone_list(ok), "{ok}");
+        }
+        for bad in [
+            "12345",
+            "0912 abc 678",
+            "=HYPERLINK(1)",
+            "09+12345678",
+            "0205 3870 123 /",
+        ] {
+            assert!(!is_phone_list(bad), "{bad}");
+        }
     }
 }

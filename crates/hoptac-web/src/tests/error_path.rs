@@ -206,7 +206,26 @@ fn two_writers_of_one_tax_code_are_told_the_real_other_record(url: &str) {
     }
 }
 
+fn control_characters_and_bad_phones_are_refused_by_field(url: &str) {
+    let reg = TestApp::open(url);
+    rt().block_on(async {
+        let mut bad = new_htx("Hợp tác xã\u{0}Ẩn", "4900000401");
+        bad["fields"]["phone"] = json!("=HYPERLINK(\"http://x\")");
+        bad["fields"]["notes"] = json!("Dòng một\nDòng hai");
+        let (s, v) = call(&reg, "POST", "/api/v1/organisations", Some(bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let fields: Vec<&str> = v["error"]["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter_map(|f| f["field"].as_str())
+            .collect();
+        assert_eq!(fields, vec!["name", "phone"], "notes may span lines: {v}");
+    });
+}
+
 hoptac_testkit::both_backends!(
+    control_characters_and_bad_phones_are_refused_by_field,
     axum_rejections_are_the_json_error_body,
     a_storage_failure_while_checking_the_caller_is_not_signed_out,
     an_outage_is_not_a_missing_record,
