@@ -57,7 +57,10 @@ pub fn router_with(registry: Registry, secure_cookies: bool) -> Router {
         .merge(pages::routes(&state))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(error::json_errors))
-        .layer(axum::middleware::from_fn(session_pages::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session_pages::security_headers,
+        ))
         .layer(axum::middleware::from_fn(session_pages::refuse_oversized))
         // Every request gets an id (`x-request-id`: kept when a proxy sent one, and
         // returned on the answer) and a log line with method, path, status and time

@@ -193,10 +193,21 @@ pub fn too_large(req: &Request) -> Response {
     )
 }
 
-/// Headers on every response: no inline or outside scripts, no framing, no sniffing.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Headers on every response: no inline or outside scripts, no framing, no sniffing;
+/// nothing kept in a cache unless the answer says it may be (pages and exports can hold
+/// personal data); HSTS when the server is reached over HTTPS.
+pub async fn security_headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if st.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
         h.insert(k, HeaderValue::from_static(v));
     };

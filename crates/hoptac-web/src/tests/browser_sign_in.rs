@@ -36,6 +36,11 @@ fn sign_in_with_a_form_then_write_only_with_the_csrf_token(url: &str) {
             .unwrap_or("")
             .contains("script-src 'self'"));
         assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["cache-control"], "no-store", "pages are not cached");
+        assert!(
+            h.get("strict-transport-security").is_none(),
+            "no HSTS over plain HTTP"
+        );
         assert!(
             !html.contains("<script") && !html.contains("<style"),
             "no inline script or style"
@@ -135,3 +140,45 @@ fn sign_in_with_a_form_then_write_only_with_the_csrf_token(url: &str) {
 }
 
 hoptac_testkit::both_backends!(sign_in_with_a_form_then_write_only_with_the_csrf_token);
+
+/// Behind HTTPS: HSTS and Secure cookies; exports are not cached; the stylesheet is.
+#[test]
+fn behind_https_cookies_are_secure_and_nothing_personal_is_cached() {
+    let app = TestApp::sqlite();
+    rt().block_on(async {
+        let send = |uri: &'static str| {
+            let router = crate::router_with(app.reg.clone(), true);
+            let token = app.admin_token().to_owned();
+            async move {
+                router
+                    .oneshot(
+                        Request::builder()
+                            .uri(uri)
+                            .header("authorization", format!("Bearer {token}"))
+                            .body(Body::empty())
+                            .expect("req"),
+                    )
+                    .await
+                    .expect("response")
+            }
+        };
+        let page = send("/dang-nhap").await;
+        let h = page.headers();
+        assert_eq!(h["strict-transport-security"], "max-age=31536000");
+        let login = h
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("hoptac_login="))
+            .expect("login cookie");
+        assert!(login.contains("; Secure"), "{login}");
+        let export = send("/api/v1/export?format=csv").await;
+        assert_eq!(export.status(), StatusCode::OK);
+        assert_eq!(export.headers()["cache-control"], "no-store");
+        let css = send("/static/app.css").await;
+        assert!(css.headers()["cache-control"]
+            .to_str()
+            .unwrap_or("")
+            .contains("max-age"));
+    });
+}

@@ -12,13 +12,40 @@ pub(super) struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "HOPTAC_BIND", default_value = "127.0.0.1:8080")]
     bind: String,
+    /// Mark session cookies Secure and send HSTS (the server is reached over HTTPS,
+    /// through a proxy that holds the certificate). Default: yes, unless the server
+    /// listens on loopback only; set false to serve plain HTTP beyond this machine.
+    #[arg(long, env = "HOPTAC_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
+    secure_cookies: Option<bool>,
 }
 
 pub(super) fn run(reg: Registry, a: ServeArgs, lang: Lang) -> Result<(), Failure> {
-    serve(reg, &a.bind, lang)
+    serve(reg, &a.bind, a.secure_cookies, lang)
 }
 
-pub(super) fn serve(reg: Registry, bind: &str, lang: Lang) -> Result<(), Failure> {
+/// Whether cookies are marked Secure: as set, else unless listening on loopback only
+/// (plain HTTP is for one's own machine; anything reached from elsewhere sits behind
+/// TLS).
+fn secure_cookies(setting: Option<bool>, addr: std::net::SocketAddr) -> bool {
+    setting.unwrap_or(!addr.ip().is_loopback())
+}
+
+/// `HOPTAC_SECURE_COOKIES` read by hand, for `hoptac demo` (which has no such flag).
+pub(super) fn secure_cookies_from_env() -> Option<bool> {
+    let v = std::env::var("HOPTAC_SECURE_COOKIES").ok()?;
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+pub(super) fn serve(
+    reg: Registry,
+    bind: &str,
+    secure: Option<bool>,
+    lang: Lang,
+) -> Result<(), Failure> {
     if !reg.has_admin().unwrap_or(true) {
         eprintln!(
             "{}",
@@ -45,10 +72,24 @@ pub(super) fn serve(reg: Registry, bind: &str, lang: Lang) -> Result<(), Failure
             lang.t("Ctrl-C để dừng", "Ctrl-C to stop")
         );
         let _ = std::io::stdout().flush();
-        // Cookies are marked Secure when the server sits behind HTTPS.
-        let secure = std::env::var("HOPTAC_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
+        let secure = secure_cookies(secure, addr);
         hoptac_web::serve(reg, listener, secure)
             .await
             .map_err(|e| Failure(e.to_string()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cookies_are_secure_unless_on_loopback_or_set() {
+        let lo: std::net::SocketAddr = "127.0.0.1:8080".parse().expect("addr");
+        let lo6: std::net::SocketAddr = "[::1]:8080".parse().expect("addr");
+        let any: std::net::SocketAddr = "0.0.0.0:8080".parse().expect("addr");
+        assert!(!super::secure_cookies(None, lo));
+        assert!(!super::secure_cookies(None, lo6));
+        assert!(super::secure_cookies(None, any));
+        assert!(!super::secure_cookies(Some(false), any));
+        assert!(super::secure_cookies(Some(true), lo));
+    }
 }
