@@ -10,12 +10,26 @@ pub type OrgId = i64;
 
 /// Declares an enum of codes with Vietnamese and English labels and loose parsing.
 macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $vi:literal, $en:literal $([$($alias:literal),*])?;)* }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
+    ($(#[doc = $doc:literal])* $name:ident { $($(#[$vm:meta])* $var:ident = $code:literal, $vi:literal, $en:literal $([$($alias:literal),*])?;)* }) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $($(#[$vm])* #[serde(rename = $code)] $var,)*
         }
+        // Published by hand: the derive would name the values by their Rust names
+        // (`Cooperative`) where the wire carries the codes (`HTX`).
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let docs: &[&str] = &[$($doc),*];
+                let description = docs.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description((!description.is_empty()).then_some(description))
+                    .enum_values(Some([$($code),*]))
+                    .into()
+            }
+        }
+        impl utoipa::ToSchema for $name {}
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),*];
             /// The code used in the API, files and database.
