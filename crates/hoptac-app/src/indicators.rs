@@ -508,6 +508,24 @@ impl Registry {
         target: Target,
         actor: &Actor,
     ) -> Result<(String, i64, Target)> {
+        let mut errs = target.problems();
+        let known = self
+            .places()
+            .units
+            .province(hoptac_domain::Scheme::Y2025, &target.province)
+            .is_some();
+        if !known {
+            errs.push(hoptac_domain::validate::FieldError::new(
+                "province",
+                hoptac_domain::validate::FieldProblem::UnknownValue {
+                    value: target.province.clone(),
+                    allowed: self.places().province.clone().into_iter().collect(),
+                },
+            ));
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
         let now = Utc::now();
         let stamp = Stamp {
             author: &actor.name,

@@ -236,6 +236,22 @@ pub fn problem_message(p: &FieldProblem, lang: Lang) -> String {
         (NotForKind(k), Lang::En) => format!("does not apply to a {}", k.label_en().to_lowercase()),
         (BadEmail(v), Lang::Vi) => format!("\"{v}\" không phải địa chỉ email"),
         (BadEmail(v), Lang::En) => format!("\"{v}\" is not an email address"),
+        (EndBeforeStart { start, end }, Lang::Vi) => format!(
+            "kết thúc {} trước khi bắt đầu {}",
+            format_date(*end),
+            format_date(*start)
+        ),
+        (EndBeforeStart { start, end }, Lang::En) => format!(
+            "ends on {} before it starts on {}",
+            format_date(*end),
+            format_date(*start)
+        ),
+        (OutOfRange { value, range }, Lang::Vi) => {
+            format!("{value} nằm ngoài khoảng cho phép ({range})")
+        }
+        (OutOfRange { value, range }, Lang::En) => {
+            format!("{value} is outside what is allowed ({range})")
+        }
         (BadPhone(v), Lang::Vi) => {
             format!("\"{v}\" không phải số điện thoại (8 đến 15 chữ số; nhiều số cách nhau bằng /)")
         }

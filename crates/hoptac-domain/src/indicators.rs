@@ -85,6 +85,76 @@ pub struct Target {
     pub note: Option<String>,
 }
 
+impl Target {
+    /// What is wrong with a target as entered, by field: the period's order and years,
+    /// the value's range (a share is a percentage, a count a whole number), the
+    /// document that set it. The province is checked by the caller, which knows the
+    /// units. A target that fails here could make its indicator vanish from reports.
+    pub fn problems(&self) -> Vec<crate::validate::FieldError> {
+        use crate::validate::{control_character, FieldError, FieldProblem};
+        let mut errs = Vec::new();
+        if self.period_end < self.period_start {
+            errs.push(FieldError::new(
+                "period_end",
+                FieldProblem::EndBeforeStart {
+                    start: self.period_start,
+                    end: self.period_end,
+                },
+            ));
+        }
+        for (field, d) in [
+            ("period_start", self.period_start),
+            ("period_end", self.period_end),
+        ] {
+            let y = chrono::Datelike::year(&d);
+            if !(2000..=2100).contains(&y) {
+                errs.push(FieldError::new(
+                    field,
+                    FieldProblem::OutOfRange {
+                        value: y.to_string(),
+                        range: "2000–2100".into(),
+                    },
+                ));
+            }
+        }
+        let (max, whole) = if self.indicator.is_share() {
+            (100.0, false)
+        } else {
+            (1_000_000.0, true)
+        };
+        let v = self.value;
+        if !v.is_finite() || v < 0.0 || v > max || (whole && v.fract() != 0.0) {
+            let range = if whole {
+                "0–1.000.000, số nguyên / whole number"
+            } else {
+                "0–100 %"
+            };
+            errs.push(FieldError::new(
+                "value",
+                FieldProblem::OutOfRange {
+                    value: v.to_string(),
+                    range: range.into(),
+                },
+            ));
+        }
+        if self.document.trim().is_empty() {
+            errs.push(FieldError::new("document", FieldProblem::Required));
+        }
+        for (field, text) in [
+            ("document", Some(&self.document)),
+            ("note", self.note.as_ref()),
+        ] {
+            if let Some(position) = text.and_then(|t| control_character(t, field == "note")) {
+                errs.push(FieldError::new(
+                    field,
+                    FieldProblem::ControlCharacter { position },
+                ));
+            }
+        }
+        errs
+    }
+}
+
 /// One indicator's value: what was counted, over what.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Measure {
@@ -173,6 +243,55 @@ pub fn status(t: &Target, current: Option<f64>, projection: Option<f64>) -> Targ
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_target_names_what_is_wrong_with_it() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let good = Target {
+            indicator: Indicator::ShareGoodFair,
+            period_start: d(2021, 1, 1),
+            period_end: d(2025, 12, 31),
+            province: "20".into(),
+            comparison: Comparison::MoreThan,
+            value: 45.0,
+            document: "538/UBND-KTTH".into(),
+            note: None,
+        };
+        assert!(good.problems().is_empty());
+        let fields =
+            |t: &Target| -> Vec<String> { t.problems().into_iter().map(|e| e.field).collect() };
+        let backwards = Target {
+            period_end: d(2020, 12, 31),
+            ..good.clone()
+        };
+        assert_eq!(fields(&backwards), ["period_end"]);
+        let over = Target {
+            value: 100.5,
+            ..good.clone()
+        };
+        assert_eq!(fields(&over), ["value"]);
+        let nan = Target {
+            value: f64::NAN,
+            ..good.clone()
+        };
+        assert_eq!(fields(&nan), ["value"]);
+        let half_a_coop = Target {
+            indicator: Indicator::NewCooperatives,
+            value: 100.5,
+            ..good.clone()
+        };
+        assert_eq!(fields(&half_a_coop), ["value"]);
+        let far = Target {
+            period_end: d(3000, 12, 31),
+            ..good.clone()
+        };
+        assert_eq!(fields(&far), ["period_end"]);
+        let undocumented = Target {
+            document: " ".into(),
+            ..good
+        };
+        assert_eq!(fields(&undocumented), ["document"]);
+    }
+
     use super::*;
 
     fn target(ind: Indicator, cmp: Comparison, value: f64) -> Target {

@@ -162,6 +162,12 @@ pub enum FieldProblem {
     BeforeFounding { year: i32, founded: NaiveDate },
     #[error("above maximum")]
     AboveMaximum { value: i64, max: i64 },
+    /// A period that ends before it starts.
+    #[error("end before start")]
+    EndBeforeStart { start: NaiveDate, end: NaiveDate },
+    /// A figure outside what it can be (a share above 100 %, a fractional count …).
+    #[error("out of range")]
+    OutOfRange { value: String, range: String },
 }
 
 /// A problem with a named field.

@@ -524,6 +524,26 @@ fn writes_need_a_token_a_writing_role_and_the_right_commune(url: &str) {
         )
         .await;
         assert_eq!(s, StatusCode::FORBIDDEN, "targets are the province's");
+        // A bad target is refused by field, and the stored one stays as it was.
+        let mut bad = target.clone();
+        bad["target"]["period_end"] = json!("2018-12-31");
+        bad["target"]["value"] = json!(150.5);
+        bad["target"]["document"] = json!("  ");
+        bad["target"]["province"] = json!("99");
+        let (s, v) = call(&reg, "PUT", &format!("/api/v1/targets/{id}"), Some(bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let mut fields: Vec<&str> = v["error"]["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter_map(|f| f["field"].as_str())
+            .collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            ["document", "period_end", "province", "value"],
+            "{v}"
+        );
         let (s, v) = call(&reg, "PUT", &format!("/api/v1/targets/{id}"), Some(target)).await;
         assert_eq!(s, StatusCode::OK, "{v}");
     });
