@@ -313,7 +313,8 @@ pub async fn confirm(
     let jobs = st.jobs.clone();
     let id = job_id.clone();
     let username = p.username.clone();
-    tokio::task::spawn_blocking(move || {
+    let (watched, watched_id) = (st.jobs.clone(), job_id.clone());
+    let work = tokio::task::spawn_blocking(move || {
         let hoptac_store::users::PendingUpload {
             file_name: name,
             kind,
@@ -346,9 +347,22 @@ pub async fn confirm(
         let result = match import_file(&reg, &name, bytes, &opts, &actor, &progress) {
             Ok(report) => Ok(report),
             Err(AppError::ImportRejected(report)) => Ok(*report),
-            Err(e) => Err(e.message(lang)),
+            Err(e) => {
+                crate::error::log_fault(&e, "an import");
+                Err(e.message(lang))
+            }
         };
         update(&|j: &mut Job| j.finished = Some(result.clone()));
+    });
+    // A panicked import is logged and its page says it failed, instead of spinning.
+    tokio::spawn(async move {
+        let Err(join) = work.await else { return };
+        let e = crate::error::panicked(join, "an import");
+        if let Ok(mut all) = watched.lock() {
+            if let Some(j) = all.get_mut(&watched_id) {
+                j.finished = Some(Err(e.message(lang)));
+            }
+        }
     });
     Redirect::to(&format!("/nhap/tien-do/{job_id}")).into_response()
 }
