@@ -201,7 +201,8 @@ impl Scoped {
     }
 
     /// Ends a link. The officers of either end may end it: a link attached to their
-    /// organisation from elsewhere is theirs to remove too.
+    /// organisation from elsewhere is theirs to remove too. Those who cannot see the
+    /// subject get their own organisation back, never the subject.
     pub fn end_link(
         &self,
         subject: OrgId,
@@ -218,11 +219,29 @@ impl Scoped {
             Some(t) => self.reg.get(t, None).is_ok_and(|v| self.sees(&v)),
             None => false,
         };
-        if !self.sees(&s) && !target_seen {
+        if self.sees(&s) {
+            return self
+                .reg
+                .end_link(subject, version, link_id, effective, document, actor);
+        }
+        if !target_seen {
             return Err(not_found(subject));
         }
-        self.reg
-            .end_link(subject, version, link_id, effective, document, actor)
+        // The other end's officers cannot read the subject, so they cannot know its
+        // version, and a conflict must not show it to them: they end the link on the
+        // subject as it is now, and see only their own organisation afterwards.
+        match self
+            .reg
+            .end_link(subject, s.version, link_id, effective, document, actor)
+        {
+            Ok(_) => self.visible(target.unwrap_or(subject)),
+            Err(AppError::Conflict { .. }) => Err(AppError::refused(
+                "conflict",
+                "Hồ sơ vừa được người khác sửa; hãy thử lại",
+                "The record was just changed by someone else; try again",
+            )),
+            Err(e) => Err(e),
+        }
     }
 
     /// Converts a group within the scope into a cooperative, which must be registered

@@ -271,7 +271,9 @@ fn links_need_a_target_in_scope_and_either_end_may_remove_them(url: &str) {
         .await;
         assert_eq!(s, StatusCode::OK, "{linked}");
         let link_id = linked["links"][0]["id"].as_i64().expect("link id");
-        let end = json!({"version": 2, "effective": "2024-06-30"});
+        // They cannot read the other HTX, so they cannot know its version: a stale one
+        // is not a conflict that would show it to them. They get their union back.
+        let end = json!({"version": 1, "effective": "2024-06-30"});
         let (s, v) = call_as(
             &w.reg,
             Some(&w.commune),
@@ -281,6 +283,23 @@ fn links_need_a_target_in_scope_and_either_end_may_remove_them(url: &str) {
         )
         .await;
         assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(
+            v["id"].as_i64(),
+            Some(mine),
+            "their own union, not the subject: {v}"
+        );
+        assert!(!v.to_string().contains("Ngoài Xã"), "{v}");
+        let (_, other) = call(
+            &w.reg,
+            "GET",
+            &format!("/api/v1/organisations/{}", w.other),
+            None,
+        )
+        .await;
+        assert_eq!(
+            other["links"][0]["active"], false,
+            "the link is ended: {other}"
+        );
     });
 }
 
