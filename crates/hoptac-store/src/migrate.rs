@@ -10,49 +10,40 @@ struct Migration {
     postgres: &'static str,
 }
 
+/// One migration from its version, file prefix and name: the same file name in both
+/// backends' folders, so the two cannot drift apart.
+macro_rules! migration {
+    ($version:literal, $prefix:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sqlite: include_str!(concat!(
+                "../migrations/sqlite/",
+                $prefix,
+                "_",
+                $name,
+                ".sql"
+            )),
+            postgres: include_str!(concat!(
+                "../migrations/postgres/",
+                $prefix,
+                "_",
+                $name,
+                ".sql"
+            )),
+        }
+    };
+}
+
 const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "registry",
-        sqlite: include_str!("../migrations/sqlite/0001_registry.sql"),
-        postgres: include_str!("../migrations/postgres/0001_registry.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "documents",
-        sqlite: include_str!("../migrations/sqlite/0002_documents.sql"),
-        postgres: include_str!("../migrations/postgres/0002_documents.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "audit",
-        sqlite: include_str!("../migrations/sqlite/0003_audit.sql"),
-        postgres: include_str!("../migrations/postgres/0003_audit.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "users",
-        sqlite: include_str!("../migrations/sqlite/0004_users.sql"),
-        postgres: include_str!("../migrations/postgres/0004_users.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "pending_imports",
-        sqlite: include_str!("../migrations/sqlite/0005_pending_imports.sql"),
-        postgres: include_str!("../migrations/postgres/0005_pending_imports.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "search_index",
-        sqlite: include_str!("../migrations/sqlite/0006_search_index.sql"),
-        postgres: include_str!("../migrations/postgres/0006_search_index.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "kind_sort_index",
-        sqlite: include_str!("../migrations/sqlite/0007_kind_sort_index.sql"),
-        postgres: include_str!("../migrations/postgres/0007_kind_sort_index.sql"),
-    },
+    migration!(1, "0001", "registry"),
+    migration!(2, "0002", "documents"),
+    migration!(3, "0003", "audit"),
+    migration!(4, "0004", "users"),
+    migration!(5, "0005", "pending_imports"),
+    migration!(6, "0006", "search_index"),
+    migration!(7, "0007", "kind_sort_index"),
+    migration!(8, "0008", "pending_import_bytes"),
 ];
 
 /// The newest schema version this program knows.
@@ -73,6 +64,12 @@ fn applied(c: &mut dyn Conn) -> Result<Vec<i64>> {
 /// Applies the migrations not yet applied; returns the versions it applied. Several
 /// servers starting at once on one PostgreSQL take turns through an advisory lock.
 pub fn migrate(db: &Db) -> Result<Vec<i64>> {
+    migrate_to(db, latest_version())
+}
+
+/// [`migrate`] up to and including `target` (tests bring a database to an older schema
+/// to check what a later migration does to its rows).
+pub(crate) fn migrate_to(db: &Db, target: i64) -> Result<Vec<i64>> {
     db.write(|c| {
         let ts = match c.backend() {
             Backend::Sqlite => "TEXT",
@@ -90,7 +87,10 @@ pub fn migrate(db: &Db) -> Result<Vec<i64>> {
             return Err(StoreError::TooNew(*max, latest_version()));
         }
         let mut now_applied = Vec::new();
-        for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
+        let pending = MIGRATIONS
+            .iter()
+            .filter(|m| m.version <= target && !done.contains(&m.version));
+        for m in pending {
             let sql = match c.backend() {
                 Backend::Sqlite => m.sqlite,
                 Backend::Postgres => m.postgres,

@@ -130,7 +130,76 @@ fn a_failed_write_leaves_nothing(url: &str) {
     assert_eq!(n, 1);
 }
 
+/// An account for the uploads to belong to (a foreign key).
+fn uploader(db: &Db) -> i64 {
+    let row = crate::users::UserRow {
+        id: 7,
+        username: "uploader".into(),
+        display_name: "Người tải lên".into(),
+        password_hash: "x".into(),
+        role: hoptac_domain::auth::Role::Admin,
+        scope: hoptac_domain::auth::Scope::All,
+        disabled: false,
+        version: 1,
+    };
+    db.write(|c| crate::users::insert(c, &row, Utc::now()))
+        .expect("user");
+    row.id
+}
+
+fn uploads_keep_every_byte(url: &str) {
+    let db = open(url);
+    let user = uploader(&db);
+    // Every byte value, twice over, with a NUL first: no text encoding survives that.
+    let content: Vec<u8> = (0..=255u8).chain((0..=255u8).rev()).collect();
+    db.write(|c| {
+        crate::users::put_pending_import(c, "t", user, "tệp.xlsx", None, &content, Utc::now())
+    })
+    .expect("put");
+    let back = db
+        .write(|c| crate::users::take_pending_import(c, "t", user))
+        .expect("take")
+        .expect("kept");
+    assert_eq!(back.bytes, content);
+    assert_eq!(back.file_name, "tệp.xlsx");
+    let again = db
+        .write(|c| crate::users::take_pending_import(c, "t", user))
+        .expect("take again");
+    assert!(again.is_none(), "an upload is taken once");
+}
+
+/// Uploads kept as hex text before migration 8 come back as the same bytes after it;
+/// one that is not hex could never be imported and is dropped.
+fn hex_uploads_become_bytes(url: &str) {
+    let db = Db::open(url).expect("open");
+    crate::migrate::migrate_to(&db, 7).expect("migrate to 7");
+    let user = uploader(&db);
+    db.write(|c| {
+        for (token, content) in [("good", "00ff7f0A"), ("bad", "zz")] {
+            c.execute(
+                "INSERT INTO pending_imports (token_hash, user_id, file_name, kind, content, created_at) \
+                 VALUES (?, ?, 'a.csv', NULL, ?, ?)",
+                &[token.into(), user.into(), content.into(), Utc::now().into()],
+            )?;
+        }
+        Ok::<_, StoreError>(())
+    })
+    .expect("hex rows");
+    assert_eq!(migrate(&db).expect("migrate"), vec![8]);
+    let good = db
+        .write(|c| crate::users::take_pending_import(c, "good", user))
+        .expect("take")
+        .expect("kept");
+    assert_eq!(good.bytes, vec![0x00, 0xff, 0x7f, 0x0a]);
+    let bad = db
+        .write(|c| crate::users::take_pending_import(c, "bad", user))
+        .expect("take");
+    assert!(bad.is_none());
+}
+
 hoptac_testkit::both_backends!(
+    uploads_keep_every_byte,
+    hex_uploads_become_bytes,
     migrations_apply_once,
     values_round_trip,
     unique_violations_are_recognised,

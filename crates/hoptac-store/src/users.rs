@@ -242,7 +242,7 @@ pub fn clear_failed_logins(c: &mut dyn Conn, username: &str) -> Result<()> {
     Ok(())
 }
 
-/// Keeps an uploaded file (hex-encoded) until its import is confirmed.
+/// Keeps an uploaded file (its bytes as they came) until its import is confirmed.
 pub fn put_pending_import(
     c: &mut dyn Conn,
     token_hash: &str,
@@ -252,10 +252,9 @@ pub fn put_pending_import(
     content: &[u8],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let hex: String = content.iter().map(|b| format!("{b:02x}")).collect();
     c.execute(
         "INSERT INTO pending_imports (token_hash, user_id, file_name, kind, content, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        &[token_hash.into(), user_id.into(), file_name.into(), kind.map(str::to_owned).into(), hex.into(), now.into()],
+        &[token_hash.into(), user_id.into(), file_name.into(), kind.map(str::to_owned).into(), content.into(), now.into()],
     )?;
     Ok(())
 }
@@ -285,14 +284,9 @@ pub fn take_pending_import(
         "DELETE FROM pending_imports WHERE token_hash = ?",
         &[token_hash.into()],
     )?;
-    let hex = r.text(2)?;
-    let bytes = (0..hex.len() / 2)
-        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16))
-        .collect::<std::result::Result<Vec<u8>, _>>()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(Some(PendingUpload {
         file_name: r.text(0)?,
         kind: r.opt_text(1)?,
-        bytes,
+        bytes: r.bytes(2)?,
     }))
 }
