@@ -118,6 +118,20 @@ pub fn insert<T: Serialize>(
         ],
     )?;
     append(c, kind, id, 1, state, body, s)?;
+    audit(c, kind, id, "create".into(), None, body, s);
+    Ok(())
+}
+
+/// Adds a document's write to the audit trail.
+fn audit<T: Serialize>(
+    c: &mut dyn Conn,
+    kind: &str,
+    id: &str,
+    action: String,
+    before: Option<serde_json::Value>,
+    body: &T,
+    s: &Stamp,
+) {
     crate::audit::record(
         c,
         s.author,
@@ -125,12 +139,11 @@ pub fn insert<T: Serialize>(
         crate::audit::Entry {
             entity: kind.to_owned(),
             id: id.to_owned(),
-            action: "create".into(),
-            before: None,
+            action,
+            before,
             after: serde_json::to_value(body).ok(),
         },
     );
-    Ok(())
 }
 
 /// Replaces a document if it is still at `expected`; false when someone else wrote
@@ -167,20 +180,10 @@ pub fn update<T: Serialize>(
         return Ok(false);
     }
     append(c, kind, id, expected + 1, state, body, s)?;
-    crate::audit::record(
-        c,
-        s.author,
-        s.source,
-        crate::audit::Entry {
-            entity: kind.to_owned(),
-            id: id.to_owned(),
-            action: s
-                .note
-                .map_or_else(|| "update".to_owned(), |n| format!("update: {n}")),
-            before,
-            after: serde_json::to_value(body).ok(),
-        },
-    );
+    let action = s
+        .note
+        .map_or_else(|| "update".to_owned(), |n| format!("update: {n}"));
+    audit(c, kind, id, action, before, body, s);
     Ok(true)
 }
 
