@@ -142,24 +142,35 @@ pub fn sort_key(s: &str) -> String {
                 None => parts.push(d),
             });
         }
-        if let Some(rank) = letter_rank(&parts) {
-            primary.push((b'A' + rank) as char);
-            tones.push((b'0' + tone) as char);
-        } else if ch.is_ascii_digit() {
-            primary.push(ch);
-        } else if ch.is_whitespace() {
-            primary.push('!');
-        } else if ch.is_ascii() && !ch.is_ascii_control() {
-            // Punctuation sorts before digits and letters, keeping its ASCII order.
-            primary.push('"');
-            primary.push(ch);
-        } else {
-            primary.push('~');
+        match letter_rank(&parts) {
+            Some(rank) => push_letter(&mut primary, &mut tones, rank, tone),
+            None => push_non_letter(&mut primary, ch),
         }
     }
     primary.push(' ');
     primary.push_str(&tones);
     primary
+}
+
+/// A letter's place in the alphabet goes to the key, its tone to the tie-break.
+fn push_letter(primary: &mut String, tones: &mut String, rank: u8, tone: u8) {
+    primary.push((b'A' + rank) as char);
+    tones.push((b'0' + tone) as char);
+}
+
+/// Where a character that is not a letter sorts: spaces first, then punctuation (in its
+/// ASCII order), then digits as they are, before letters; anything else last.
+fn push_non_letter(primary: &mut String, ch: char) {
+    if ch.is_ascii_digit() {
+        primary.push(ch);
+    } else if ch.is_whitespace() {
+        primary.push('!');
+    } else if ch.is_ascii() && !ch.is_ascii_control() {
+        primary.push('"');
+        primary.push(ch);
+    } else {
+        primary.push('~');
+    }
 }
 
 /// The place in [`ALPHABET`] of each ASCII letter.
@@ -307,18 +318,10 @@ mod tests {
                 }
             }
             let base: String = base.nfc().collect();
-            if let Some(rank) = ALPHABET.iter().position(|l| *l == base) {
-                primary.push((b'A' + rank as u8) as char);
-                tones.push((b'0' + tone) as char);
-            } else if ch.is_ascii_digit() {
-                primary.push((b'0' + (ch as u8 - b'0')) as char);
-            } else if ch.is_whitespace() {
-                primary.push('!');
-            } else if ch.is_ascii() && !ch.is_ascii_control() {
-                primary.push('"');
-                primary.push(ch);
-            } else {
-                primary.push('~');
+            // The letters are looked up by name here, not through the fast tables.
+            match ALPHABET.iter().position(|l| *l == base) {
+                Some(rank) => push_letter(&mut primary, &mut tones, rank as u8, tone),
+                None => push_non_letter(&mut primary, ch),
             }
         }
         primary.push(' ');

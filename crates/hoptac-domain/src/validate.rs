@@ -367,6 +367,19 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
     }
 
+    /// Checks a record being created, on 1 January 2026 in province 20, under the law
+    /// as it stands.
+    fn check_new_in_2026(kind: OrgKind, f: &mut OrgFields) -> Vec<FieldError> {
+        let law = LawRules::default();
+        let places = Gazetteer::new(Some("20".into()));
+        let v = Validator {
+            today: d(2026, 1, 1),
+            places: &places,
+            law: &law,
+        };
+        v.check(kind, f, true)
+    }
+
     #[test]
     fn tax_codes() {
         assert_eq!(
@@ -399,12 +412,6 @@ mod tests {
                 .map(|r| r.minimum),
             Some(5)
         );
-        let places = Gazetteer::new(Some("20".into()));
-        let v = Validator {
-            today: d(2026, 1, 1),
-            places: &places,
-            law: &law,
-        };
         let mut f = OrgFields {
             name: Some("HTX A".into()),
             founding_date: Some(d(2020, 1, 1)),
@@ -412,22 +419,15 @@ mod tests {
             members: Some(6),
             ..Default::default()
         };
-        let errs = v.check(OrgKind::Cooperative, &mut f, true);
+        let errs = check_new_in_2026(OrgKind::Cooperative, &mut f);
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "members");
         f.founding_date = Some(d(2024, 8, 1));
-        assert!(v.check(OrgKind::Cooperative, &mut f, true).is_empty());
+        assert!(check_new_in_2026(OrgKind::Cooperative, &mut f).is_empty());
     }
 
     #[test]
     fn future_dates_unknown_places_and_bad_values_are_named() {
-        let law = LawRules::default();
-        let places = Gazetteer::new(Some("20".into()));
-        let v = Validator {
-            today: d(2026, 1, 1),
-            places: &places,
-            law: &law,
-        };
         let mut f = OrgFields {
             name: Some("HTX A".into()),
             founding_date: Some(d(2026, 1, 2)),
@@ -437,8 +437,7 @@ mod tests {
             email: Some("not-an-email".into()),
             ..Default::default()
         };
-        let mut fields: Vec<String> = v
-            .check(OrgKind::CooperativeGroup, &mut f, true)
+        let mut fields: Vec<String> = check_new_in_2026(OrgKind::CooperativeGroup, &mut f)
             .into_iter()
             .map(|e| e.field)
             .collect();

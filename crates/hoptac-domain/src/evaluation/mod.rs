@@ -3,7 +3,6 @@
 //! applied in the spec's order; points of computed sub-criteria are proposed from the
 //! annual reports.
 
-use crate::report::ReportFigures;
 use crate::ruleset::RuleSet;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};

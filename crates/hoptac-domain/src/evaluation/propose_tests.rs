@@ -2,6 +2,7 @@
 
 use super::tests::{tt01, tt09};
 use super::*;
+use crate::report::ReportFigures;
 
 #[test]
 fn growth_is_proposed_from_two_reports() {
