@@ -1,9 +1,9 @@
 //! Registry use cases on both databases.
 
-use crate::registry::{NewOrg, Registry};
+use crate::registry::Registry;
 use chrono::NaiveDate;
 use hoptac_domain::list::{OrgFilter, PageRequest, PlaceFilter, SortBy};
-use hoptac_domain::org::{OrgFields, OrgKind, Sector};
+use hoptac_domain::org::Sector;
 use hoptac_domain::place::{PlaceRef, Scheme};
 
 pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -12,7 +12,7 @@ pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 
 /// The test registry and author: the harness's (`crate::testing`), under the names the
 /// other test modules import from here.
-pub(crate) use crate::testing::{actor, registry};
+pub(crate) use crate::testing::{actor, htx, registry};
 
 mod lists;
 mod structure;
@@ -33,21 +33,6 @@ pub(crate) fn tt01_scores(total: i32) -> std::collections::BTreeMap<String, i32>
             (s.code.clone(), v)
         })
         .collect()
-}
-
-pub(crate) fn htx(name: &str, place: PlaceRef, founded: NaiveDate) -> NewOrg {
-    NewOrg {
-        kind: Some(OrgKind::Cooperative),
-        fields: OrgFields {
-            name: Some(name.into()),
-            place: Some(place),
-            founding_date: Some(founded),
-            sector: Some(Sector::Agriculture),
-            members: Some(12),
-            ..Default::default()
-        },
-        status: None,
-    }
 }
 
 fn legacy(code: &str) -> PlaceRef {
