@@ -53,6 +53,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_kind_sort_index.sql"),
         postgres: include_str!("../migrations/postgres/0007_kind_sort_index.sql"),
     },
+    Migration {
+        version: 8,
+        name: "api_token_expiry",
+        sqlite: include_str!("../migrations/sqlite/0008_api_token_expiry.sql"),
+        postgres: include_str!("../migrations/postgres/0008_api_token_expiry.sql"),
+    },
 ];
 
 /// The newest schema version this program knows.

@@ -224,7 +224,164 @@ fn parallel_guesses_get_only_the_allowed_checks(url: &str) {
     ));
 }
 
+/// Tokens are named, listed without secrets, expire, and are revoked one by one or all
+/// at once when the password is reset or the account disabled.
+fn tokens_are_named_listed_expire_and_are_revoked(url: &str) {
+    let reg = registry(url);
+    let cli = Actor::new("cli", None);
+    let add = |name: &str| {
+        reg.add_user(
+            name,
+            name,
+            Role::ProvincialOfficer,
+            Scope::All,
+            "mot-mat-khau-dai",
+            &cli,
+        )
+        .expect("user")
+    };
+    add("so.tai.chinh");
+    add("lien.minh");
+    let now = Utc::now();
+    // Refused: no name, a control character, a name too long, 0 days, too many days.
+    for (label, days) in [
+        ("", 30),
+        ("a\u{0}b", 30),
+        (&*"x".repeat(101), 30),
+        ("ok", 0),
+        ("ok", 731),
+    ] {
+        assert!(
+            reg.issue_token_for_days("so.tai.chinh", label, days, &cli)
+                .is_err(),
+            "{label:?} for {days} days"
+        );
+    }
+    assert!(matches!(
+        reg.issue_token_for_days("khong.co", "x", 30, &cli),
+        Err(crate::AppError::NotFound { .. })
+    ));
+    let (plain, t1) = reg
+        .issue_token("so.tai.chinh", "  báo cáo quý  ", &cli)
+        .map(|s| {
+            (
+                s,
+                reg.tokens(Some("so.tai.chinh")).expect("list")[0].clone(),
+            )
+        })
+        .expect("token");
+    assert_eq!(t1.label, "báo cáo quý");
+    let expires = t1.expires_at.expect("expires by default");
+    let days = (expires - t1.created_at).num_days();
+    assert_eq!(days, i64::from(super::DEFAULT_TOKEN_DAYS));
+    let (short, t2) = reg
+        .issue_token_for_days("so.tai.chinh", "một tuần", 7, &cli)
+        .expect("token");
+    let (other, _) = reg
+        .issue_token_for_days("lien.minh", "đồng bộ", 30, &cli)
+        .expect("token");
+    // Listed newest first, per account or all, never with a secret.
+    let mine = reg.tokens(Some("SO.TAI.CHINH")).expect("list");
+    assert_eq!(
+        mine.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(),
+        ["một tuần", "báo cáo quý"]
+    );
+    assert_eq!(reg.tokens(None).expect("all").len(), 3);
+    let listed = serde_json::to_string(&reg.tokens(None).expect("all")).expect("json");
+    for secret in [&plain, &short, &other] {
+        assert!(!listed.contains(secret.as_str()));
+    }
+    // Expiry: a week-long token stops after a week, the default one lives on.
+    let in_8_days = now + Duration::days(8);
+    assert!(reg.token_principal_at(&short, now).expect("read").is_some());
+    assert!(reg
+        .token_principal_at(&short, in_8_days)
+        .expect("read")
+        .is_none());
+    assert!(reg
+        .token_principal_at(&plain, in_8_days)
+        .expect("read")
+        .is_some());
+    assert!(!mine[0].live(in_8_days) && mine[1].live(in_8_days));
+    // Revoking one token stops it alone; revoking again changes nothing; a missing id
+    // is not found.
+    reg.revoke_token(t2.id, &cli).expect("revoke");
+    reg.revoke_token(t2.id, &cli).expect("revoke again");
+    assert!(reg.token_principal(&short).expect("read").is_none());
+    assert!(reg.token_principal(&plain).expect("read").is_some());
+    assert!(matches!(
+        reg.revoke_token(9_999, &cli),
+        Err(crate::AppError::NotFound { .. })
+    ));
+    // A password reset revokes the account's tokens, not another's.
+    reg.reset_password("so.tai.chinh", "mat-khau-moi-dai-hon", &cli)
+        .expect("reset");
+    assert!(reg.token_principal(&plain).expect("read").is_none());
+    assert!(reg.token_principal(&other).expect("read").is_some());
+    assert!(reg
+        .tokens(Some("so.tai.chinh"))
+        .expect("list")
+        .iter()
+        .all(|t| t.revoked_at.is_some()));
+    // Disabling revokes too: enabling again does not bring tokens back.
+    reg.set_disabled("lien.minh", true, &cli).expect("disable");
+    reg.set_disabled("lien.minh", false, &cli).expect("enable");
+    assert!(reg.token_principal(&other).expect("read").is_none());
+    // Every issue and revocation is in the audit trail.
+    let actions: Vec<String> = hoptac_store::audit::recent(&reg.db, 100)
+        .expect("trail")
+        .iter()
+        .flat_map(|l| serde_json::from_str::<Vec<serde_json::Value>>(&l.entries).expect("json"))
+        .filter(|e| e["entity"] == "api_token")
+        .map(|e| e["action"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(actions.iter().filter(|a| *a == "create").count(), 3);
+    assert!(actions.iter().any(|a| a == "revoke"));
+}
+
+/// Stale rows that anyone can cause without signing in are purged.
+fn stale_rows_are_purged(url: &str) {
+    let reg = registry(url);
+    let cli = Actor::new("cli", None);
+    let p = reg
+        .add_user(
+            "htx.a",
+            "HTX A",
+            Role::Admin,
+            Scope::All,
+            "mot-mat-khau-dai",
+            &cli,
+        )
+        .expect("user");
+    let now = Utc::now();
+    let principal = reg
+        .authenticate("htx.a", "mot-mat-khau-dai", now)
+        .expect("sign in");
+    assert_eq!(principal.user_id, p.id);
+    for name in ["ai.do", "nguoi.la", "khong.ton.tai"] {
+        assert!(reg.authenticate(name, "sai-mat-khau-roi", now).is_err());
+    }
+    reg.keep_upload(&principal, "a.xlsx", None, b"PK\x03\x04")
+        .expect("upload");
+    // Within a day nothing but expired sessions goes.
+    assert_eq!(
+        reg.purge_stale(now + Duration::hours(1)).expect("purge"),
+        super::Purged::default()
+    );
+    let later = reg
+        .purge_stale(now + Duration::hours(super::STALE_HOURS + 1))
+        .expect("purge");
+    assert_eq!((later.failed_logins, later.uploads), (3, 1));
+    assert_eq!(
+        reg.purge_stale(now + Duration::hours(super::STALE_HOURS + 2))
+            .expect("again"),
+        super::Purged::default()
+    );
+}
+
 hoptac_testkit::both_backends!(
+    tokens_are_named_listed_expire_and_are_revoked,
+    stale_rows_are_purged,
     accounts_sessions_tokens_and_throttling,
     parallel_guesses_get_only_the_allowed_checks
 );
