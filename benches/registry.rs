@@ -9,10 +9,10 @@
 //! demo --scale vn`: its target report is timed too; one organisation is edited).
 
 use chrono::NaiveDate;
-use hoptac_app::demo::{generate, DemoSpec};
 use hoptac_app::export::{export, Format};
 use hoptac_app::import::{import_file, ImportOptions};
 use hoptac_app::{Actor, Registry};
+use hoptac_demo::{generate, DemoSpec};
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::{OrgFilter, PageRequest};
 use hoptac_io::grid::Cell;

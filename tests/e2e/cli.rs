@@ -460,3 +460,61 @@ fn accounts_are_managed_from_the_command_line_without_default_passwords() {
     );
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn api_tokens_are_issued_listed_and_revoked_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("t.db").display());
+    ok(&hoptac(
+        &db,
+        &["user", "add", "quan.tri", "--role", "admin"],
+    ));
+    let o = hoptac(
+        &db,
+        &[
+            "user",
+            "token",
+            "quan.tri",
+            "--label",
+            "đồng bộ",
+            "--days",
+            "7",
+        ],
+    );
+    ok(&o);
+    // The secret is the last line of standard output (scripts take it from there).
+    let secret = text(&o.stdout)
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(secret.len(), 64, "{}", text(&o.stdout));
+    let o = hoptac(&db, &["user", "tokens", "quan.tri"]);
+    ok(&o);
+    let list = text(&o.stdout);
+    assert!(
+        list.contains("đồng bộ") && !list.contains(&secret),
+        "{list}"
+    );
+    let id = list
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split('\t').next())
+        .unwrap_or_default()
+        .to_owned();
+    ok(&hoptac(&db, &["user", "revoke-token", &id]));
+    let list = text(&hoptac(&db, &["user", "tokens"]).stdout);
+    assert!(
+        list.lines().nth(1).is_some_and(|l| l.ends_with("không")),
+        "{list}"
+    );
+    // Bad lifetimes and unknown ids fail with exit code 1.
+    for bad in [
+        vec!["user", "token", "quan.tri", "--days", "0"],
+        vec!["user", "token", "quan.tri", "--days", "800"],
+        vec!["user", "revoke-token", "999"],
+    ] {
+        assert_eq!(hoptac(&db, &bad).status.code(), Some(1), "{bad:?}");
+    }
+}

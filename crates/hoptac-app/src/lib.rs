@@ -3,7 +3,7 @@
 
 pub mod access;
 pub mod columns;
-pub mod demo;
+
 pub mod error;
 pub mod evaluations;
 pub mod export;

@@ -35,7 +35,9 @@ pub struct ReportRecord {
     pub report: AnnualReport,
 }
 
-pub(crate) fn key(org: OrgId, year: i32) -> String {
+/// The document key of an organisation's report for a year (the demo writes reports
+/// directly under it).
+pub fn key(org: OrgId, year: i32) -> String {
     format!("{org}:{year}")
 }
 

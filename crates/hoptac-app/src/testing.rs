@@ -3,9 +3,11 @@
 //! [`TestApp`] that adds the administrator and signs accounts in. See
 //! docs/decisions/0014-test-harness.md.
 
-use crate::registry::{Actor, Registry};
+use crate::registry::{Actor, NewOrg, Registry};
 use chrono::NaiveDate;
 use hoptac_domain::auth::{Role, Scope};
+use hoptac_domain::org::{OrgFields, OrgKind, Sector};
+use hoptac_domain::place::PlaceRef;
 use hoptac_store::{migrate::migrate, Db};
 
 /// The province of test registries (Lạng Sơn).
@@ -31,6 +33,22 @@ pub fn registry(url: &str) -> Registry {
     Registry::open(open_db(url), Some(PROVINCE.into()))
         .expect("registry")
         .with_today(today())
+}
+
+/// A new agricultural HTX of twelve members, founded on `founded` at `place`.
+pub fn htx(name: &str, place: PlaceRef, founded: NaiveDate) -> NewOrg {
+    NewOrg {
+        kind: Some(OrgKind::Cooperative),
+        fields: OrgFields {
+            name: Some(name.into()),
+            place: Some(place),
+            founding_date: Some(founded),
+            sector: Some(Sector::Agriculture),
+            members: Some(12),
+            ..Default::default()
+        },
+        status: None,
+    }
 }
 
 /// The author of the changes tests make directly through the registry.

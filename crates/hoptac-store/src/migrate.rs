@@ -44,6 +44,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006", "search_index"),
     migration!(7, "0007", "kind_sort_index"),
     migration!(8, "0008", "pending_import_bytes"),
+    migration!(9, "0009", "api_token_expiry"),
 ];
 
 /// The newest schema version this program knows.

@@ -178,27 +178,105 @@ pub fn delete_sessions_of(c: &mut dyn Conn, user_id: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn insert_token(
-    c: &mut dyn Conn,
-    token_hash: &str,
-    user_id: i64,
-    label: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
+/// A new API token (stored as the digest of its secret).
+pub struct NewToken<'a> {
+    pub id: i64,
+    pub token_hash: &'a str,
+    pub user_id: i64,
+    pub label: &'a str,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+pub fn insert_token(c: &mut dyn Conn, t: &NewToken<'_>, now: DateTime<Utc>) -> Result<()> {
+    let expires = t.expires_at.map_or(Val::Null, Val::Ts);
     c.execute(
-        "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
-        &[token_hash.into(), user_id.into(), label.into(), now.into()],
+        "INSERT INTO api_tokens (id, token_hash, user_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        &[t.id.into(), t.token_hash.into(), t.user_id.into(), t.label.into(), now.into(), expires],
     )?;
     Ok(())
 }
 
-pub fn token_user(c: &mut dyn Conn, token_hash: &str) -> Result<Option<i64>> {
+/// The account of a live token: not revoked, not expired.
+pub fn token_user(c: &mut dyn Conn, token_hash: &str, now: DateTime<Utc>) -> Result<Option<i64>> {
     c.query_one(
-        "SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
-        &[token_hash.into()],
+        "SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > ?)",
+        &[token_hash.into(), Val::Ts(now)],
     )?
     .map(|r| r.i64(0))
     .transpose()
+}
+
+/// An API token as listed (never its secret or digest).
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: i64,
+    pub username: String,
+    pub label: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The tokens of one account, or of all accounts, newest first.
+pub fn tokens(c: &mut dyn Conn, user_id: Option<i64>) -> Result<Vec<TokenRow>> {
+    // A nullable time is read as a flag and a value (COALESCE), so the row reader
+    // needs no nullable-time decoder of its own.
+    let sql = "SELECT t.id, u.username, t.label, t.created_at, \
+               CASE WHEN t.expires_at IS NULL THEN 0 ELSE 1 END, COALESCE(t.expires_at, t.created_at), \
+               CASE WHEN t.revoked_at IS NULL THEN 0 ELSE 1 END, COALESCE(t.revoked_at, t.created_at) \
+               FROM api_tokens t JOIN users u ON u.id = t.user_id \
+               WHERE (? = 0 OR t.user_id = ?) ORDER BY t.created_at DESC, t.id DESC";
+    let uid = user_id.unwrap_or(0);
+    c.query(sql, &[uid.into(), uid.into()])?
+        .iter()
+        .map(|r| {
+            let opt = |flag: usize| -> Result<Option<DateTime<Utc>>> {
+                Ok(if r.i64(flag)? == 1 {
+                    Some(r.ts(flag + 1)?)
+                } else {
+                    None
+                })
+            };
+            Ok(TokenRow {
+                id: r.i64(0)?,
+                username: r.text(1)?,
+                label: r.text(2)?,
+                created_at: r.ts(3)?,
+                expires_at: opt(4)?,
+                revoked_at: opt(6)?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes one token (if it is live); returns the account it belonged to.
+pub fn revoke_token(c: &mut dyn Conn, id: i64, now: DateTime<Utc>) -> Result<Option<i64>> {
+    let Some(owner) = c
+        .query_one("SELECT user_id FROM api_tokens WHERE id = ?", &[id.into()])?
+        .map(|r| r.i64(0))
+        .transpose()?
+    else {
+        return Ok(None);
+    };
+    c.execute(
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        &[Val::Ts(now), id.into()],
+    )?;
+    Ok(Some(owner))
+}
+
+/// Revokes every live token of an account; returns how many.
+pub fn revoke_tokens_of(c: &mut dyn Conn, user_id: i64, now: DateTime<Utc>) -> Result<u64> {
+    c.execute(
+        "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+        &[Val::Ts(now), user_id.into()],
+    )
+}
+
+/// Forgets failed sign-ins older than `before` (they no longer count for throttling).
+pub fn purge_failed_logins(c: &mut dyn Conn, before: DateTime<Utc>) -> Result<u64> {
+    c.execute("DELETE FROM failed_logins WHERE at < ?", &[Val::Ts(before)])
 }
 
 pub fn record_failed_login(c: &mut dyn Conn, username: &str, now: DateTime<Utc>) -> Result<()> {
@@ -289,4 +367,12 @@ pub fn take_pending_import(
         kind: r.opt_text(1)?,
         bytes: r.bytes(2)?,
     }))
+}
+
+/// Forgets uploads kept for a confirmation that never came, older than `before`.
+pub fn purge_pending_imports(c: &mut dyn Conn, before: DateTime<Utc>) -> Result<u64> {
+    c.execute(
+        "DELETE FROM pending_imports WHERE created_at < ?",
+        &[Val::Ts(before)],
+    )
 }

@@ -577,11 +577,11 @@ fn start_page_renders_without_javascript() {
 #[test]
 fn first_registry_page_with_its_assets_fits_in_200_kb() {
     let reg = TestApp::sqlite();
-    let spec = hoptac_app::demo::DemoSpec {
+    let spec = hoptac_demo::DemoSpec {
         counts: Some((120, 40, 2)),
         ..Default::default()
     };
-    hoptac_app::demo::generate(&reg, &spec).expect("demo");
+    hoptac_demo::generate(&reg, &spec).expect("demo");
     rt().block_on(async {
         let get = |uri: &str| {
             let app = router(reg.clone());

@@ -8,11 +8,11 @@ async fn post(reg: &Registry, uri: &str, cookie: &str, body: String) -> (StatusC
 #[test]
 fn an_officer_records_a_plan_with_vietnamese_errors_and_conflicts_shown() {
     let reg = TestApp::sqlite();
-    let spec = hoptac_app::demo::DemoSpec {
+    let spec = hoptac_demo::DemoSpec {
         counts: Some((160, 20, 2)),
         ..Default::default()
     };
-    hoptac_app::demo::generate(&reg, &spec).expect("demo");
+    hoptac_demo::generate(&reg, &spec).expect("demo");
     let target = reg
         .needing_follow_up(2025)
         .expect("list")

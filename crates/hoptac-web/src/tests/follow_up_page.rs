@@ -7,11 +7,11 @@ async fn page(reg: &Registry, uri: &str, cookie: Option<&str>) -> (StatusCode, S
 #[test]
 fn weak_and_formal_only_htx_are_listed_within_the_readers_scope() {
     let reg = TestApp::sqlite();
-    let spec = hoptac_app::demo::DemoSpec {
+    let spec = hoptac_demo::DemoSpec {
         counts: Some((160, 20, 2)),
         ..Default::default()
     };
-    hoptac_app::demo::generate(&reg, &spec).expect("demo");
+    hoptac_demo::generate(&reg, &spec).expect("demo");
     let needed = reg.needing_follow_up(2025).expect("list");
     assert!(needed.len() >= 2, "the demo has weak or formal-only HTX");
     let now = chrono::Utc::now();

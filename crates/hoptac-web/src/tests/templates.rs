@@ -183,11 +183,11 @@ fn a_score_sheet_escapes_the_reason_typed_on_it(url: &str) {
 #[test]
 fn a_follow_up_plan_escapes_its_description() {
     let reg = TestApp::sqlite();
-    let spec = hoptac_app::demo::DemoSpec {
+    let spec = hoptac_demo::DemoSpec {
         counts: Some((160, 20, 2)),
         ..Default::default()
     };
-    hoptac_app::demo::generate(&reg, &spec).expect("demo");
+    hoptac_demo::generate(&reg, &spec).expect("demo");
     let id = reg
         .needing_follow_up(2025)
         .expect("list")

@@ -3,7 +3,7 @@
 
 use super::{fail, open, Failure, Global};
 use clap::Args;
-use hoptac_app::demo::{generate, DemoSpec};
+use hoptac_demo::{generate, DemoSpec};
 use hoptac_domain::i18n::Lang;
 
 #[derive(Args)]
@@ -72,7 +72,7 @@ pub(super) fn run(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
                     eprintln!();
                 }
             };
-            hoptac_app::demo::generate_stress(&reg, a.seed, 1_000_000, &progress)
+            hoptac_demo::generate_stress(&reg, a.seed, 1_000_000, &progress)
         } else {
             generate(&reg, &spec)
         }

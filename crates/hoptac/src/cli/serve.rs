@@ -73,6 +73,7 @@ pub(super) fn serve(
         );
         let _ = std::io::stdout().flush();
         let secure = secure_cookies(secure, addr);
+        hoptac_app::users::purge_every_hour(reg.clone());
         hoptac_web::serve(reg, listener, secure)
             .await
             .map_err(|e| Failure(e.to_string()))

@@ -1,5 +1,5 @@
 //! `hoptac user`: accounts (tài khoản) — add, list, disable, enable, reset a
-//! password, issue an API token.
+//! password; API tokens (khóa API) — issue, list, revoke.
 
 use super::{fail, Failure};
 use clap::{Args, Subcommand};
@@ -46,12 +46,22 @@ enum UserCmd {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// Issue an API bearer token for an account (shown once).
+    /// Issue an API bearer token for an account (the secret is shown once, on the last
+    /// line). Tokens expire: after 90 days unless --days says otherwise (at most 730).
     Token {
         username: String,
+        /// A name that says what the token is for (shown in the list).
         #[arg(long, default_value = "api")]
         label: String,
+        /// Days the token lives.
+        #[arg(long, default_value_t = hoptac_app::users::DEFAULT_TOKEN_DAYS)]
+        days: u32,
     },
+    /// List API tokens (of one account, or of all): id, account, name, issued, expires,
+    /// revoked. Never their secrets.
+    Tokens { username: Option<String> },
+    /// Revoke an API token by its id (from `hoptac user tokens`).
+    RevokeToken { id: i64 },
 }
 
 fn read_password(from_stdin: bool, lang: Lang) -> Result<(String, bool), Failure> {
@@ -189,12 +199,65 @@ pub(super) fn run(reg: &Registry, a: UserArgs, lang: Lang) -> Result<(), Failure
             }
             Ok(())
         }
-        UserCmd::Token { username, label } => {
-            let t = reg
-                .issue_token(&username, &label, &actor)
+        UserCmd::Token {
+            username,
+            label,
+            days,
+        } => {
+            let (secret, t) = reg
+                .issue_token_for_days(&username, &label, days, &actor)
                 .map_err(|e| fail(e, lang))?;
-            outln!("{t}");
+            if let Some(expires) = t.expires_at {
+                eprintln!(
+                    "{} {}: {}",
+                    lang.t("Khóa số", "Token"),
+                    t.id,
+                    lang.t("hết hạn ngày ", "expires on ").to_owned()
+                        + &expires.format("%d/%m/%Y").to_string()
+                );
+            }
+            outln!("{secret}");
             Ok(())
         }
+        UserCmd::Tokens { username } => {
+            let list = reg.tokens(username.as_deref()).map_err(|e| fail(e, lang))?;
+            print_tokens(&list, lang);
+            Ok(())
+        }
+        UserCmd::RevokeToken { id } => {
+            reg.revoke_token(id, &actor).map_err(|e| fail(e, lang))?;
+            outln!("{} {id}", lang.t("Đã thu hồi khóa", "Revoked token"));
+            Ok(())
+        }
+    }
+}
+
+fn print_tokens(list: &[hoptac_app::users::ApiToken], lang: Lang) {
+    let day = |t: Option<chrono::DateTime<chrono::Utc>>, none: &str| {
+        t.map_or(none.to_owned(), |t| t.format("%d/%m/%Y").to_string())
+    };
+    let now = chrono::Utc::now();
+    outln!(
+        "{}",
+        lang.t(
+            "id\ttài khoản\ttên\tcấp ngày\thết hạn\tthu hồi\tcòn dùng",
+            "id\taccount\tname\tissued\texpires\trevoked\tlive"
+        )
+    );
+    for t in list {
+        outln!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            t.id,
+            t.username,
+            t.label,
+            t.created_at.format("%d/%m/%Y"),
+            day(t.expires_at, lang.t("không hạn", "never")),
+            day(t.revoked_at, "-"),
+            if t.live(now) {
+                lang.t("có", "yes")
+            } else {
+                lang.t("không", "no")
+            }
+        );
     }
 }

@@ -15,6 +15,9 @@ use rand_core_06::{OsRng, RngCore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+mod tokens;
+pub use tokens::{ApiToken, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS};
+
 /// The longest a browser session lasts without signing in again, however busy.
 pub const SESSION_HOURS: i64 = 12;
 /// A session unused for this long ends (a shared office computer left signed in).
@@ -24,6 +27,16 @@ const SESSION_SLIDE_MINUTES: i64 = 5;
 /// Failed sign-ins allowed per account in the throttling window.
 pub const MAX_FAILED: i64 = 5;
 pub const THROTTLE_MINUTES: i64 = 15;
+/// Failed sign-ins and unconfirmed uploads are kept this long, then purged.
+pub const STALE_HOURS: i64 = 24;
+
+/// What a purge deleted.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub failed_logins: u64,
+    pub uploads: u64,
+}
 
 /// When a session started at `created` and last used at `now` expires.
 fn session_expiry(created: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
@@ -54,7 +67,7 @@ impl From<&UserRow> for User {
     }
 }
 
-fn principal(u: &UserRow) -> Principal {
+pub(crate) fn principal(u: &UserRow) -> Principal {
     Principal {
         user_id: u.id,
         username: u.username.clone(),
@@ -72,7 +85,7 @@ pub fn random_secret(bytes: usize) -> String {
 }
 
 /// Secrets are stored as their SHA-256 (they are random and long, so no salt is needed).
-fn digest(secret: &str) -> String {
+pub(crate) fn digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -124,6 +137,25 @@ fn bad_credentials() -> AppError {
         "Tên đăng nhập hoặc mật khẩu không đúng",
         "Wrong username or password",
     )
+}
+
+/// Purges stale rows ([`Registry::purge_stale`]) now and every hour, on a thread of its
+/// own for the life of the process. Several servers on one database purge the same
+/// rows harmlessly.
+pub fn purge_every_hour(reg: Registry) {
+    let spawned = std::thread::Builder::new()
+        .name("purge".into())
+        .spawn(move || loop {
+            match reg.purge_stale(Utc::now()) {
+                Ok(p) if p != Purged::default() => tracing::info!(?p, "purged stale rows"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging stale rows"),
+            }
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "cannot start the hourly purge");
+    }
 }
 
 impl Registry {
@@ -227,7 +259,8 @@ impl Registry {
         Ok(self.db.read(users::count_admins)? > 0)
     }
 
-    /// Disables (or re-enables) an account and ends its sessions.
+    /// Disables (or re-enables) an account; disabling ends its sessions and revokes
+    /// its API tokens.
     pub fn set_disabled(&self, username: &str, disabled: bool, actor: &Actor) -> Result<User> {
         let now = Utc::now();
         self.db.write(|c| {
@@ -245,6 +278,9 @@ impl Registry {
             }
             users::update(c, u.id, None, Some(disabled), now)?;
             users::delete_sessions_of(c, u.id)?;
+            if disabled {
+                users::revoke_tokens_of(c, u.id, now)?;
+            }
             audit::record(
                 c,
                 &actor.name,
@@ -264,7 +300,7 @@ impl Registry {
         })
     }
 
-    /// Sets a new password and ends the account's sessions.
+    /// Sets a new password, ends the account's sessions and revokes its API tokens.
     pub fn reset_password(&self, username: &str, password: &str, actor: &Actor) -> Result<()> {
         check_password_rules(password)?;
         let hash = hash_password(password)?;
@@ -276,6 +312,9 @@ impl Registry {
             })?;
             users::update(c, u.id, Some(&hash), None, now)?;
             users::delete_sessions_of(c, u.id)?;
+            // A reset answers a leaked or forgotten password: what the old one could
+            // have issued goes too.
+            users::revoke_tokens_of(c, u.id, now)?;
             users::clear_failed_logins(c, &u.username)?;
             audit::record(
                 c,
@@ -387,37 +426,25 @@ impl Registry {
         Ok(self.db.write(|c| users::delete_expired_sessions(c, now))?)
     }
 
+    /// Deletes what anyone can make the database keep without signing in, once it
+    /// has served: expired sessions, failed sign-ins older than a day (they stopped
+    /// counting after the throttling window) and uploads whose preview was never
+    /// confirmed within a day. Run by the server every hour.
+    pub fn purge_stale(&self, now: DateTime<Utc>) -> Result<Purged> {
+        let day_ago = now - Duration::hours(STALE_HOURS);
+        Ok(self.db.write(|c| {
+            Ok::<_, AppError>(Purged {
+                sessions: users::delete_expired_sessions(c, now)?,
+                failed_logins: users::purge_failed_logins(c, day_ago)?,
+                uploads: users::purge_pending_imports(c, day_ago)?,
+            })
+        })?)
+    }
+
     pub fn end_session(&self, token: &str) -> Result<()> {
         Ok(self
             .db
             .write(|c| users::delete_session(c, &digest(token)))?)
-    }
-
-    /// Issues an API bearer token for an account (shown once).
-    pub fn issue_token(&self, username: &str, label: &str, actor: &Actor) -> Result<String> {
-        let token = random_secret(32);
-        let now = Utc::now();
-        self.db.write(|c| {
-            let u = users::by_username(c, &username.to_lowercase())?.ok_or(AppError::NotFound {
-                what: "user",
-                id: username.to_owned(),
-            })?;
-            users::insert_token(c, &digest(&token), u.id, label, now)?;
-            audit::record(
-                c,
-                &actor.name,
-                actor.source.as_deref(),
-                audit::Entry {
-                    entity: "api_token".into(),
-                    id: format!("{}:{label}", u.username),
-                    action: "create".into(),
-                    before: None,
-                    after: None,
-                },
-            );
-            Ok::<_, AppError>(())
-        })?;
-        Ok(token)
     }
 
     /// Keeps an uploaded file for a later confirmation; returns its token.
@@ -442,248 +469,6 @@ impl Registry {
             .db
             .write(|c| users::take_pending_import(c, &digest(token), p.user_id))?)
     }
-
-    /// The account behind a bearer token.
-    pub fn token_principal(&self, token: &str) -> Result<Option<Principal>> {
-        self.db.read(|c| {
-            let Some(uid) = users::token_user(c, &digest(token))? else {
-                return Ok(None);
-            };
-            Ok(users::by_id(c, uid)?
-                .filter(|u| !u.disabled)
-                .map(|u| principal(&u)))
-        })
-    }
 }
-
 #[cfg(test)]
-mod tests {
-    use crate::registry::Actor;
-    use crate::registry_tests::registry;
-    use chrono::{Duration, Utc};
-    use hoptac_domain::auth::{Role, Scope};
-
-    fn accounts_sessions_tokens_and_throttling(url: &str) {
-        let reg = registry(url);
-        let admin = Actor::new("cli", None);
-        assert!(!reg.has_admin().expect("check"));
-        assert!(
-            reg.add_user(
-                "Admin",
-                "Quản trị",
-                Role::Admin,
-                Scope::All,
-                "short",
-                &admin
-            )
-            .is_err(),
-            "weak password"
-        );
-        let u = reg
-            .add_user(
-                "Admin",
-                "Quản trị",
-                Role::Admin,
-                Scope::All,
-                "mot-mat-khau-dai",
-                &admin,
-            )
-            .expect("add");
-        assert_eq!(u.username, "admin");
-        assert!(reg.has_admin().expect("check"));
-        assert!(
-            reg.add_user(
-                "admin",
-                "x",
-                Role::Admin,
-                Scope::All,
-                "mot-mat-khau-dai",
-                &admin
-            )
-            .is_err(),
-            "taken"
-        );
-        assert!(
-            reg.add_user(
-                "xa1",
-                "x",
-                Role::CommuneOfficer,
-                Scope::All,
-                "mot-mat-khau-dai",
-                &admin
-            )
-            .is_err(),
-            "scope must fit"
-        );
-        assert!(
-            reg.add_user(
-                "xa1",
-                "x",
-                Role::CommuneOfficer,
-                Scope::Communes {
-                    codes: vec!["99999".into()]
-                },
-                "mot-mat-khau-dai",
-                &admin
-            )
-            .is_err(),
-            "unknown commune"
-        );
-        reg.add_user(
-            "xa1",
-            "Cán bộ xã",
-            Role::CommuneOfficer,
-            Scope::Communes {
-                codes: vec!["06184".into()],
-            },
-            "mot-mat-khau-dai",
-            &admin,
-        )
-        .expect("commune officer");
-        let now = Utc::now();
-        let p = reg
-            .authenticate("ADMIN", "mot-mat-khau-dai", now)
-            .expect("sign in");
-        assert_eq!(p.role, Role::Admin);
-        let (token, csrf) = reg.start_session(&p, now).expect("session");
-        let (again, csrf2) = reg
-            .session(&token, now + Duration::hours(1))
-            .expect("read")
-            .expect("live");
-        assert_eq!((again.username.as_str(), csrf2), ("admin", csrf));
-        // Used at 1 h, so alive until 3 h; left alone from 2½ h, it ends at 4½ h.
-        assert!(
-            reg.session(&token, now + Duration::minutes(150))
-                .expect("read")
-                .is_some(),
-            "slid"
-        );
-        assert!(
-            reg.session(&token, now + Duration::minutes(275))
-                .expect("read")
-                .is_none(),
-            "idle"
-        );
-        // A session used every 100 minutes still ends 12 hours after sign-in.
-        let (busy, _) = reg.start_session(&p, now).expect("session");
-        for step in 1..=7 {
-            assert!(
-                reg.session(&busy, now + Duration::minutes(100 * step))
-                    .expect("read")
-                    .is_some(),
-                "busy at {step}"
-            );
-        }
-        assert!(
-            reg.session(&busy, now + Duration::minutes(12 * 60 + 1))
-                .expect("read")
-                .is_none(),
-            "absolute limit"
-        );
-        // Expired sessions are cleaned up (the idle one and the busy one).
-        assert_eq!(
-            reg.purge_sessions(now + Duration::hours(13))
-                .expect("purge"),
-            2
-        );
-        assert!(reg.session("not-a-token", now).expect("read").is_none());
-        let bearer = reg
-            .issue_token("xa1", "phần mềm xã", &admin)
-            .expect("token");
-        assert_eq!(
-            reg.token_principal(&bearer).expect("read").map(|p| p.role),
-            Some(Role::CommuneOfficer)
-        );
-        // Five wrong passwords, then even the right one waits.
-        for _ in 0..5 {
-            assert!(reg.authenticate("xa1", "sai-mat-khau-roi", now).is_err());
-        }
-        assert!(matches!(
-            reg.authenticate("xa1", "mot-mat-khau-dai", now),
-            Err(crate::AppError::Refused {
-                code: "throttled",
-                ..
-            })
-        ));
-        // A reset clears the count and ends sessions; a disabled account cannot sign in.
-        reg.reset_password("xa1", "mat-khau-moi-dai-hon", &admin)
-            .expect("reset");
-        assert!(reg.authenticate("xa1", "mat-khau-moi-dai-hon", now).is_ok());
-        reg.set_disabled("xa1", true, &admin).expect("disable");
-        assert!(reg
-            .authenticate("xa1", "mat-khau-moi-dai-hon", now)
-            .is_err());
-        assert!(
-            reg.token_principal(&bearer).expect("read").is_none(),
-            "a disabled account's tokens stop working"
-        );
-        let listed = reg.users().expect("list");
-        assert_eq!(listed.len(), 2);
-        assert!(listed.iter().any(|u| u.username == "xa1" && u.disabled));
-    }
-
-    /// Forty wrong passwords at once get five password checks between them: the count
-    /// is checked and raised in one step, so the rest are turned away unchecked.
-    fn parallel_guesses_get_only_the_allowed_checks(url: &str) {
-        let reg = registry(url);
-        reg.add_user(
-            "xa2",
-            "Cán bộ xã",
-            Role::CommuneOfficer,
-            Scope::Communes {
-                codes: vec!["06184".into()],
-            },
-            "mot-mat-khau-dai-hon",
-            &Actor::new("cli", None),
-        )
-        .expect("user");
-        let now = Utc::now();
-        let outcomes: Vec<Result<_, crate::AppError>> = std::thread::scope(|s| {
-            let hs: Vec<_> = (0..40)
-                .map(|i| {
-                    let reg = reg.clone();
-                    s.spawn(move || reg.authenticate("xa2", &format!("doan-sai-{i}"), now))
-                })
-                .collect();
-            hs.into_iter().map(|h| h.join().expect("thread")).collect()
-        });
-        let checked = outcomes
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r,
-                    Err(crate::AppError::Refused {
-                        code: "bad_credentials",
-                        ..
-                    })
-                )
-            })
-            .count();
-        let turned_away = outcomes
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r,
-                    Err(crate::AppError::Refused {
-                        code: "throttled",
-                        ..
-                    })
-                )
-            })
-            .count();
-        assert_eq!((checked, turned_away), (5, 35), "{outcomes:?}");
-        // An unknown name is answered like a wrong password (and costs a hash too).
-        assert!(matches!(
-            reg.authenticate("khong.co.ai", "doan-sai", now),
-            Err(crate::AppError::Refused {
-                code: "bad_credentials",
-                ..
-            })
-        ));
-    }
-
-    hoptac_testkit::both_backends!(
-        accounts_sessions_tokens_and_throttling,
-        parallel_guesses_get_only_the_allowed_checks
-    );
-}
+mod tests;

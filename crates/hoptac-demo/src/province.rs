@@ -5,9 +5,9 @@
 use super::organisations::{date_between, founding, ymd, Gen};
 use super::reports::reports_and_evaluations;
 use super::spec::{demo_today, DemoSpec, DemoSummary};
-use crate::error::Result;
-use crate::registry::Registry;
 use chrono::{Duration, NaiveDate, Utc};
+use hoptac_app::error::Result;
+use hoptac_app::registry::Registry;
 use hoptac_domain::history::{ChangeBody, OrgState};
 use hoptac_domain::org::{LinkKind, OrgId, OrgKind, Status, StatusChange};
 use hoptac_domain::place::{Commune, PlaceRef, Scheme};
@@ -146,7 +146,8 @@ pub fn generate(reg: &Registry, spec: &DemoSpec) -> Result<DemoSummary> {
             let Some(st) = OrgState::fold(*id, *kind, changes, None) else {
                 continue;
             };
-            let view = reg.view(st.clone(), 1, reg.today(), &places);
+            let view =
+                hoptac_domain::list::OrgView::from_state(st.clone(), 1, reg.today(), &places);
             orgs::insert(c, &view, &st, now)?;
             orgs::append_changes(c, changes)?;
         }
@@ -175,7 +176,7 @@ pub fn generate(reg: &Registry, spec: &DemoSpec) -> Result<DemoSummary> {
             "UPDATE id_counters SET next_id = ? WHERE name = 'link'",
             &[next_link.into()],
         )?;
-        Ok::<_, crate::error::AppError>(())
+        Ok::<_, hoptac_app::error::AppError>(())
     })?;
     let (reports, evaluations) = reports_and_evaluations(reg, spec, &orgs_out, today)?;
     summary.reports = reports;

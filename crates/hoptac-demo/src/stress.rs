@@ -4,9 +4,9 @@
 use super::organisations::{date_between, founding, ymd, Gen};
 use super::reports::insert_report;
 use super::spec::{demo_today, DemoSummary};
-use crate::error::Result;
-use crate::registry::Registry;
 use chrono::{TimeZone, Utc};
+use hoptac_app::error::Result;
+use hoptac_app::registry::Registry;
 use hoptac_domain::history::{Change, OrgState};
 use hoptac_domain::org::{OrgId, OrgKind, Status};
 use hoptac_domain::place::{Commune, Scheme};
@@ -41,7 +41,7 @@ fn generate_in_chunks(
     chunk_size: usize,
     progress: &dyn Fn(usize, usize),
 ) -> Result<DemoSummary> {
-    use crate::reports::AnnualReport;
+    use hoptac_app::reports::AnnualReport;
     use hoptac_domain::report::{ReportFigures, ReportStage};
 
     let places = reg.places();
@@ -106,7 +106,7 @@ fn generate_in_chunks(
                 let revenue = (capital as f64 * g.rng.random_range(0.3..1.5)) as i64;
                 let profit = revenue / g.rng.random_range(8..30);
                 reports.push((
-                    crate::reports::key(*oid, 2025),
+                    hoptac_app::reports::key(*oid, 2025),
                     AnnualReport {
                         org_id: *oid,
                         year: 2025,
@@ -130,7 +130,8 @@ fn generate_in_chunks(
                     },
                 ));
             }
-            let view = reg.view(st.clone(), 1, reg.today(), &places);
+            let view =
+                hoptac_domain::list::OrgView::from_state(st.clone(), 1, reg.today(), &places);
             summary.changes += changes.len();
             match kind {
                 OrgKind::Cooperative => summary.cooperatives += 1,
@@ -166,7 +167,7 @@ fn generate_in_chunks(
                 "UPDATE id_counters SET next_id = ? WHERE name = 'organisation'",
                 &[id.into()],
             )?;
-            Ok::<_, crate::error::AppError>(())
+            Ok::<_, hoptac_app::error::AppError>(())
         })?;
         summary.reports += reports.len();
         done += n;
@@ -184,7 +185,7 @@ mod stress_tests {
     fn a_search_of_a_common_word_counts_up_to_the_cap() {
         use hoptac_domain::list::{OrgFilter, PageRequest};
         let db = hoptac_testkit::sqlite();
-        let store = crate::testing::open_db(&db.url);
+        let store = hoptac_app::testing::open_db(&db.url);
         // A national registry: the stress data covers every province.
         let reg = Registry::open(store, None)
             .expect("registry")
@@ -222,7 +223,7 @@ mod stress_tests {
         let make = || {
             let db = hoptac_testkit::sqlite();
             let url = db.url.clone();
-            let reg = crate::registry_tests::registry(&url);
+            let reg = hoptac_app::testing::registry(&url);
             let seen = std::cell::RefCell::new(Vec::new());
             let s = generate_in_chunks(&reg, 7, 2_500, 1_000, &|d, t| {
                 seen.borrow_mut().push((d, t))
@@ -248,12 +249,12 @@ mod stress_tests {
         // The next record gets the next id.
         let next = reg
             .create(
-                crate::registry_tests::htx(
+                hoptac_app::testing::htx(
                     "Hợp tác xã Sau Dữ Liệu Mẫu",
                     PlaceRef::new(Scheme::Legacy, "06205"),
                     ymd(2020, 1, 1),
                 ),
-                &crate::registry::Actor::new("test", None),
+                &hoptac_app::registry::Actor::new("test", None),
             )
             .expect("create");
         assert_eq!(next.id, 2_501);

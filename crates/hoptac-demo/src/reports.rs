@@ -3,9 +3,9 @@
 
 use super::organisations::ymd;
 use super::spec::DemoSpec;
-use crate::error::Result;
-use crate::registry::Registry;
 use chrono::{NaiveDate, TimeZone, Utc};
+use hoptac_app::error::Result;
+use hoptac_app::registry::Registry;
 use hoptac_domain::history::{Change, OrgState};
 use hoptac_domain::org::{OrgId, OrgKind, Status};
 use rand::{Rng, SeedableRng};
@@ -20,8 +20,8 @@ pub(super) fn reports_and_evaluations(
     orgs_out: &[(OrgId, OrgKind, Vec<Change>)],
     today: NaiveDate,
 ) -> Result<(usize, usize)> {
-    use crate::evaluations::{stopped_timeline, EvalState, Evaluation};
-    use crate::reports::AnnualReport;
+    use hoptac_app::evaluations::{stopped_timeline, EvalState, Evaluation};
+    use hoptac_app::reports::AnnualReport;
     use hoptac_domain::evaluation::{classify, days_stopped, propose, Facts};
     use hoptac_domain::report::{ReportFigures, ReportStage};
     use hoptac_domain::ruleset::RuleSet;
@@ -106,7 +106,7 @@ pub(super) fn reports_and_evaluations(
                     ..Default::default()
                 };
                 reports.push((
-                    crate::reports::key(*id, year),
+                    hoptac_app::reports::key(*id, year),
                     AnnualReport {
                         org_id: *id,
                         year,
@@ -145,7 +145,7 @@ pub(super) fn reports_and_evaluations(
                     if let Ok(outcome) = classify(rs, &facts, &scores) {
                         let approved = at(ymd(year, 12, 20), 3);
                         evals.push((
-                            crate::reports::key(*id, year),
+                            hoptac_app::reports::key(*id, year),
                             Evaluation {
                                 org_id: *id,
                                 year,
@@ -185,7 +185,7 @@ pub(super) fn reports_and_evaluations(
             };
             docs::insert(
                 c,
-                crate::evaluations::KIND,
+                hoptac_app::evaluations::KIND,
                 key,
                 Some(e.org_id),
                 Some(i64::from(e.year)),
@@ -201,7 +201,7 @@ pub(super) fn reports_and_evaluations(
             before: None,
             after: Some(serde_json::json!({ "annual_reports": reports.len(), "evaluations": evals.len() })),
         });
-        Ok::<_, crate::error::AppError>(())
+        Ok::<_, hoptac_app::error::AppError>(())
     })?;
     Ok((reports.len(), evals.len()))
 }
@@ -210,7 +210,7 @@ pub(super) fn reports_and_evaluations(
 pub(super) fn insert_report(
     c: &mut dyn hoptac_store::Conn,
     key: &str,
-    r: &crate::reports::AnnualReport,
+    r: &hoptac_app::reports::AnnualReport,
 ) -> std::result::Result<(), hoptac_store::StoreError> {
     let stamp = hoptac_store::docs::Stamp {
         author: "demo",
@@ -220,7 +220,7 @@ pub(super) fn insert_report(
     };
     hoptac_store::docs::insert(
         c,
-        crate::reports::KIND,
+        hoptac_app::reports::KIND,
         key,
         Some(r.org_id),
         Some(i64::from(r.year)),

@@ -1,0 +1,387 @@
+//! Accounts, sessions, tokens and sign-in throttling, on both databases.
+
+use crate::registry::Actor;
+use crate::registry_tests::registry;
+use chrono::{Duration, Utc};
+use hoptac_domain::auth::{Role, Scope};
+
+fn accounts_sessions_tokens_and_throttling(url: &str) {
+    let reg = registry(url);
+    let admin = Actor::new("cli", None);
+    assert!(!reg.has_admin().expect("check"));
+    assert!(
+        reg.add_user(
+            "Admin",
+            "Quản trị",
+            Role::Admin,
+            Scope::All,
+            "short",
+            &admin
+        )
+        .is_err(),
+        "weak password"
+    );
+    let u = reg
+        .add_user(
+            "Admin",
+            "Quản trị",
+            Role::Admin,
+            Scope::All,
+            "mot-mat-khau-dai",
+            &admin,
+        )
+        .expect("add");
+    assert_eq!(u.username, "admin");
+    assert!(reg.has_admin().expect("check"));
+    assert!(
+        reg.add_user(
+            "admin",
+            "x",
+            Role::Admin,
+            Scope::All,
+            "mot-mat-khau-dai",
+            &admin
+        )
+        .is_err(),
+        "taken"
+    );
+    assert!(
+        reg.add_user(
+            "xa1",
+            "x",
+            Role::CommuneOfficer,
+            Scope::All,
+            "mot-mat-khau-dai",
+            &admin
+        )
+        .is_err(),
+        "scope must fit"
+    );
+    assert!(
+        reg.add_user(
+            "xa1",
+            "x",
+            Role::CommuneOfficer,
+            Scope::Communes {
+                codes: vec!["99999".into()]
+            },
+            "mot-mat-khau-dai",
+            &admin
+        )
+        .is_err(),
+        "unknown commune"
+    );
+    reg.add_user(
+        "xa1",
+        "Cán bộ xã",
+        Role::CommuneOfficer,
+        Scope::Communes {
+            codes: vec!["06184".into()],
+        },
+        "mot-mat-khau-dai",
+        &admin,
+    )
+    .expect("commune officer");
+    let now = Utc::now();
+    let p = reg
+        .authenticate("ADMIN", "mot-mat-khau-dai", now)
+        .expect("sign in");
+    assert_eq!(p.role, Role::Admin);
+    let (token, csrf) = reg.start_session(&p, now).expect("session");
+    let (again, csrf2) = reg
+        .session(&token, now + Duration::hours(1))
+        .expect("read")
+        .expect("live");
+    assert_eq!((again.username.as_str(), csrf2), ("admin", csrf));
+    // Used at 1 h, so alive until 3 h; left alone from 2½ h, it ends at 4½ h.
+    assert!(
+        reg.session(&token, now + Duration::minutes(150))
+            .expect("read")
+            .is_some(),
+        "slid"
+    );
+    assert!(
+        reg.session(&token, now + Duration::minutes(275))
+            .expect("read")
+            .is_none(),
+        "idle"
+    );
+    // A session used every 100 minutes still ends 12 hours after sign-in.
+    let (busy, _) = reg.start_session(&p, now).expect("session");
+    for step in 1..=7 {
+        assert!(
+            reg.session(&busy, now + Duration::minutes(100 * step))
+                .expect("read")
+                .is_some(),
+            "busy at {step}"
+        );
+    }
+    assert!(
+        reg.session(&busy, now + Duration::minutes(12 * 60 + 1))
+            .expect("read")
+            .is_none(),
+        "absolute limit"
+    );
+    // Expired sessions are cleaned up (the idle one and the busy one).
+    assert_eq!(
+        reg.purge_sessions(now + Duration::hours(13))
+            .expect("purge"),
+        2
+    );
+    assert!(reg.session("not-a-token", now).expect("read").is_none());
+    let bearer = reg
+        .issue_token("xa1", "phần mềm xã", &admin)
+        .expect("token");
+    assert_eq!(
+        reg.token_principal(&bearer).expect("read").map(|p| p.role),
+        Some(Role::CommuneOfficer)
+    );
+    // Five wrong passwords, then even the right one waits.
+    for _ in 0..5 {
+        assert!(reg.authenticate("xa1", "sai-mat-khau-roi", now).is_err());
+    }
+    assert!(matches!(
+        reg.authenticate("xa1", "mot-mat-khau-dai", now),
+        Err(crate::AppError::Refused {
+            code: "throttled",
+            ..
+        })
+    ));
+    // A reset clears the count and ends sessions; a disabled account cannot sign in.
+    reg.reset_password("xa1", "mat-khau-moi-dai-hon", &admin)
+        .expect("reset");
+    assert!(reg.authenticate("xa1", "mat-khau-moi-dai-hon", now).is_ok());
+    reg.set_disabled("xa1", true, &admin).expect("disable");
+    assert!(reg
+        .authenticate("xa1", "mat-khau-moi-dai-hon", now)
+        .is_err());
+    assert!(
+        reg.token_principal(&bearer).expect("read").is_none(),
+        "a disabled account's tokens stop working"
+    );
+    let listed = reg.users().expect("list");
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().any(|u| u.username == "xa1" && u.disabled));
+}
+
+/// Forty wrong passwords at once get five password checks between them: the count
+/// is checked and raised in one step, so the rest are turned away unchecked.
+fn parallel_guesses_get_only_the_allowed_checks(url: &str) {
+    let reg = registry(url);
+    reg.add_user(
+        "xa2",
+        "Cán bộ xã",
+        Role::CommuneOfficer,
+        Scope::Communes {
+            codes: vec!["06184".into()],
+        },
+        "mot-mat-khau-dai-hon",
+        &Actor::new("cli", None),
+    )
+    .expect("user");
+    let now = Utc::now();
+    let outcomes: Vec<Result<_, crate::AppError>> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..40)
+            .map(|i| {
+                let reg = reg.clone();
+                s.spawn(move || reg.authenticate("xa2", &format!("doan-sai-{i}"), now))
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    let checked = outcomes
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Err(crate::AppError::Refused {
+                    code: "bad_credentials",
+                    ..
+                })
+            )
+        })
+        .count();
+    let turned_away = outcomes
+        .iter()
+        .filter(|r| {
+            matches!(
+                r,
+                Err(crate::AppError::Refused {
+                    code: "throttled",
+                    ..
+                })
+            )
+        })
+        .count();
+    assert_eq!((checked, turned_away), (5, 35), "{outcomes:?}");
+    // An unknown name is answered like a wrong password (and costs a hash too).
+    assert!(matches!(
+        reg.authenticate("khong.co.ai", "doan-sai", now),
+        Err(crate::AppError::Refused {
+            code: "bad_credentials",
+            ..
+        })
+    ));
+}
+
+/// Tokens are named, listed without secrets, expire, and are revoked one by one or all
+/// at once when the password is reset or the account disabled.
+fn tokens_are_named_listed_expire_and_are_revoked(url: &str) {
+    let reg = registry(url);
+    let cli = Actor::new("cli", None);
+    let add = |name: &str| {
+        reg.add_user(
+            name,
+            name,
+            Role::ProvincialOfficer,
+            Scope::All,
+            "mot-mat-khau-dai",
+            &cli,
+        )
+        .expect("user")
+    };
+    add("so.tai.chinh");
+    add("lien.minh");
+    let now = Utc::now();
+    // Refused: no name, a control character, a name too long, 0 days, too many days.
+    for (label, days) in [
+        ("", 30),
+        ("a\u{0}b", 30),
+        (&*"x".repeat(101), 30),
+        ("ok", 0),
+        ("ok", 731),
+    ] {
+        assert!(
+            reg.issue_token_for_days("so.tai.chinh", label, days, &cli)
+                .is_err(),
+            "{label:?} for {days} days"
+        );
+    }
+    assert!(matches!(
+        reg.issue_token_for_days("khong.co", "x", 30, &cli),
+        Err(crate::AppError::NotFound { .. })
+    ));
+    let (plain, t1) = reg
+        .issue_token("so.tai.chinh", "  báo cáo quý  ", &cli)
+        .map(|s| {
+            (
+                s,
+                reg.tokens(Some("so.tai.chinh")).expect("list")[0].clone(),
+            )
+        })
+        .expect("token");
+    assert_eq!(t1.label, "báo cáo quý");
+    let expires = t1.expires_at.expect("expires by default");
+    let days = (expires - t1.created_at).num_days();
+    assert_eq!(days, i64::from(super::DEFAULT_TOKEN_DAYS));
+    let (short, t2) = reg
+        .issue_token_for_days("so.tai.chinh", "một tuần", 7, &cli)
+        .expect("token");
+    let (other, _) = reg
+        .issue_token_for_days("lien.minh", "đồng bộ", 30, &cli)
+        .expect("token");
+    // Listed newest first, per account or all, never with a secret.
+    let mine = reg.tokens(Some("SO.TAI.CHINH")).expect("list");
+    assert_eq!(
+        mine.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(),
+        ["một tuần", "báo cáo quý"]
+    );
+    assert_eq!(reg.tokens(None).expect("all").len(), 3);
+    let listed = serde_json::to_string(&reg.tokens(None).expect("all")).expect("json");
+    for secret in [&plain, &short, &other] {
+        assert!(!listed.contains(secret.as_str()));
+    }
+    // Expiry: a week-long token stops after a week, the default one lives on.
+    let in_8_days = now + Duration::days(8);
+    assert!(reg.token_principal_at(&short, now).expect("read").is_some());
+    assert!(reg
+        .token_principal_at(&short, in_8_days)
+        .expect("read")
+        .is_none());
+    assert!(reg
+        .token_principal_at(&plain, in_8_days)
+        .expect("read")
+        .is_some());
+    assert!(!mine[0].live(in_8_days) && mine[1].live(in_8_days));
+    // Revoking one token stops it alone; revoking again changes nothing; a missing id
+    // is not found.
+    reg.revoke_token(t2.id, &cli).expect("revoke");
+    reg.revoke_token(t2.id, &cli).expect("revoke again");
+    assert!(reg.token_principal(&short).expect("read").is_none());
+    assert!(reg.token_principal(&plain).expect("read").is_some());
+    assert!(matches!(
+        reg.revoke_token(9_999, &cli),
+        Err(crate::AppError::NotFound { .. })
+    ));
+    // A password reset revokes the account's tokens, not another's.
+    reg.reset_password("so.tai.chinh", "mat-khau-moi-dai-hon", &cli)
+        .expect("reset");
+    assert!(reg.token_principal(&plain).expect("read").is_none());
+    assert!(reg.token_principal(&other).expect("read").is_some());
+    assert!(reg
+        .tokens(Some("so.tai.chinh"))
+        .expect("list")
+        .iter()
+        .all(|t| t.revoked_at.is_some()));
+    // Disabling revokes too: enabling again does not bring tokens back.
+    reg.set_disabled("lien.minh", true, &cli).expect("disable");
+    reg.set_disabled("lien.minh", false, &cli).expect("enable");
+    assert!(reg.token_principal(&other).expect("read").is_none());
+    // Every issue and revocation is in the audit trail.
+    let actions: Vec<String> = hoptac_store::audit::recent(&reg.db, 100)
+        .expect("trail")
+        .iter()
+        .flat_map(|l| serde_json::from_str::<Vec<serde_json::Value>>(&l.entries).expect("json"))
+        .filter(|e| e["entity"] == "api_token")
+        .map(|e| e["action"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(actions.iter().filter(|a| *a == "create").count(), 3);
+    assert!(actions.iter().any(|a| a == "revoke"));
+}
+
+/// Stale rows that anyone can cause without signing in are purged.
+fn stale_rows_are_purged(url: &str) {
+    let reg = registry(url);
+    let cli = Actor::new("cli", None);
+    let p = reg
+        .add_user(
+            "htx.a",
+            "HTX A",
+            Role::Admin,
+            Scope::All,
+            "mot-mat-khau-dai",
+            &cli,
+        )
+        .expect("user");
+    let now = Utc::now();
+    let principal = reg
+        .authenticate("htx.a", "mot-mat-khau-dai", now)
+        .expect("sign in");
+    assert_eq!(principal.user_id, p.id);
+    for name in ["ai.do", "nguoi.la", "khong.ton.tai"] {
+        assert!(reg.authenticate(name, "sai-mat-khau-roi", now).is_err());
+    }
+    reg.keep_upload(&principal, "a.xlsx", None, b"PK\x03\x04")
+        .expect("upload");
+    // Within a day nothing but expired sessions goes.
+    assert_eq!(
+        reg.purge_stale(now + Duration::hours(1)).expect("purge"),
+        super::Purged::default()
+    );
+    let later = reg
+        .purge_stale(now + Duration::hours(super::STALE_HOURS + 1))
+        .expect("purge");
+    assert_eq!((later.failed_logins, later.uploads), (3, 1));
+    assert_eq!(
+        reg.purge_stale(now + Duration::hours(super::STALE_HOURS + 2))
+            .expect("again"),
+        super::Purged::default()
+    );
+}
+
+hoptac_testkit::both_backends!(
+    tokens_are_named_listed_expire_and_are_revoked,
+    stale_rows_are_purged,
+    accounts_sessions_tokens_and_throttling,
+    parallel_guesses_get_only_the_allowed_checks
+);
