@@ -380,7 +380,7 @@ hoptac_testkit::both_backends!(
 mod documents {
     use super::*;
     use crate::evaluations::EvalState;
-    use crate::import_docs::{import_reports, import_score_sheets, DocImportOptions};
+    use crate::import::{import_reports, import_score_sheets, DocImportOptions};
     use hoptac_domain::evaluation::Rating;
     use hoptac_domain::report::ReportStage;
 
