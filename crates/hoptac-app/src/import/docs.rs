@@ -185,9 +185,7 @@ pub(super) fn year_of(ctx: &mut Errors, r: &DataRow, default: Option<i32>) -> Op
 }
 
 /// What to say when a report or score-sheet file has no header row.
-pub(super) fn no_header(lang: Lang) -> &'static str {
-    lang.t(
-        "Không tìm thấy dòng tiêu đề (cần các cột như \"Mã số thuế\" hoặc \"Tên HTX\", \"Năm\"…)",
-        "No header row found (it needs columns such as \"Tax code\" or \"Name\", \"Year\"…)",
-    )
-}
+pub(super) const NO_HEADER: (&str, &str) = (
+    "Không tìm thấy dòng tiêu đề (cần các cột như \"Mã số thuế\" hoặc \"Tên HTX\", \"Năm\"…)",
+    "No header row found (it needs columns such as \"Tax code\" or \"Name\", \"Year\"…)",
+);

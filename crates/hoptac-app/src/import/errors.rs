@@ -3,6 +3,7 @@
 //! and the reason, in the reader's language. Reading a cell through the collector
 //! records why it could not be read.
 
+use super::pipeline::Sheet;
 use super::report::RowError;
 use chrono::NaiveDate;
 use hoptac_domain::i18n::{field_label, problem_message, Lang};
@@ -12,15 +13,17 @@ use hoptac_io::table::{column_letter, DataRow, Table};
 
 /// The problems found in one file.
 pub(crate) struct Errors<'t> {
+    sheet: &'t Sheet,
     table: &'t Table,
     lang: Lang,
     found: Vec<RowError>,
 }
 
 impl<'t> Errors<'t> {
-    pub(crate) fn new(table: &'t Table, lang: Lang) -> Errors<'t> {
+    pub(crate) fn new(sheet: &'t Sheet, lang: Lang) -> Errors<'t> {
         Errors {
-            table,
+            sheet,
+            table: &sheet.table,
             lang,
             found: Vec::new(),
         }
@@ -28,6 +31,11 @@ impl<'t> Errors<'t> {
 
     pub(crate) fn lang(&self) -> Lang {
         self.lang
+    }
+
+    /// The sheet the problems are in.
+    pub(crate) fn sheet(&self) -> &'t Sheet {
+        self.sheet
     }
 
     /// A problem with one field of a row, in that field's column, prefixed with the

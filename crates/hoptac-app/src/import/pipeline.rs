@@ -22,15 +22,16 @@ pub(crate) trait Importer {
     /// The same, made ready to write (see [`Importer::prepare`]).
     type Ready;
 
-    /// The columns this importer recognises.
-    fn columns(&self) -> Vec<ColumnSpec>;
+    /// The columns this importer recognises, in groups.
+    const COLUMNS: &'static [&'static [ColumnSpec]];
 
-    /// What to say when no header row is found: the columns to look for.
-    fn no_header(&self, lang: Lang) -> &'static str;
+    /// What to say (Vietnamese, English) when no header row is found: the columns to
+    /// look for.
+    const NO_HEADER: (&'static str, &'static str);
 
     /// Checks the file as a whole once its table is found (a missing column, say).
     /// `false`: the rows cannot be read at all, so they are not.
-    fn check_sheet(&mut self, _sheet: &Sheet, _errors: &mut Errors) -> bool {
+    fn check_sheet(&mut self, _errors: &mut Errors) -> bool {
         true
     }
 
@@ -39,15 +40,9 @@ pub(crate) trait Importer {
         Ok(())
     }
 
-    /// Parses, matches and checks one row. Problems go to `errors`; `None` when the
-    /// row has nothing more to say (its problems are recorded).
-    fn plan_row(
-        &mut self,
-        c: &mut dyn Conn,
-        sheet: &Sheet,
-        row: &DataRow,
-        errors: &mut Errors,
-    ) -> Result<Option<Planned<Self::Change>>>;
+    /// Parses, matches and checks one row. Problems go to `errors` (which knows the
+    /// sheet); `None` when the row has nothing more to say (its problems are recorded).
+    fn plan_row(&mut self, c: &mut dyn Conn, r: &DataRow, errors: &mut Errors) -> Plan<Self>;
 
     /// Makes the changes ready to write, outside any transaction (it may read).
     fn prepare(&self, changes: Vec<Self::Change>) -> Result<Vec<Self::Ready>>;
@@ -61,6 +56,9 @@ pub(crate) trait Importer {
         progress: &dyn Fn(Progress),
     ) -> Result<Vec<OrgId>>;
 }
+
+/// What [`Importer::plan_row`] found.
+pub(crate) type Plan<I> = Result<Option<Planned<<I as Importer>::Change>>>;
 
 /// The file as read: its cells and the table found in them.
 pub(crate) struct Sheet {
@@ -177,15 +175,18 @@ impl Tally {
 fn read_sheet<I: Importer>(
     report: &mut ImportReport,
     bytes: Vec<u8>,
-    importer: &I,
 ) -> std::result::Result<Sheet, Vec<RowError>> {
     let lang = report.lang;
     let grid = read_file(&report.file, bytes)
         .map_err(|e| vec![whole_file("file", read_error_message(&e, lang))])?;
     report.sheet = grid.sheet.clone();
-    let table = extract(&grid, &importer.columns()).map_err(|e| {
-        let m = table_error_message(&e, importer.no_header(lang), lang);
-        vec![whole_file("header", m)]
+    let columns: Vec<ColumnSpec> = I::COLUMNS.concat();
+    let table = extract(&grid, &columns).map_err(|e| {
+        let (vi, en) = I::NO_HEADER;
+        vec![whole_file(
+            "header",
+            table_error_message(&e, lang.t(vi, en), lang),
+        )]
     })?;
     report.header_rows = table.header_rows;
     report.columns = table
@@ -210,12 +211,12 @@ pub(crate) fn run<I: Importer>(
     progress: &dyn Fn(Progress),
 ) -> Result<ImportReport> {
     let mut report = ImportReport::new(file, dry_run, lang);
-    let sheet = match read_sheet(&mut report, bytes, importer) {
+    let sheet = match read_sheet::<I>(&mut report, bytes) {
         Ok(s) => s,
         Err(errors) => return Err(report.rejected(errors)),
     };
-    let mut errors = Errors::new(&sheet.table, lang);
-    if !importer.check_sheet(&sheet, &mut errors) {
+    let mut errors = Errors::new(&sheet, lang);
+    if !importer.check_sheet(&mut errors) {
         return Err(report.rejected(errors.into_sorted()));
     }
     let total = sheet.table.rows.len();
@@ -226,7 +227,7 @@ pub(crate) fn run<I: Importer>(
             if i % 200 == 0 {
                 progress(Progress::Checking { done: i, total });
             }
-            plans.extend(importer.plan_row(c, &sheet, r, &mut errors)?);
+            plans.extend(importer.plan_row(c, r, &mut errors)?);
         }
         Ok::<_, AppError>(plans)
     })?;

@@ -4,7 +4,7 @@
 
 use super::docs::{identify, year_of};
 use super::errors::Errors;
-use super::pipeline::{self, Action, Importer, Planned, Sheet};
+use super::pipeline::{self, Action, Importer, Plan, Planned};
 use super::{DocImportOptions, ImportReport, Progress};
 use crate::columns::{DOC_WHO_COLUMNS, REPORT_FIGURE_COLUMNS};
 use crate::error::Result;
@@ -62,25 +62,11 @@ impl Importer for ReportImport<'_> {
     type Change = ReportChange;
     type Ready = ReportChange;
 
-    fn columns(&self) -> Vec<ColumnSpec> {
-        DOC_WHO_COLUMNS
-            .iter()
-            .chain(REPORT_FIGURE_COLUMNS)
-            .copied()
-            .collect()
-    }
+    const COLUMNS: &'static [&'static [ColumnSpec]] = &[DOC_WHO_COLUMNS, REPORT_FIGURE_COLUMNS];
+    const NO_HEADER: (&'static str, &'static str) = super::docs::NO_HEADER;
 
-    fn no_header(&self, lang: Lang) -> &'static str {
-        super::docs::no_header(lang)
-    }
-
-    fn plan_row(
-        &mut self,
-        c: &mut dyn Conn,
-        sheet: &Sheet,
-        r: &DataRow,
-        errors: &mut Errors,
-    ) -> Result<Option<Planned<ReportChange>>> {
+    fn plan_row(&mut self, c: &mut dyn Conn, r: &DataRow, errors: &mut Errors) -> Plan<Self> {
+        let sheet = errors.sheet();
         let who = identify(self.reg, c, errors, r)?;
         let year = year_of(errors, r, self.opts.year);
         let stage = stage(errors, r);

@@ -5,7 +5,7 @@
 
 use super::docs::{identify, year_of};
 use super::errors::Errors;
-use super::pipeline::{self, Action, Importer, Planned, Sheet};
+use super::pipeline::{self, Action, Importer, Plan, Planned};
 use super::{DocImportOptions, ImportReport, Progress};
 use crate::columns::DOC_WHO_COLUMNS;
 use crate::error::{AppError, Result};
@@ -80,15 +80,11 @@ impl Importer for ScoreImport<'_> {
     type Change = SheetChange;
     type Ready = ReadySheet;
 
-    fn columns(&self) -> Vec<ColumnSpec> {
-        DOC_WHO_COLUMNS.to_vec()
-    }
+    const COLUMNS: &'static [&'static [ColumnSpec]] = &[DOC_WHO_COLUMNS];
+    const NO_HEADER: (&'static str, &'static str) = super::docs::NO_HEADER;
 
-    fn no_header(&self, lang: Lang) -> &'static str {
-        super::docs::no_header(lang)
-    }
-
-    fn check_sheet(&mut self, sheet: &Sheet, errors: &mut Errors) -> bool {
+    fn check_sheet(&mut self, errors: &mut Errors) -> bool {
+        let sheet = errors.sheet();
         self.columns = score_columns(&sheet.grid, &sheet.table);
         if self.columns.is_empty() {
             let m = errors.lang().t(
@@ -101,13 +97,7 @@ impl Importer for ScoreImport<'_> {
         true
     }
 
-    fn plan_row(
-        &mut self,
-        c: &mut dyn Conn,
-        sheet: &Sheet,
-        r: &DataRow,
-        errors: &mut Errors,
-    ) -> Result<Option<Planned<SheetChange>>> {
+    fn plan_row(&mut self, c: &mut dyn Conn, r: &DataRow, errors: &mut Errors) -> Plan<Self> {
         let who = identify(self.reg, c, errors, r)?;
         let year = year_of(errors, r, self.opts.year);
         let (Some(org), Some(year)) = (who, year) else {
@@ -123,7 +113,7 @@ impl Importer for ScoreImport<'_> {
                 return Ok(None);
             }
         };
-        let scores = self.scores(&sheet.grid, errors, r, &rs);
+        let scores = self.scores(errors, r, &rs);
         if self.opts.approved {
             all_scored(errors, r.number, &rs, &scores);
         }
@@ -226,14 +216,8 @@ impl ScoreImport<'_> {
     }
 
     /// The row's scores, each within its sub-criterion's maximum.
-    fn scores(
-        &self,
-        grid: &Grid,
-        errors: &mut Errors,
-        r: &DataRow,
-        rs: &RuleSet,
-    ) -> BTreeMap<String, i32> {
-        let lang = errors.lang();
+    fn scores(&self, errors: &mut Errors, r: &DataRow, rs: &RuleSet) -> BTreeMap<String, i32> {
+        let (lang, grid) = (errors.lang(), &errors.sheet().grid);
         let mut scores = BTreeMap::new();
         for ScoreColumn { col, header, code } in &self.columns {
             let mut here = |m: String| errors.in_column(r.number, *col, header, code, m);

@@ -10,14 +10,13 @@ mod plan;
 mod row;
 
 use super::errors::Errors;
-use super::pipeline::{self, Importer, Planned, Sheet};
+use super::pipeline::{self, Importer, Plan};
 use super::{ImportOptions, ImportReport, Progress};
 use crate::columns::REGISTRY_COLUMNS;
 use crate::error::{AppError, Result};
 use crate::registry::{Actor, Registry};
 use chrono::{NaiveDate, Utc};
 use hoptac_domain::history::ChangeBody;
-use hoptac_domain::i18n::Lang;
 use hoptac_domain::org::{OrgFields, OrgId, OrgKind, StatusChange};
 use hoptac_domain::place::Gazetteer;
 use hoptac_domain::validate::Validator;
@@ -96,19 +95,14 @@ impl Importer for RegistryImport<'_> {
     type Change = OrgChange;
     type Ready = OrgChange;
 
-    fn columns(&self) -> Vec<ColumnSpec> {
-        REGISTRY_COLUMNS.to_vec()
-    }
+    const COLUMNS: &'static [&'static [ColumnSpec]] = &[REGISTRY_COLUMNS];
+    const NO_HEADER: (&'static str, &'static str) = (
+        "Không tìm thấy dòng tiêu đề (cần ít nhất hai cột như \"Tên HTX\", \"Mã số thuế\", \"Xã\"…)",
+        "No header row found (it needs at least two known columns such as \"Name\", \"Tax code\", \"Commune\")",
+    );
 
-    fn no_header(&self, lang: Lang) -> &'static str {
-        lang.t(
-            "Không tìm thấy dòng tiêu đề (cần ít nhất hai cột như \"Tên HTX\", \"Mã số thuế\", \"Xã\"…)",
-            "No header row found (it needs at least two known columns such as \"Name\", \"Tax code\", \"Commune\")",
-        )
-    }
-
-    fn check_sheet(&mut self, sheet: &Sheet, errors: &mut Errors) -> bool {
-        let t = &sheet.table;
+    fn check_sheet(&mut self, errors: &mut Errors) -> bool {
+        let t = &errors.sheet().table;
         let lang = errors.lang();
         if t.column("name").is_none() && t.column("id").is_none() {
             let m = lang.t(
@@ -132,14 +126,8 @@ impl Importer for RegistryImport<'_> {
         Ok(())
     }
 
-    fn plan_row(
-        &mut self,
-        c: &mut dyn Conn,
-        sheet: &Sheet,
-        r: &DataRow,
-        errors: &mut Errors,
-    ) -> Result<Option<Planned<OrgChange>>> {
-        self.plan(c, sheet, r, errors)
+    fn plan_row(&mut self, c: &mut dyn Conn, r: &DataRow, errors: &mut Errors) -> Plan<Self> {
+        self.plan(c, r, errors)
     }
 
     fn prepare(&self, changes: Vec<OrgChange>) -> Result<Vec<OrgChange>> {

@@ -7,7 +7,7 @@ use super::row::{match_key, parse_row, place, ParsedRow};
 use super::{OrgChange, RegistryImport};
 use crate::error::{AppError, Result};
 use crate::import::errors::Errors;
-use crate::import::pipeline::{Action, Planned, Sheet};
+use crate::import::pipeline::{Action, Planned};
 use crate::registry::NewOrg;
 use chrono::NaiveDate;
 use hoptac_domain::history::{ChangeBody, OrgState};
@@ -25,7 +25,6 @@ impl RegistryImport<'_> {
     pub(super) fn plan(
         &mut self,
         c: &mut dyn Conn,
-        sheet: &Sheet,
         r: &DataRow,
         errors: &mut Errors,
     ) -> Result<Plan> {
@@ -36,7 +35,7 @@ impl RegistryImport<'_> {
         };
         let (reg, places) = (self.reg, self.places);
         match find_existing(c, &self.lookup, reg, errors, places, &row, kind)? {
-            Some(cur) => self.plan_update(c, sheet, r, errors, row, cur),
+            Some(cur) => self.plan_update(c, r, errors, row, cur),
             None if row.id.is_some() => Ok(None), // reported by find_existing
             None => self.plan_create(errors, row, kind),
         }
@@ -61,14 +60,13 @@ impl RegistryImport<'_> {
     fn plan_update(
         &mut self,
         c: &mut dyn Conn,
-        sheet: &Sheet,
         r: &DataRow,
         errors: &mut Errors,
         mut row: ParsedRow,
         cur: OrgView,
     ) -> Result<Plan> {
         let n = row.number;
-        if !self.same_record_once(errors, n, &cur) || !same_kind(sheet, errors, &row, &cur) {
+        if !self.same_record_once(errors, n, &cur) || !same_kind(errors, &row, &cur) {
             return Ok(None);
         }
         let effective = row.effective.unwrap_or(self.today);
@@ -257,11 +255,11 @@ impl RegistryImport<'_> {
 
 /// A kind column that disagrees with the stored record is an error (a record's kind
 /// changes by conversion, not by import).
-fn same_kind(sheet: &Sheet, errors: &mut Errors, row: &ParsedRow, cur: &OrgView) -> bool {
+fn same_kind(errors: &mut Errors, row: &ParsedRow, cur: &OrgView) -> bool {
     let Some(kind) = row.kind.filter(|k| *k != cur.kind) else {
         return true;
     };
-    if sheet.table.column("kind").is_none() {
+    if errors.sheet().table.column("kind").is_none() {
         return true;
     }
     let m = match errors.lang() {
