@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::export::{export, Format};
-use crate::import::{import_file, ImportOptions, ImportReport};
+use crate::import::{import_file, ImportOptions, ImportReport, RowError};
 use crate::registry::Registry;
 use crate::registry_tests::{actor, registry};
 use hoptac_domain::i18n::Lang;
@@ -64,6 +64,16 @@ pub(crate) fn rejected(result: Result<ImportReport, AppError>) -> Box<ImportRepo
         Err(AppError::ImportRejected(r)) => r,
         other => panic!("expected a rejected import, got {other:?}"),
     }
+}
+
+/// The error's message holds `part`.
+pub(crate) fn says(e: &RowError, part: &str) {
+    assert!(e.message.contains(part), "{}", e.message);
+}
+
+/// The error's message begins with `part`.
+pub(crate) fn begins(e: &RowError, part: &str) {
+    assert!(e.message.starts_with(part), "{}", e.message);
 }
 
 fn total(reg: &Registry) -> u64 {
@@ -242,12 +252,9 @@ fn three_bad_rows_in_a_thousand_write_nothing(url: &str) {
             (1001, "commune", Some("D"))
         ]
     );
-    assert!(
-        r.errors[0]
-            .message
-            .starts_with("Mã số thuế: \"49123\" không phải mã số thuế hợp lệ"),
-        "{}",
-        r.errors[0].message
+    begins(
+        &r.errors[0],
+        "Mã số thuế: \"49123\" không phải mã số thuế hợp lệ",
     );
     assert!(r.errors[1].message.contains("31/02/2020"));
     assert!(r.errors[2].message.contains("Xã Không Có Thật"));
@@ -258,11 +265,7 @@ fn three_bad_rows_in_a_thousand_write_nothing(url: &str) {
         ..htx(false)
     };
     let r = rejected(run(&reg, "registry_1000_with_3_bad.csv", &en));
-    assert!(
-        r.errors[0].message.starts_with("Tax code:"),
-        "{}",
-        r.errors[0].message
-    );
+    begins(&r.errors[0], "Tax code:");
 }
 
 fn unknown_communes_suggest_close_matches_and_wrong_schemes_are_explained(url: &str) {
@@ -280,21 +283,9 @@ fn unknown_communes_suggest_close_matches_and_wrong_schemes_are_explained(url: &
         .map(|e| (e.row, e.column.as_deref()))
         .collect();
     assert_eq!(at, vec![(2, Some("B")), (3, Some("B"))], "{:?}", r.errors);
-    assert!(
-        r.errors[0].message.starts_with("Xã/phường: không tìm thấy"),
-        "{}",
-        r.errors[0].message
-    );
-    assert!(
-        r.errors[0].message.contains("Xã Hoàng Đồng"),
-        "{}",
-        r.errors[0].message
-    );
-    assert!(
-        r.errors[1].message.contains("Hệ địa giới"),
-        "{}",
-        r.errors[1].message
-    );
+    begins(&r.errors[0], "Xã/phường: không tìm thấy");
+    says(&r.errors[0], "Xã Hoàng Đồng");
+    says(&r.errors[1], "Hệ địa giới");
     assert_eq!(total(&reg), 0);
 }
 
