@@ -1,6 +1,7 @@
-//! The registry's spreadsheet columns: what the importer recognises (Vietnamese with
-//! or without diacritics, English) and what the exporter writes. Every exported header
-//! is one the importer knows, so an export comes back unchanged.
+//! The spreadsheet columns: what the importers recognise (Vietnamese with or without
+//! diacritics, English) — the registry's, and those of annual reports and score
+//! sheets — and what the exporter writes. Every exported header is one the importer
+//! knows, so an export comes back unchanged.
 
 use hoptac_io::table::ColumnSpec;
 
@@ -47,6 +48,54 @@ pub const REGISTRY_COLUMNS: &[ColumnSpec] = &[
     spec!("effective": "ngay hieu luc", "effective date"),
     spec!("notes": "ghi chu", "notes", "note"),
     spec!("stt": "stt", "so tt", "tt", "so thu tu", "no", "no.", "#"),
+];
+
+/// Reports and score sheets: the columns that say which organisation and year a row is
+/// about.
+pub const DOC_WHO_COLUMNS: &[ColumnSpec] = &[
+    spec!("id": "ma ho so", "record id", "id"),
+    spec!("tax_code": "ma so thue", "mst", "tax code"),
+    spec!("name": "ten", "ten htx", "ten hop tac xa", "ten to chuc", "ten don vi", "name"),
+    spec!("commune": "xa", "xa phuong", "xa/phuong", "commune"),
+    spec!("district": "huyen", "district"),
+    spec!("year": "nam", "nam bao cao", "nam danh gia", "year"),
+    spec!("stt": "stt", "tt", "so tt"),
+];
+
+/// Annual reports (*báo cáo năm*): the figure columns.
+pub const REPORT_FIGURE_COLUMNS: &[ColumnSpec] = &[
+    spec!("stage": "giai doan", "loai so lieu", "so lieu", "stage"),
+    spec!("members_start": "thanh vien dau nam", "so thanh vien dau nam", "members start"),
+    spec!("members_end": "thanh vien cuoi nam", "so thanh vien cuoi nam", "members end"),
+    spec!("members_joined": "thanh vien gia nhap", "ket nap moi", "members joined"),
+    spec!("members_left": "thanh vien ra khoi", "thanh vien ra", "members left"),
+    spec!("official_members": "thanh vien chinh thuc", "official members"),
+    spec!("associate_members": "thanh vien lien ket", "associate members"),
+    spec!("regular_workers": "lao dong thuong xuyen", "so lao dong", "regular workers"),
+    spec!("regular_workers_members": "lao dong la thanh vien", "workers who are members"),
+    spec!("charter_capital": "von dieu le", "charter capital"),
+    spec!("total_capital_start": "tong nguon von dau nam", "total capital start"),
+    spec!("total_capital_end": "tong nguon von cuoi nam", "tong nguon von", "total capital end"),
+    spec!("indivisible_assets_start": "tai san khong chia dau nam", "indivisible assets start"),
+    spec!("indivisible_assets_end": "tai san khong chia cuoi nam", "tai san khong chia", "indivisible assets end"),
+    spec!("revenue": "doanh thu", "tong doanh thu", "revenue"),
+    spec!("revenue_from_members": "doanh thu tu thanh vien", "doanh thu cung ung cho thanh vien", "revenue from members"),
+    spec!("planned_revenue": "doanh thu ke hoach", "ke hoach doanh thu", "planned revenue", "revenue plan"),
+    spec!("pre_tax_profit": "loi nhuan truoc thue", "loi nhuan", "pre-tax profit", "profit"),
+    spec!("after_tax_profit": "loi nhuan sau thue", "thu nhap sau thue", "after-tax profit"),
+    spec!("fund_development": "quy dau tu phat trien", "development fund"),
+    spec!("fund_reserve": "quy du phong", "reserve fund"),
+    spec!("fund_other": "quy khac", "other funds"),
+    spec!("avg_income_workers": "thu nhap binh quan lao dong", "thu nhap binh quan nguoi lao dong", "average income of workers"),
+    spec!("avg_income_members": "thu nhap binh quan thanh vien", "average income of members"),
+    spec!("supplied_to_members": "gia tri san pham dich vu cung ung cho thanh vien", "gia tri sp, dv cung ung cho thanh vien",
+        "gia tri sp dv cung ung cho thanh vien", "cung ung cho thanh vien", "supplied to members"),
+    spec!("members_trained": "thanh vien duoc dao tao", "so thanh vien duoc dao tao", "members trained"),
+    spec!("months_operated": "so thang hoat dong", "thang hoat dong", "months operated"),
+    spec!("months_suspended": "so thang tam ngung", "thang tam ngung", "months suspended"),
+    spec!("sanctioned": "bi xu phat", "xu phat vi pham hanh chinh", "sanctioned"),
+    spec!("sanction_note": "noi dung xu phat", "sanction note"),
+    spec!("award": "khen thuong", "cap khen thuong", "award"),
 ];
 
 /// Export headers (Vietnamese, English) in order. Derived columns carry "(suy ra)" /

@@ -5,7 +5,7 @@
 //! fuzzed on raw bytes in `hoptac-io/tests/hostile.rs`.
 
 use crate::import::{import_file, ImportOptions};
-use crate::import_docs::{import_reports, import_score_sheets, DocImportOptions};
+use crate::import::{import_reports, import_score_sheets, DocImportOptions};
 use crate::registry::Registry;
 use hoptac_domain::i18n::Lang;
 use hoptac_io::write::{self, Out};

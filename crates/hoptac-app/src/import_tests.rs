@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::export::{export, Format};
-use crate::import::{import_file, ImportOptions, ImportReport};
+use crate::import::{import_file, ImportOptions, ImportReport, RowError};
 use crate::registry::Registry;
 use crate::registry_tests::{actor, registry};
 use hoptac_domain::i18n::Lang;
@@ -11,7 +11,7 @@ use hoptac_domain::list::{OrgFilter, PageRequest};
 use hoptac_domain::org::{OrgKind, Sector, Status};
 use std::path::PathBuf;
 
-fn fixture(name: &str) -> (String, Vec<u8>) {
+pub(crate) fn fixture(name: &str) -> (String, Vec<u8>) {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures")
         .join(name);
@@ -21,7 +21,7 @@ fn fixture(name: &str) -> (String, Vec<u8>) {
     )
 }
 
-fn opts(kind: Option<OrgKind>, dry_run: bool) -> ImportOptions {
+pub(crate) fn opts(kind: Option<OrgKind>, dry_run: bool) -> ImportOptions {
     ImportOptions {
         kind,
         dry_run,
@@ -29,9 +29,51 @@ fn opts(kind: Option<OrgKind>, dry_run: bool) -> ImportOptions {
     }
 }
 
-fn run(reg: &Registry, file: &str, o: &ImportOptions) -> Result<ImportReport, AppError> {
+pub(crate) fn run(reg: &Registry, file: &str, o: &ImportOptions) -> Result<ImportReport, AppError> {
     let (name, bytes) = fixture(file);
     import_file(reg, &name, bytes, o, &actor(), &|_| {})
+}
+
+/// Every row a cooperative (the files have no kind column).
+pub(crate) fn htx(dry_run: bool) -> ImportOptions {
+    opts(Some(OrgKind::Cooperative), dry_run)
+}
+
+/// A registry holding the ten cooperatives of registry_messy.xlsx.
+pub(crate) fn messy_registry(url: &str) -> Registry {
+    let reg = registry(url);
+    run(&reg, "registry_messy.xlsx", &htx(false)).expect("registry");
+    reg
+}
+
+/// Imports CSV text, every row a cooperative.
+fn import_csv(reg: &Registry, name: &str, csv: &str) -> Result<ImportReport, AppError> {
+    import_file(
+        reg,
+        name,
+        csv.as_bytes().to_vec(),
+        &htx(false),
+        &actor(),
+        &|_| {},
+    )
+}
+
+/// The report of an import that must have been rejected.
+pub(crate) fn rejected(result: Result<ImportReport, AppError>) -> Box<ImportReport> {
+    match result {
+        Err(AppError::ImportRejected(r)) => r,
+        other => panic!("expected a rejected import, got {other:?}"),
+    }
+}
+
+/// The error's message holds `part`.
+pub(crate) fn says(e: &RowError, part: &str) {
+    assert!(e.message.contains(part), "{}", e.message);
+}
+
+/// The error's message begins with `part`.
+pub(crate) fn begins(e: &RowError, part: &str) {
+    assert!(e.message.starts_with(part), "{}", e.message);
 }
 
 fn total(reg: &Registry) -> u64 {
@@ -115,20 +157,10 @@ fn check_stored(reg: &Registry, file: &str) {
 
 fn messy_xlsx_imports_once_and_reimports_as_unchanged(url: &str) {
     let reg = registry(url);
-    let dry = run(
-        &reg,
-        "registry_messy.xlsx",
-        &opts(Some(OrgKind::Cooperative), true),
-    )
-    .expect("dry run");
+    let dry = run(&reg, "registry_messy.xlsx", &htx(true)).expect("dry run");
     assert_eq!((dry.created, dry.written), (10, false));
     assert_eq!(total(&reg), 0, "a dry run writes nothing");
-    let r = run(
-        &reg,
-        "registry_messy.xlsx",
-        &opts(Some(OrgKind::Cooperative), false),
-    )
-    .expect("import");
+    let r = run(&reg, "registry_messy.xlsx", &htx(false)).expect("import");
     assert_eq!(
         (r.rows_read, r.created, r.updated, r.unchanged),
         (10, 10, 0, 0)
@@ -140,12 +172,7 @@ fn messy_xlsx_imports_once_and_reimports_as_unchanged(url: &str) {
     assert!(notes.contains("Dòng 18 là dòng tổng cộng"), "{notes}");
     assert!(notes.contains("Dòng 20–22"), "{notes}");
     check_stored(&reg, "registry_messy.xlsx");
-    let again = run(
-        &reg,
-        "registry_messy.xlsx",
-        &opts(Some(OrgKind::Cooperative), false),
-    )
-    .expect("again");
+    let again = run(&reg, "registry_messy.xlsx", &htx(false)).expect("again");
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 10));
     assert_eq!(total(&reg), 10);
     // The status column became a status event naming the file.
@@ -210,52 +237,35 @@ fn unaccented_english_and_group_files_import(url: &str) {
 
 fn three_bad_rows_in_a_thousand_write_nothing(url: &str) {
     let reg = registry(url);
-    match run(
-        &reg,
-        "registry_1000_with_3_bad.csv",
-        &opts(Some(OrgKind::Cooperative), false),
-    ) {
-        Err(AppError::ImportRejected(r)) => {
-            assert_eq!(r.rows_read, 1000);
-            let rows: Vec<(usize, &str, Option<&str>)> = r
-                .errors
-                .iter()
-                .map(|e| (e.row, e.field.as_str(), e.column.as_deref()))
-                .collect();
-            assert_eq!(
-                rows,
-                vec![
-                    (101, "tax_code", Some("C")),
-                    (501, "founding_date", Some("H")),
-                    (1001, "commune", Some("D"))
-                ]
-            );
-            assert!(
-                r.errors[0]
-                    .message
-                    .starts_with("Mã số thuế: \"49123\" không phải mã số thuế hợp lệ"),
-                "{}",
-                r.errors[0].message
-            );
-            assert!(r.errors[1].message.contains("31/02/2020"));
-            assert!(r.errors[2].message.contains("Xã Không Có Thật"));
-            assert!(!r.written);
-        }
-        other => panic!("expected a rejected import, got {other:?}"),
-    }
+    let r = rejected(run(&reg, "registry_1000_with_3_bad.csv", &htx(false)));
+    assert_eq!(r.rows_read, 1000);
+    let rows: Vec<(usize, &str, Option<&str>)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.field.as_str(), e.column.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (101, "tax_code", Some("C")),
+            (501, "founding_date", Some("H")),
+            (1001, "commune", Some("D"))
+        ]
+    );
+    begins(
+        &r.errors[0],
+        "Mã số thuế: \"49123\" không phải mã số thuế hợp lệ",
+    );
+    assert!(r.errors[1].message.contains("31/02/2020"));
+    assert!(r.errors[2].message.contains("Xã Không Có Thật"));
+    assert!(!r.written);
     assert_eq!(total(&reg), 0, "nothing written");
     let en = ImportOptions {
         lang: Lang::En,
-        ..opts(Some(OrgKind::Cooperative), false)
+        ..htx(false)
     };
-    match run(&reg, "registry_1000_with_3_bad.csv", &en) {
-        Err(AppError::ImportRejected(r)) => assert!(
-            r.errors[0].message.starts_with("Tax code:"),
-            "{}",
-            r.errors[0].message
-        ),
-        other => panic!("expected a rejected import, got {other:?}"),
-    }
+    let r = rejected(run(&reg, "registry_1000_with_3_bad.csv", &en));
+    begins(&r.errors[0], "Tax code:");
 }
 
 fn unknown_communes_suggest_close_matches_and_wrong_schemes_are_explained(url: &str) {
@@ -266,39 +276,16 @@ fn unknown_communes_suggest_close_matches_and_wrong_schemes_are_explained(url: &
                    Hợp tác xã Một,Hoàng Đôngg,Thành phố Lạng Sơn,01/01/2020,9\n\
                    Hợp tác xã Hai,Xã Đồng Đăng,,01/01/2020,9\n\
                    Hợp tác xã Ba,hoang dong,tp lang son,01/01/2020,9\n";
-    match import_file(
-        &reg,
-        "sai.csv",
-        csv.as_bytes().to_vec(),
-        &opts(Some(OrgKind::Cooperative), false),
-        &actor(),
-        &|_| {},
-    ) {
-        Err(AppError::ImportRejected(r)) => {
-            let at: Vec<(usize, Option<&str>)> = r
-                .errors
-                .iter()
-                .map(|e| (e.row, e.column.as_deref()))
-                .collect();
-            assert_eq!(at, vec![(2, Some("B")), (3, Some("B"))], "{:?}", r.errors);
-            assert!(
-                r.errors[0].message.starts_with("Xã/phường: không tìm thấy"),
-                "{}",
-                r.errors[0].message
-            );
-            assert!(
-                r.errors[0].message.contains("Xã Hoàng Đồng"),
-                "{}",
-                r.errors[0].message
-            );
-            assert!(
-                r.errors[1].message.contains("Hệ địa giới"),
-                "{}",
-                r.errors[1].message
-            );
-        }
-        other => panic!("expected a rejected import, got {other:?}"),
-    }
+    let r = rejected(import_csv(&reg, "sai.csv", csv));
+    let at: Vec<(usize, Option<&str>)> = r
+        .errors
+        .iter()
+        .map(|e| (e.row, e.column.as_deref()))
+        .collect();
+    assert_eq!(at, vec![(2, Some("B")), (3, Some("B"))], "{:?}", r.errors);
+    begins(&r.errors[0], "Xã/phường: không tìm thấy");
+    says(&r.errors[0], "Xã Hoàng Đồng");
+    says(&r.errors[1], "Hệ địa giới");
     assert_eq!(total(&reg), 0);
 }
 
@@ -318,32 +305,17 @@ fn twins_are_never_guessed(url: &str) {
         .unwrap_or_else(|e| panic!("{e:?}"));
     }
     let csv = "Tên HTX,Xã,Huyện,Ngày thành lập,Số thành viên\nHợp tác xã Song Sinh,Hồng Phong,Cao Lộc,01/01/2019,20\n";
-    match import_file(
-        &reg,
-        "twins.csv",
-        csv.as_bytes().to_vec(),
-        &opts(Some(OrgKind::Cooperative), false),
-        &actor(),
-        &|_| {},
-    ) {
-        Err(AppError::ImportRejected(r)) => assert!(
-            r.errors[0].message.contains("nhiều hồ sơ"),
-            "{:?}",
-            r.errors
-        ),
-        other => panic!("expected a rejected import, got {other:?}"),
-    }
+    let r = rejected(import_csv(&reg, "twins.csv", csv));
+    assert!(
+        r.errors[0].message.contains("nhiều hồ sơ"),
+        "{:?}",
+        r.errors
+    );
     assert_eq!(total(&reg), 2, "no third twin");
 }
 
 fn exports_come_back_unchanged(url: &str) {
-    let reg = registry(url);
-    run(
-        &reg,
-        "registry_messy.xlsx",
-        &opts(Some(OrgKind::Cooperative), false),
-    )
-    .expect("import");
+    let reg = messy_registry(url);
     run(&reg, "registry_unaccented.csv", &opts(None, false)).expect("import");
     for (format, lang) in [
         (Format::Xlsx, Lang::Vi),
@@ -376,209 +348,3 @@ hoptac_testkit::both_backends!(
     twins_are_never_guessed,
     exports_come_back_unchanged
 );
-
-mod documents {
-    use super::*;
-    use crate::evaluations::EvalState;
-    use crate::import_docs::{import_reports, import_score_sheets, DocImportOptions};
-    use hoptac_domain::evaluation::Rating;
-    use hoptac_domain::report::ReportStage;
-
-    fn doc_opts(dry_run: bool, approved: bool) -> DocImportOptions {
-        DocImportOptions {
-            year: None,
-            dry_run,
-            lang: Lang::Vi,
-            approved,
-        }
-    }
-
-    fn by_tax(reg: &Registry, tax: &str) -> i64 {
-        reg.list(
-            &OrgFilter {
-                q: Some(tax.into()),
-                ..Default::default()
-            },
-            PageRequest::default(),
-        )
-        .expect("list")
-        .items[0]
-            .id
-    }
-
-    fn annual_reports_import_check_first_and_once(url: &str) {
-        let reg = registry(url);
-        run(
-            &reg,
-            "registry_messy.xlsx",
-            &opts(Some(OrgKind::Cooperative), false),
-        )
-        .expect("registry");
-        let (name, bytes) = fixture("reports_2024.xlsx");
-        let dry = import_reports(&reg, &name, bytes.clone(), &doc_opts(true, false), &actor())
-            .expect("dry");
-        assert_eq!((dry.created, dry.written), (4, false));
-        let r = import_reports(
-            &reg,
-            &name,
-            bytes.clone(),
-            &doc_opts(false, false),
-            &actor(),
-        )
-        .expect("import");
-        assert_eq!((r.created, r.updated, r.unchanged), (4, 0, 0));
-        assert!(
-            r.notes.iter().any(|n| n.contains("tổng cộng")),
-            "{:?}",
-            r.notes
-        );
-        let again =
-            import_reports(&reg, &name, bytes, &doc_opts(false, false), &actor()).expect("again");
-        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4));
-        let hd = reg
-            .report(by_tax(&reg, "4900101001"), 2024)
-            .expect("report")
-            .report;
-        assert_eq!(
-            (hd.figures.revenue, hd.figures.total_capital_end, hd.stage),
-            (Some(2_300_500_000), Some(1_250_000_000), ReportStage::Final)
-        );
-        let tt = reg
-            .report(by_tax(&reg, "4900101002"), 2024)
-            .expect("report")
-            .report;
-        assert_eq!(
-            tt.figures.pre_tax_profit,
-            Some(-35_000_000),
-            "a loss is a negative profit, allowed"
-        );
-        let hung_dao = reg
-            .report(by_tax(&reg, "4900101003"), 2024)
-            .expect("report")
-            .report;
-        assert_eq!(
-            (hung_dao.stage, hung_dao.figures.sanctioned),
-            (ReportStage::Estimate, Some(true))
-        );
-        let mai_pha = reg
-            .report(by_tax(&reg, "4900101005"), 2024)
-            .expect("report")
-            .report;
-        assert_eq!(mai_pha.figures.supplied_to_members, Some(1_000_000_000));
-    }
-
-    fn bad_reports_write_nothing_and_say_where(url: &str) {
-        let reg = registry(url);
-        run(
-            &reg,
-            "registry_messy.xlsx",
-            &opts(Some(OrgKind::Cooperative), false),
-        )
-        .expect("registry");
-        let (name, bytes) = fixture("reports_bad.csv");
-        match import_reports(&reg, &name, bytes, &doc_opts(false, false), &actor()) {
-            Err(AppError::ImportRejected(r)) => {
-                let at: Vec<(usize, &str)> =
-                    r.errors.iter().map(|e| (e.row, e.field.as_str())).collect();
-                assert_eq!(
-                    at,
-                    vec![
-                        (2, "revenue"),
-                        (3, "year"),
-                        (4, "year"),
-                        (5, "tax_code"),
-                        (6, "months_suspended")
-                    ],
-                    "{:?}",
-                    r.errors
-                );
-                assert!(
-                    r.errors[1].message.contains("trước khi thành lập"),
-                    "{}",
-                    r.errors[1].message
-                );
-                assert!(
-                    r.errors[2].message.contains("2027"),
-                    "{}",
-                    r.errors[2].message
-                );
-                assert_eq!(r.errors[0].column.as_deref(), Some("D"));
-            }
-            other => panic!("expected a rejected import, got {other:?}"),
-        }
-        assert!(reg.reports_for_year(2024).expect("reports").is_empty());
-    }
-
-    fn score_sheets_import_as_approved_history(url: &str) {
-        let reg = registry(url);
-        run(
-            &reg,
-            "registry_messy.xlsx",
-            &opts(Some(OrgKind::Cooperative), false),
-        )
-        .expect("registry");
-        run(&reg, "registry_unaccented.csv", &opts(None, false)).expect("groups");
-        let (name, bytes) = fixture("scores_2024.xlsx");
-        let r = import_score_sheets(&reg, &name, bytes.clone(), &doc_opts(false, true), &actor())
-            .expect("import");
-        assert_eq!(r.created, 3);
-        let rating = |tax: &str| {
-            let e = reg
-                .evaluation(by_tax(&reg, tax), 2024)
-                .expect("sheet")
-                .evaluation;
-            assert_eq!((e.state, e.imported), (EvalState::Approved, true));
-            e.outcome.expect("outcome").rating
-        };
-        assert_eq!(rating("4900101001"), Rating::Good);
-        assert_eq!(rating("4900101002"), Rating::Fair);
-        assert_eq!(rating("4900101005"), Rating::Weak);
-        let again = import_score_sheets(&reg, &name, bytes, &doc_opts(false, true), &actor())
-            .expect("again");
-        assert_eq!(again.unchanged, 3);
-        let (name, bytes) = fixture("scores_bad.xlsx");
-        match import_score_sheets(&reg, &name, bytes, &doc_opts(false, true), &actor()) {
-            Err(AppError::ImportRejected(r)) => {
-                let msgs: Vec<String> = r
-                    .errors
-                    .iter()
-                    .map(|e| {
-                        format!(
-                            "{}:{}:{}",
-                            e.row,
-                            e.column.clone().unwrap_or_default(),
-                            e.message
-                        )
-                    })
-                    .collect();
-                assert!(
-                    msgs.iter()
-                        .any(|m| m.starts_with("2:F:") && m.contains("vượt mức tối đa")),
-                    "{msgs:?}"
-                );
-                assert!(
-                    msgs.iter()
-                        .any(|m| m.starts_with("2:AC:") && m.contains("không có tiêu chí 16")),
-                    "{msgs:?}"
-                );
-                assert!(
-                    msgs.iter()
-                        .any(|m| m.starts_with("3:") && m.contains("Tổ hợp tác")),
-                    "{msgs:?}"
-                );
-            }
-            other => panic!("expected a rejected import, got {other:?}"),
-        }
-        assert_eq!(
-            reg.evaluations_for_year(2024).expect("sheets").len(),
-            3,
-            "nothing more written"
-        );
-    }
-
-    hoptac_testkit::both_backends!(
-        annual_reports_import_check_first_and_once,
-        bad_reports_write_nothing_and_say_where,
-        score_sheets_import_as_approved_history
-    );
-}

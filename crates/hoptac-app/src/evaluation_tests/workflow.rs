@@ -245,7 +245,7 @@ fn the_evaluation_workflow(url: &str) {
 }
 
 fn tt09_criterion_1_is_proposed_from_imported_report_figures(url: &str) {
-    use crate::import_docs::{import_reports, DocImportOptions};
+    use crate::import::{import_reports, DocImportOptions};
     let reg = registry(url);
     let a = actor();
     // An agricultural HTX in 2019, before TT 01/2020: TT 09/2017 applies.

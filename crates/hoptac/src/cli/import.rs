@@ -123,7 +123,7 @@ pub(super) fn run(reg: &Registry, a: ImportArgs, lang: Lang) -> Result<(), Failu
             }
         }
     };
-    let doc_opts = hoptac_app::import_docs::DocImportOptions {
+    let doc_opts = hoptac_app::import::DocImportOptions {
         year: a.year,
         dry_run: a.dry_run,
         lang,
@@ -131,10 +131,8 @@ pub(super) fn run(reg: &Registry, a: ImportArgs, lang: Lang) -> Result<(), Failu
     };
     let result = match a.what.as_str() {
         "registry" => import_file(reg, &name, bytes, &opts, &actor, &progress),
-        "reports" => hoptac_app::import_docs::import_reports(reg, &name, bytes, &doc_opts, &actor),
-        "scores" => {
-            hoptac_app::import_docs::import_score_sheets(reg, &name, bytes, &doc_opts, &actor)
-        }
+        "reports" => hoptac_app::import::import_reports(reg, &name, bytes, &doc_opts, &actor),
+        "scores" => hoptac_app::import::import_score_sheets(reg, &name, bytes, &doc_opts, &actor),
         w => return Err(Failure(format!("--what {w}: registry, reports, scores"))),
     };
     match result {
