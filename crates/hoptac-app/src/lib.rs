@@ -9,6 +9,7 @@ pub mod evaluations;
 pub mod export;
 mod facts;
 pub mod followups;
+pub mod forms;
 pub mod import;
 pub mod import_docs;
 pub mod indicators;
@@ -18,7 +19,7 @@ pub mod reports;
 pub mod testing;
 pub mod users;
 
-pub use access::Scoped;
+pub use access::{Gate, Public, Reader, Scoped};
 pub use error::{AppError, Result};
 pub use registry::{Actor, NewOrg, Registry};
 
