@@ -6,7 +6,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use hoptac_store::audit::{self, Finding};
+use hoptac_app::access::{AuditEntry, AuditView, Finding};
 
 #[derive(serde::Deserialize)]
 pub struct AuditQuery {
@@ -38,16 +38,11 @@ pub async fn audit_page(
         )
             .into_response();
     }
-    let db = st.registry.db.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        Ok::<_, hoptac_store::StoreError>((
-            audit::verify(&db, None)?,
-            audit::anchor(&db)?,
-            audit::recent(&db, 100)?,
-        ))
-    })
-    .await;
-    let (finding, anchor, links) = match crate::error::settle(lang, loaded) {
+    let AuditView {
+        finding,
+        anchor,
+        recent: links,
+    } = match crate::run::on_page(&st, &p, lang, |me| me.audit(100)).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -88,7 +83,7 @@ pub async fn audit_page(
     let links = links
         .into_iter()
         .map(|l| {
-            let entries: Vec<audit::Entry> = serde_json::from_str(&l.entries).unwrap_or_default();
+            let entries: Vec<AuditEntry> = serde_json::from_str(&l.entries).unwrap_or_default();
             let more = entries.len().saturating_sub(5);
             let changes = entries
                 .into_iter()

@@ -8,9 +8,8 @@ use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use hoptac_app::{Actor, AppError, Registry, Scoped};
+use hoptac_app::{Actor, AppError, Gate, Scoped};
 use hoptac_domain::auth::{Action, Principal};
-use hoptac_domain::org::OrgId;
 
 /// The caller of a request.
 #[derive(Debug, Clone)]
@@ -43,9 +42,9 @@ pub async fn browser_session(
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let reg = state.registry.clone();
+    let gate = state.gate.clone();
     let t = token.clone();
-    let found = tokio::task::spawn_blocking(move || reg.session(&t, chrono::Utc::now()))
+    let found = tokio::task::spawn_blocking(move || gate.session(&t, chrono::Utc::now()))
         .await
         .map_err(|j| crate::error::panicked(j, "checking a session"))??;
     Ok(found.map(|(p, csrf)| (p, csrf, token)))
@@ -134,8 +133,8 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
         if let Some(token) = token {
-            let reg = state.registry.clone();
-            let p = tokio::task::spawn_blocking(move || reg.token_principal(&token))
+            let gate = state.gate.clone();
+            let p = tokio::task::spawn_blocking(move || gate.token_principal(&token))
                 .await
                 .map_err(|j| fail(crate::error::panicked(j, "checking a token")))?
                 .map_err(fail)?;
@@ -181,19 +180,13 @@ impl Caller {
 
     /// The registry as this caller may use it: every read and write through the handle
     /// applies the caller's role and scope.
-    pub fn scoped(&self, reg: &Registry) -> Result<Scoped, AppError> {
+    pub fn scoped(&self, gate: &Gate) -> Result<Scoped, AppError> {
         let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
-        Ok(reg.for_principal(p))
+        Ok(gate.for_principal(p))
     }
 
     /// Who the history records.
     pub fn actor(p: &Principal, source: &str) -> Actor {
         Actor::new(p.username.clone(), Some(source.to_owned()))
     }
-}
-
-/// The organisation must be within the account's scope: outside it, it does not exist
-/// (404, exactly as a missing id).
-pub fn guard_read(reg: &Registry, p: &Principal, org: OrgId) -> Result<(), AppError> {
-    reg.for_principal(p).visible(org).map(|_| ())
 }

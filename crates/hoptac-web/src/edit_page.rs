@@ -150,7 +150,7 @@ fn read_fields(form: &Values, errors: &mut Values, lang: Lang) -> OrgFields {
         if raw.is_empty() {
             continue;
         }
-        match hoptac_io::parse::whole_number(&hoptac_io::grid::Cell::Text(raw.to_owned()), 1) {
+        match hoptac_app::forms::whole_number(raw) {
             Ok(n) => {
                 if *f == "members" {
                     fields.members = n
@@ -220,18 +220,14 @@ pub async fn edit_form(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let reg = st.registry.clone();
-    // A missing record is 404; a storage outage is a 503 page, never a 404.
-    let v = match crate::error::settle(
-        lang,
-        tokio::task::spawn_blocking(move || reg.get(id, None)).await,
-    ) {
-        Ok(v) => v,
+    // A missing record, one out of scope and one the role may not edit are all 404;
+    // a storage outage is a 503 page, never a 404.
+    let v = match crate::run::on_page_tried(&st, &p, lang, move |me| me.for_edit(id)).await {
+        Ok(Ok(v)) => v,
+        Ok(Err(AppError::NotFound { .. })) => return deny(StatusCode::NOT_FOUND, not_found, lang),
+        Ok(Err(e)) => return crate::error::page_error(lang, &e),
         Err(r) => return r,
     };
-    if !p.can_see(&v) || !p.may(Action::EditOrganisation) {
-        return deny(StatusCode::NOT_FOUND, not_found, lang);
-    }
     let content = form_html(
         &v,
         &Values::new(),
@@ -271,17 +267,8 @@ pub async fn edit_save(
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let reg = st.registry.clone();
-    let who = p.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let me = reg.for_principal(&who);
-        let v = me.visible(id)?;
-        if !who.may(Action::EditOrganisation) {
-            return Err(AppError::NotFound {
-                what: "organisation",
-                id: id.to_string(),
-            });
-        }
+    let result = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let v = me.for_edit(id)?;
         if !errors.is_empty() {
             return Ok((v, Err(errors)));
         }
@@ -357,10 +344,7 @@ pub async fn edit_save(
             deny(StatusCode::FORBIDDEN, &e.message(lang), lang)
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(
-            lang,
-            &crate::error::panicked(join, "saving an organisation"),
-        ),
+        Err(r) => r,
     }
 }
 
@@ -461,7 +445,7 @@ pub async fn create_form(
             lang,
         );
     }
-    let choices = commune_choices(&p, &st.registry.places());
+    let choices = commune_choices(&p, &st.gate.places());
     let content = create_html(
         &choices,
         &Values::new(),
@@ -503,7 +487,7 @@ pub async fn create_save(
             lang,
         );
     }
-    let places = st.registry.places();
+    let places = st.gate.places();
     let choices = commune_choices(&p, &places);
     let mut errors = Values::new();
     let mut fields = read_fields(&form, &mut errors, lang);
@@ -556,15 +540,12 @@ pub async fn create_save(
     if !errors.is_empty() {
         return invalid(&errors);
     }
-    let reg = st.registry.clone();
-    let who = p.clone();
     let new = NewOrg {
         kind,
         fields,
         status: None,
     };
-    let created = tokio::task::spawn_blocking(move || {
-        let me = reg.for_principal(&who);
+    let created = crate::run::on_page_tried(&st, &p, lang, move |me| {
         me.create(new, &me.actor("web: đăng ký mới"))
     })
     .await;
@@ -583,6 +564,6 @@ pub async fn create_save(
             create_page(lang, &p, &csrf, StatusCode::UNPROCESSABLE_ENTITY, content)
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "registering")),
+        Err(r) => r,
     }
 }

@@ -3,7 +3,6 @@
 //! workflow steps (submit, review, approve, return, reopen) the reader may take.
 //! Forms post without JavaScript; every write checks CSRF and the sheet's version.
 
-use crate::auth::Caller;
 use crate::html::{page_lang, points_text};
 use crate::templates::evaluation as tpl;
 use crate::templates::{Frame, Markup};
@@ -60,19 +59,17 @@ pub async fn eval_list(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let reg = st.registry.clone();
-    let this_year = chrono::Datelike::year(&reg.today());
+    let this_year = chrono::Datelike::year(&st.gate.today());
     let year = q
         .year
         .filter(|y| (2015..=this_year).contains(y))
         .unwrap_or(this_year - 1);
-    let who = p.clone();
     let wanted = q.state.clone().filter(|s| !s.is_empty());
     let want = wanted.clone();
     let asked_page = q.page.unwrap_or(1);
     // The whole list is ids, states and totals; only the page shown is read in full.
-    let loaded = tokio::task::spawn_blocking(move || {
-        let mut rows = reg.to_classify(year, &who.scope)?;
+    let loaded = crate::run::on_page(&st, &p, lang, move |me| {
+        let mut rows = me.to_classify(year)?;
         let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
         for r in &rows {
             *counts
@@ -91,7 +88,7 @@ pub async fn eval_list(
             .take(PER_PAGE)
             .collect();
         let ids: Vec<OrgId> = rows.iter().map(|r| r.org_id).collect();
-        let mut views: HashMap<OrgId, OrgView> = reg
+        let mut views: HashMap<OrgId, OrgView> = me
             .current_views(&ids)?
             .into_iter()
             .map(|v| (v.id, v))
@@ -100,15 +97,14 @@ pub async fn eval_list(
             .into_iter()
             .filter_map(|r| Some((views.remove(&r.org_id)?, r)))
             .collect();
-        Ok::<_, AppError>((shown, counts, pages, page))
-    })
-    .await;
-    let (shown, counts, pages, page) = match crate::error::settle(lang, loaded) {
+        Ok((shown, counts, pages, page))
+    });
+    let (shown, counts, pages, page) = match loaded.await {
         Ok(x) => x,
         Err(r) => return r,
     };
     let wanted = wanted.as_deref().unwrap_or("");
-    let places = st.registry.places();
+    let places = st.gate.places();
     let rows = shown
         .iter()
         .map(|(v, r)| {
@@ -394,43 +390,15 @@ async fn load(
     year: i32,
     lang: Lang,
 ) -> Result<(OrgView, Sheet), Response> {
-    let reg = st.registry.clone();
-    let who = p.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        let v = reg.get(id, None)?;
-        if !who.can_see(&v) {
-            return Err(AppError::NotFound {
-                what: "organisation",
-                id: id.to_string(),
-            });
-        }
-        let this_year = chrono::Datelike::year(&reg.today());
-        if !(2015..=this_year).contains(&year) {
-            return Err(AppError::refused(
-                "bad_year",
-                format!("Năm {year} ngoài khoảng đánh giá"),
-                format!("{year} is outside the evaluation years"),
-            ));
-        }
-        let sheet = reg.sheet(id, year)?;
-        Ok((v, sheet))
+    let loaded = crate::run::on_page_tried(st, p, lang, move |me| me.sheet(id, year)).await?;
+    loaded.map_err(|e| {
+        crate::error::log_fault(&e, "loading a score sheet");
+        let status = match e {
+            AppError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ref e => crate::error::status_of(e),
+        };
+        message(status, &e.message(lang), lang)
     })
-    .await;
-    match loaded {
-        Ok(Ok(x)) => Ok(x),
-        Ok(Err(e)) => {
-            crate::error::log_fault(&e, "loading a score sheet");
-            let status = match e {
-                AppError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-                ref e => crate::error::status_of(e),
-            };
-            Err(message(status, &e.message(lang), lang))
-        }
-        Err(join) => Err(crate::error::page_error(
-            lang,
-            &crate::error::panicked(join, "loading a score sheet"),
-        )),
-    }
 }
 
 fn page(cx: &Ctx, status: StatusCode, content: Markup) -> Response {
@@ -638,18 +606,10 @@ pub async fn sheet_save(
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let reg = st.registry.clone();
-    let actor = Caller::actor(&p, "web: phiếu đánh giá");
-    let saved = tokio::task::spawn_blocking(move || {
-        reg.save_scores(
-            id,
-            year,
-            scores,
-            reasons,
-            None,
-            (version > 0).then_some(version),
-            &actor,
-        )
+    let saved = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let actor = me.actor("web: phiếu đánh giá");
+        let version = (version > 0).then_some(version);
+        me.save_scores(id, year, scores, reasons, None, version, &actor)
     })
     .await;
     match saved {
@@ -665,7 +625,7 @@ pub async fn sheet_save(
             let content = sheet_html(&cx, &fresh, typed, &Values::new(), Some((true, &notice)));
             page(&cx, status, content)
         }
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "saving scores")),
+        Err(r) => r,
     }
 }
 
@@ -713,17 +673,13 @@ pub async fn sheet_action(
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     let result = if may(&p, &name) {
-        let reg = st.registry.clone();
-        let actor = Caller::actor(&p, "web: phiếu đánh giá");
-        tokio::task::spawn_blocking(move || reg.transition(id, year, action, version, &actor))
-            .await
-            .unwrap_or_else(|_| {
-                Err(AppError::refused(
-                    "internal",
-                    "Lỗi hệ thống",
-                    "Server error",
-                ))
-            })
+        let done = crate::run::on_page_tried(&st, &p, lang, move |me| {
+            me.transition(id, year, action, version, &me.actor("web: phiếu đánh giá"))
+        });
+        match done.await {
+            Ok(r) => r,
+            Err(r) => return r,
+        }
     } else {
         Err(AppError::Forbidden {
             vi: "Tài khoản này không được thực hiện bước này".into(),

@@ -86,22 +86,14 @@ pub async fn follow_up_page(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let reg = st.registry.clone();
-    let this_year = chrono::Datelike::year(&reg.today());
+    let this_year = chrono::Datelike::year(&st.gate.today());
     let year = q
         .year
         .filter(|y| (1997..=this_year).contains(y))
         .unwrap_or(this_year - 1);
     let missing_only = q.missing.as_deref() == Some("1");
-    let who = p.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        reg.needing_follow_up(year).map(|mut list| {
-            list.retain(|n| who.can_see(&n.org));
-            list
-        })
-    })
-    .await;
-    let mut list = match crate::error::settle(lang, loaded) {
+    let loaded = crate::run::on_page(&st, &p, lang, move |me| me.needing_follow_up(year));
+    let mut list = match loaded.await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -118,7 +110,7 @@ pub async fn follow_up_page(
     const PER_PAGE: usize = 100;
     let pages = list.len().div_ceil(PER_PAGE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let places = st.registry.places();
+    let places = st.gate.places();
     let rows = list
         .iter()
         .skip((page - 1) * PER_PAGE)
@@ -250,33 +242,18 @@ async fn entry(
             lang,
         ));
     }
-    let reg = st.registry.clone();
-    let who = p.clone();
     // The reader's scope is today's, whatever the cooperative's place at the year's end.
-    let found = tokio::task::spawn_blocking(move || {
-        if reg.for_principal(&who).visible(id).is_err() {
-            return Ok(None);
-        }
-        reg.needing_follow_up(year)
-            .map(|list| list.into_iter().find(|n| n.org.id == id))
-    })
-    .await;
-    match found {
-        Ok(Ok(Some(n))) => Ok(n),
-        Ok(Ok(None)) => Err(message(
+    let found = crate::run::on_page(st, p, lang, move |me| me.follow_up_entry(id, year)).await?;
+    found.ok_or_else(|| {
+        message(
             StatusCode::NOT_FOUND,
             lang.t(
                 "HTX này không thuộc danh sách cần theo dõi năm đó (hoặc ngoài phạm vi của bạn).",
                 "This cooperative is not on that year's follow-up list (or is outside your scope).",
             ),
             lang,
-        )),
-        Ok(Err(e)) => Err(crate::error::page_error(lang, &e)),
-        Err(join) => Err(crate::error::page_error(
-            lang,
-            &crate::error::panicked(join, "follow-up entry"),
-        )),
-    }
+        )
+    })
 }
 
 struct Ctx<'a> {
@@ -435,10 +412,9 @@ pub async fn follow_up_save(
         outcome: Some(text("outcome")).filter(|o| !o.is_empty()),
         closed: form.contains_key("closed"),
     };
-    let reg = st.registry.clone();
-    let actor = hoptac_app::Actor::new(p.username.clone(), Some("web: phương án theo dõi".into()));
-    let saved = tokio::task::spawn_blocking(move || {
-        reg.save_follow_up(id, year, input, (version > 0).then_some(version), &actor)
+    let saved = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let actor = me.actor("web: phương án theo dõi");
+        me.save_follow_up(id, year, input, (version > 0).then_some(version), &actor)
     })
     .await;
     match saved {
@@ -475,6 +451,6 @@ pub async fn follow_up_save(
             invalid(&errors)
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "saving a plan")),
+        Err(r) => r,
     }
 }

@@ -246,15 +246,14 @@ async fn home(
         Ok(s) => s,
         Err(r) => return r,
     };
-    let (mut filter, page) = match q.to_filter(lang) {
+    let (filter, page) = match q.to_filter(lang) {
         Ok(x) => x,
         // A page reader gets a page, not the API's JSON.
         Err(e) => return crate::error::page_error(lang, &e.error),
     };
-    filter.within = session.as_ref().map(|(p, _, _)| p.scope.clone());
-    let reg = st.registry.clone();
+    let reader = st.gate.reader(session.as_ref().map(|(p, _, _)| p));
     let f2 = filter.clone();
-    let result = tokio::task::spawn_blocking(move || reg.list(&f2, page)).await;
+    let result = tokio::task::spawn_blocking(move || reader.list(&f2, page)).await;
     let page_data = match result {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => return crate::error::page_error(lang, &e),
@@ -262,7 +261,7 @@ async fn home(
             return crate::error::page_error(lang, &crate::error::panicked(join, "registry page"))
         }
     };
-    let places = st.registry.places();
+    let places = st.gate.places();
     let rows = page_data
         .items
         .iter()

@@ -10,7 +10,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hoptac_app::users::User;
-use hoptac_app::{Actor, AppError};
+use hoptac_app::AppError;
 use hoptac_domain::auth::{Principal, Role, Scope};
 use hoptac_domain::i18n::Lang;
 use std::collections::HashMap;
@@ -147,15 +147,11 @@ async fn render(
     typed: &Values,
     notice: Notice<'_>,
 ) -> Response {
-    let reg = st.registry.clone();
-    let users = match crate::error::settle(
-        cx.lang,
-        tokio::task::spawn_blocking(move || reg.users()).await,
-    ) {
+    let users = match crate::run::on_page(st, cx.p, cx.lang, |me| me.users()).await {
         Ok(u) => u,
         Err(r) => return r,
     };
-    let places = st.registry.places();
+    let places = st.gate.places();
     cx.page(status, list_html(cx, &users, &places, typed, notice))
 }
 
@@ -269,11 +265,10 @@ pub async fn add_user(
         _ => Scope::All,
     };
     let password = hoptac_app::users::random_secret(12);
-    let reg = st.registry.clone();
-    let actor = Actor::new(p.username.clone(), Some("web: quản lý người dùng".into()));
     let (username, display, pass) = (get("username"), get("display_name"), password.clone());
-    let added = tokio::task::spawn_blocking(move || {
-        reg.add_user(&username, &display, role, scope, &pass, &actor)
+    let added = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let actor = me.actor("web: quản lý người dùng");
+        me.add_user(&username, &display, role, scope, &pass, &actor)
     })
     .await;
     match added {
@@ -297,7 +292,7 @@ pub async fn add_user(
             .await
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "adding a user")),
+        Err(r) => r,
     }
 }
 
@@ -350,20 +345,21 @@ pub async fn user_action(
         .await;
     }
     let action = form.get("action").cloned().unwrap_or_default();
-    let reg = st.registry.clone();
-    let actor = Actor::new(p.username.clone(), Some("web: quản lý người dùng".into()));
     let password = hoptac_app::users::random_secret(12);
     let pass = password.clone();
     let (name, act) = (username.clone(), action.clone());
-    let done = tokio::task::spawn_blocking(move || match act.as_str() {
-        "disable" => reg.set_disabled(&name, true, &actor).map(|_| ()),
-        "enable" => reg.set_disabled(&name, false, &actor).map(|_| ()),
-        "reset" => reg.reset_password(&name, &pass, &actor),
-        _ => Err(AppError::refused(
-            "bad_action",
-            "Thao tác không hợp lệ",
-            "Unknown action",
-        )),
+    let done = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let actor = me.actor("web: quản lý người dùng");
+        match act.as_str() {
+            "disable" => me.set_disabled(&name, true, &actor).map(|_| ()),
+            "enable" => me.set_disabled(&name, false, &actor).map(|_| ()),
+            "reset" => me.reset_password(&name, &pass, &actor),
+            _ => Err(AppError::refused(
+                "bad_action",
+                "Thao tác không hợp lệ",
+                "Unknown action",
+            )),
+        }
     })
     .await;
     match done {
@@ -386,6 +382,6 @@ pub async fn user_action(
             .await
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "a user action")),
+        Err(r) => r,
     }
 }

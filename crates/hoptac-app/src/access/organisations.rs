@@ -224,6 +224,17 @@ impl Scoped {
 }
 
 impl Scoped {
+    /// A record to edit: within the scope, and the role may edit. Otherwise it does not
+    /// exist for this account (an edit form reveals nothing either).
+    pub fn for_edit(&self, id: OrgId) -> Result<OrgView> {
+        let v = self.visible(id)?;
+        if self.who.may(Action::EditOrganisation) {
+            Ok(v)
+        } else {
+            Err(not_found(id))
+        }
+    }
+
     /// An organisation's changes, with both clocks, if it lies within the scope.
     pub fn history(&self, id: OrgId) -> Result<Vec<hoptac_domain::history::Change>> {
         self.allowed(Action::ReadInternal)?;
