@@ -8,6 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use hoptac_app::access::{AuditEntry, AuditView, Finding};
 
+/// What signing in is needed for here.
+const SIGN_IN: crate::auth::Need = ("Cần đăng nhập.", "Sign in first.");
+
 #[derive(serde::Deserialize)]
 pub struct AuditQuery {
     lang: Option<String>,
@@ -19,12 +22,7 @@ pub async fn audit_page(
     axum::extract::Query(q): axum::extract::Query<AuditQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) =
-        match crate::auth::reader(&headers, &st, lang, "Cần đăng nhập.", "Sign in first.").await
-        {
-            Ok(x) => x,
-            Err(r) => return r,
-        };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, SIGN_IN).await);
     let frame = Frame {
         lang,
         title: tpl::title(lang),
@@ -42,10 +40,7 @@ pub async fn audit_page(
         finding,
         anchor,
         recent: links,
-    } = match crate::run::on_page(&st, &p, lang, |me| me.audit(100)).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    } = or_page!(crate::run::on_page(&st, &p, lang, |me| me.audit(100)).await);
     let bad = |vi: String, en: String| tpl::State {
         text: match lang {
             hoptac_domain::i18n::Lang::Vi => vi,

@@ -61,13 +61,15 @@ pub async fn page_session(
         .map_err(|e| crate::error::page_error(lang, &e))
 }
 
+/// What a page needs signing in for, in Vietnamese and English.
+pub type Need<'a> = (&'a str, &'a str);
+
 /// The signed-in reader of a page, or the sign-in page saying what needs signing in.
 pub async fn reader(
     headers: &axum::http::HeaderMap,
     state: &AppState,
     lang: hoptac_domain::i18n::Lang,
-    vi: &str,
-    en: &str,
+    (vi, en): Need<'_>,
 ) -> Result<(Principal, String), axum::response::Response> {
     match page_session(headers, state, lang).await? {
         Some((p, csrf, _)) => Ok((p, csrf)),
@@ -104,10 +106,9 @@ pub async fn poster(
     state: &AppState,
     lang: hoptac_domain::i18n::Lang,
     sent: Option<&String>,
-    vi: &str,
-    en: &str,
+    need: Need<'_>,
 ) -> Result<(Principal, String), axum::response::Response> {
-    let (p, csrf) = reader(headers, state, lang, vi, en).await?;
+    let (p, csrf) = reader(headers, state, lang, need).await?;
     match expired_form(sent, &csrf, lang) {
         Some(r) => Err(r),
         None => Ok((p, csrf)),

@@ -14,6 +14,12 @@ use hoptac_domain::indicators::{Indicator, TargetStatus};
 use hoptac_domain::place::Scheme;
 use serde::Deserialize;
 
+/// What signing in is needed for here.
+const SIGN_IN: crate::auth::Need = (
+    "Cần đăng nhập để xem bảng điều khiển.",
+    "Sign in to see the dashboard.",
+);
+
 #[derive(Deserialize)]
 pub struct DashQuery {
     year: Option<i32>,
@@ -194,18 +200,7 @@ pub async fn dashboard(
     Query(q): Query<DashQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để xem bảng điều khiển.",
-        "Sign in to see the dashboard.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, SIGN_IN).await);
     let year = q
         .year
         .unwrap_or_else(|| chrono::Datelike::year(&st.gate.today()));
@@ -226,10 +221,7 @@ pub async fn dashboard(
         .unwrap_or(Indicator::ShareGoodFair);
     // A commune officer's figures count their communes only (the handle's scope).
     let loaded = crate::run::on_page(&st, &p, lang, move |me| me.target_report(year, Some(by)));
-    let report = match loaded.await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let report = or_page!(loaded.await);
     let places = st.gate.places();
     let mut rows = Vec::new();
     for t in &report.targets {

@@ -22,6 +22,15 @@ use hoptac_domain::org::{OrgFields, OrgId, OrgKind, Sector};
 use hoptac_domain::place::PlaceRef;
 use std::collections::HashMap;
 
+/// What signing in is needed for here.
+const TO_EDIT: crate::auth::Need = ("Cần đăng nhập để sửa hồ sơ.", "Sign in to edit records.");
+
+/// What signing in is needed for here.
+const TO_REGISTER: crate::auth::Need = (
+    "Cần đăng nhập để đăng ký tổ chức.",
+    "Sign in to register organisations.",
+);
+
 /// Text fields of the form, in order.
 const TEXT: &[&str] = &[
     "name",
@@ -208,18 +217,7 @@ pub async fn edit_form(
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let not_found = lang.t("Không tìm thấy hồ sơ.", "No such record.");
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để sửa hồ sơ.",
-        "Sign in to edit records.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_EDIT).await);
     // A missing record, one out of scope and one the role may not edit are all 404;
     // a storage outage is a 503 page, never a 404.
     let v = match crate::run::on_page_tried(&st, &p, lang, move |me| me.for_edit(id)).await {
@@ -247,19 +245,8 @@ pub async fn edit_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::poster(
-        &headers,
-        &st,
-        lang,
-        form.get("csrf"),
-        "Cần đăng nhập để sửa hồ sơ.",
-        "Sign in to edit records.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) =
+        or_page!(crate::auth::poster(&headers, &st, lang, form.get("csrf"), TO_EDIT).await);
     let mut errors = Values::new();
     let fields = read_fields(&form, &mut errors, lang);
     let effective = date_field(&form, "effective", &mut errors, lang);
@@ -411,9 +398,20 @@ fn create_page(
         .into_response()
 }
 
-/// Who may register: the role table's answer.
-fn may_register(p: &hoptac_domain::auth::Principal) -> bool {
-    p.may(Action::RegisterOrganisation)
+/// Who may register: the role table's answer, or the page that refuses.
+#[allow(clippy::result_large_err)]
+fn registrar(p: &hoptac_domain::auth::Principal, lang: Lang) -> Result<(), Response> {
+    if p.may(Action::RegisterOrganisation) {
+        return Ok(());
+    }
+    Err(deny(
+        StatusCode::FORBIDDEN,
+        lang.t(
+            "Tài khoản này không đăng ký được tổ chức mới.",
+            "This account cannot register organisations.",
+        ),
+        lang,
+    ))
 }
 
 /// `GET /to-chuc/moi`.
@@ -423,28 +421,8 @@ pub async fn create_form(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để đăng ký tổ chức.",
-        "Sign in to register organisations.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if !may_register(&p) {
-        return deny(
-            StatusCode::FORBIDDEN,
-            lang.t(
-                "Tài khoản này không đăng ký được tổ chức mới.",
-                "This account cannot register organisations.",
-            ),
-            lang,
-        );
-    }
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_REGISTER).await);
+    or_page!(registrar(&p, lang));
     let choices = commune_choices(&p, &st.gate.places());
     let content = create_html(
         &choices,
@@ -464,29 +442,9 @@ pub async fn create_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::poster(
-        &headers,
-        &st,
-        lang,
-        form.get("csrf"),
-        "Cần đăng nhập để đăng ký tổ chức.",
-        "Sign in to register organisations.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if !may_register(&p) {
-        return deny(
-            StatusCode::FORBIDDEN,
-            lang.t(
-                "Tài khoản này không đăng ký được tổ chức mới.",
-                "This account cannot register organisations.",
-            ),
-            lang,
-        );
-    }
+    let (p, csrf) =
+        or_page!(crate::auth::poster(&headers, &st, lang, form.get("csrf"), TO_REGISTER).await);
+    or_page!(registrar(&p, lang));
     let places = st.gate.places();
     let choices = commune_choices(&p, &places);
     let mut errors = Values::new();

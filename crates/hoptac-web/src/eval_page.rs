@@ -19,6 +19,17 @@ use hoptac_domain::org::OrgId;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 
+/// What signing in is needed for here.
+const TO_SAVE: crate::auth::Need = ("Cần đăng nhập để lưu phiếu.", "Sign in to save the sheet.");
+const TO_ACT: crate::auth::Need = (
+    "Cần đăng nhập để xử lý phiếu.",
+    "Sign in to work on the sheet.",
+);
+const TO_READ: crate::auth::Need = (
+    "Cần đăng nhập để xem phiếu đánh giá.",
+    "Sign in to see evaluations.",
+);
+
 type Values = HashMap<String, String>;
 
 const PER_PAGE: usize = 100;
@@ -47,18 +58,7 @@ pub async fn eval_list(
     Query(q): Query<ListQuery>,
 ) -> Response {
     let lang = page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để xem phiếu đánh giá.",
-        "Sign in to see evaluations.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_READ).await);
     let this_year = chrono::Datelike::year(&st.gate.today());
     let year = q
         .year
@@ -99,10 +99,7 @@ pub async fn eval_list(
             .collect();
         Ok((shown, counts, pages, page))
     });
-    let (shown, counts, pages, page) = match loaded.await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (shown, counts, pages, page) = or_page!(loaded.await);
     let wanted = wanted.as_deref().unwrap_or("");
     let places = st.gate.places();
     let rows = shown
@@ -200,6 +197,18 @@ struct Ctx<'a> {
     csrf: &'a str,
     org: &'a OrgView,
     year: i32,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(lang: Lang, p: &'a Principal, csrf: &'a str, org: &'a OrgView, year: i32) -> Self {
+        Ctx {
+            lang,
+            p,
+            csrf,
+            org,
+            year,
+        }
+    }
 }
 
 /// A notice at the top of a sheet: `(error, text)`.
@@ -366,7 +375,7 @@ fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
 }
 
 /// A form posted on a sheet: the signed-in author (the form's CSRF token checked), then
-/// the organisation and its sheet if the author may see them. `(vi, en)`: what to tell
+/// the organisation and its sheet if the author may see them. `need`: what to tell
 /// someone not signed in.
 async fn posted(
     st: &AppState,
@@ -374,10 +383,10 @@ async fn posted(
     id: OrgId,
     year: i32,
     form: &Values,
-    (vi, en): (&str, &str),
+    need: crate::auth::Need<'_>,
 ) -> Result<(Lang, Principal, String, OrgView, Sheet), Response> {
     let lang = page_lang(headers, None);
-    let (p, csrf) = crate::auth::poster(headers, st, lang, form.get("csrf"), vi, en).await?;
+    let (p, csrf) = crate::auth::poster(headers, st, lang, form.get("csrf"), need).await?;
     let (org, sheet) = load(st, &p, id, year, lang).await?;
     Ok((lang, p, csrf, org, sheet))
 }
@@ -442,29 +451,9 @@ pub async fn sheet_page(
     Query(q): Query<SheetQuery>,
 ) -> Response {
     let lang = page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để xem phiếu đánh giá.",
-        "Sign in to see evaluations.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let (org, sheet) = match load(&st, &p, id, year, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let cx = Ctx {
-        lang,
-        p: &p,
-        csrf: &csrf,
-        org: &org,
-        year,
-    };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_READ).await);
+    let (org, sheet) = or_page!(load(&st, &p, id, year, lang).await);
+    let cx = Ctx::new(lang, &p, &csrf, &org, year);
     let content = sheet_html(
         &cx,
         &sheet,
@@ -506,26 +495,9 @@ pub async fn sheet_save(
     Path((id, year)): Path<(OrgId, i32)>,
     Form(form): Form<Values>,
 ) -> Response {
-    let (lang, p, csrf, org, sheet) = match posted(
-        &st,
-        &headers,
-        id,
-        year,
-        &form,
-        ("Cần đăng nhập để lưu phiếu.", "Sign in to save the sheet."),
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let cx = Ctx {
-        lang,
-        p: &p,
-        csrf: &csrf,
-        org: &org,
-        year,
-    };
+    let (lang, p, csrf, org, sheet) =
+        or_page!(posted(&st, &headers, id, year, &form, TO_SAVE).await);
+    let cx = Ctx::new(lang, &p, &csrf, &org, year);
     if !may(&p, "save") {
         let content = sheet_html(
             &cx,
@@ -636,22 +608,7 @@ pub async fn sheet_action(
     Path((id, year)): Path<(OrgId, i32)>,
     Form(form): Form<Values>,
 ) -> Response {
-    let (lang, p, csrf, org, _) = match posted(
-        &st,
-        &headers,
-        id,
-        year,
-        &form,
-        (
-            "Cần đăng nhập để xử lý phiếu.",
-            "Sign in to work on the sheet.",
-        ),
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (lang, p, csrf, org, _) = or_page!(posted(&st, &headers, id, year, &form, TO_ACT).await);
     let name = form.get("action").cloned().unwrap_or_default();
     let reason = form.get("reason").cloned().unwrap_or_default();
     let action = match name.as_str() {
@@ -676,10 +633,7 @@ pub async fn sheet_action(
         let done = crate::run::on_page_tried(&st, &p, lang, move |me| {
             me.transition(id, year, action, version, &me.actor("web: phiếu đánh giá"))
         });
-        match done.await {
-            Ok(r) => r,
-            Err(r) => return r,
-        }
+        or_page!(done.await)
     } else {
         Err(AppError::Forbidden {
             vi: "Tài khoản này không được thực hiện bước này".into(),
@@ -694,13 +648,7 @@ pub async fn sheet_action(
                 Ok((_, s)) => s,
                 Err(r) => return r,
             };
-            let cx = Ctx {
-                lang,
-                p: &p,
-                csrf: &csrf,
-                org: &org,
-                year,
-            };
+            let cx = Ctx::new(lang, &p, &csrf, &org, year);
             let content = sheet_html(&cx, &fresh, None, &Values::new(), Some((true, &notice)));
             page(&cx, status, content)
         }

@@ -13,6 +13,18 @@ use hoptac_app::followups::{Cause, NeedsFollowUp, Plan};
 use hoptac_domain::i18n::{format_date, format_int, Lang};
 use serde::Deserialize;
 
+/// What signing in is needed for here.
+const TO_READ: crate::auth::Need = (
+    "Cần đăng nhập để xem danh sách theo dõi.",
+    "Sign in to see the follow-up list.",
+);
+
+/// What signing in is needed for here.
+const TO_RECORD: crate::auth::Need = (
+    "Cần đăng nhập để ghi phương án.",
+    "Sign in to record plans.",
+);
+
 #[derive(Deserialize)]
 pub struct FollowUpQuery {
     year: Option<i32>,
@@ -74,18 +86,7 @@ pub async fn follow_up_page(
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để xem danh sách theo dõi.",
-        "Sign in to see the follow-up list.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_READ).await);
     let this_year = chrono::Datelike::year(&st.gate.today());
     let year = q
         .year
@@ -93,10 +94,7 @@ pub async fn follow_up_page(
         .unwrap_or(this_year - 1);
     let missing_only = q.missing.as_deref() == Some("1");
     let loaded = crate::run::on_page(&st, &p, lang, move |me| me.needing_follow_up(year));
-    let mut list = match loaded.await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let mut list = or_page!(loaded.await);
     let total = list.len();
     let without = list.iter().filter(|n| n.follow_up.is_none()).count();
     if missing_only {
@@ -294,22 +292,8 @@ pub async fn follow_up_form(
     axum::extract::Path((id, year)): axum::extract::Path<(i64, i32)>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để ghi phương án.",
-        "Sign in to record plans.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let n = match entry(&st, &p, id, year, lang).await {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_RECORD).await);
+    let n = or_page!(entry(&st, &p, id, year, lang).await);
     let (values, version) = values_of(&n);
     let frame = Ctx {
         lang,
@@ -331,23 +315,9 @@ pub async fn follow_up_save(
     axum::extract::Form(form): axum::extract::Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::poster(
-        &headers,
-        &st,
-        lang,
-        form.get("csrf"),
-        "Cần đăng nhập để ghi phương án.",
-        "Sign in to record plans.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let n = match entry(&st, &p, id, year, lang).await {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
+    let (p, csrf) =
+        or_page!(crate::auth::poster(&headers, &st, lang, form.get("csrf"), TO_RECORD).await);
+    let n = or_page!(entry(&st, &p, id, year, lang).await);
     let frame = Ctx {
         lang,
         p: &p,

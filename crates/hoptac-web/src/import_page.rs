@@ -103,10 +103,7 @@ fn expired(lang: Lang, p: &Principal, csrf: &str) -> Response {
 
 pub async fn upload_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match provincial(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(provincial(&headers, &st, lang).await);
     let kinds = OrgKind::ALL
         .iter()
         .map(|k| (k.code(), lang.t(k.label_vi(), k.label_en())))
@@ -130,10 +127,7 @@ pub async fn preview(
     mut mp: Multipart,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match provincial(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(provincial(&headers, &st, lang).await);
     let fail = |status: StatusCode, msg: &str| {
         page(
             lang,
@@ -253,10 +247,7 @@ pub async fn confirm(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match provincial(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(provincial(&headers, &st, lang).await);
     if f.get("csrf") != Some(&csrf) {
         return expired(lang, &p, &csrf);
     }
@@ -363,10 +354,7 @@ pub async fn progress(
     Path(job_id): Path<String>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match provincial(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(provincial(&headers, &st, lang).await);
     let job = st
         .jobs
         .lock()

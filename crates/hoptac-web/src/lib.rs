@@ -9,6 +9,17 @@
 //! handle off the async threads (`run`); errors take one path (`error`). The crate
 //! depends on the app and the domain only.
 
+/// The value of a page step, or the page that already answers instead (sign in first,
+/// the form expired, not found …), returned as the handler's answer.
+macro_rules! or_page {
+    ($step:expr) => {
+        match $step {
+            Ok(value) => value,
+            Err(answer) => return answer,
+        }
+    };
+}
+
 pub mod api;
 pub mod api_eval;
 pub mod audit_page;

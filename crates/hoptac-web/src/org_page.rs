@@ -129,10 +129,7 @@ pub async fn org_page(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let session = match crate::auth::page_session(&headers, &st, lang).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let session = or_page!(crate::auth::page_session(&headers, &st, lang).await);
     let reader = st.gate.reader(session.as_ref().map(|(p, _, _)| p));
     let loaded = tokio::task::spawn_blocking(move || reader.dossier(id)).await;
     let hoptac_app::access::Dossier {

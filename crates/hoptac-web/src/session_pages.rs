@@ -122,10 +122,7 @@ struct SignOutForm {
 pub(crate) async fn sign_out(State(st): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let lang = crate::html::page_lang(&parts.headers, None);
-    let session = match crate::auth::page_session(&parts.headers, &st, lang).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let session = or_page!(crate::auth::page_session(&parts.headers, &st, lang).await);
     let req = Request::from_parts(parts, body);
     let Ok(Form(f)) = Form::<SignOutForm>::from_request(req, &st).await else {
         return crate::html::message_page(

@@ -140,6 +140,37 @@ async fn admin(
     }
 }
 
+/// An administrator's form post carrying its session's CSRF token, or the page that
+/// says why not (the list again, with the form expired).
+async fn admin_post(
+    headers: &HeaderMap,
+    st: &AppState,
+    lang: Lang,
+    sent: Option<&String>,
+) -> Result<(Principal, String), Response> {
+    let (p, csrf) = admin(headers, st, lang).await?;
+    if sent == Some(&csrf) {
+        return Ok((p, csrf));
+    }
+    let cx = Ctx {
+        lang,
+        p: &p,
+        csrf: &csrf,
+    };
+    let msg = lang.t(
+        "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+        "The form expired; reload the page.",
+    );
+    let empty = Values::new();
+    Err(render(st, &cx, StatusCode::FORBIDDEN, &empty, Notice::Error(msg)).await)
+}
+
+/// The list again with the form as typed and what is wrong with it.
+async fn invalid(st: &AppState, cx: &Ctx<'_>, typed: &Values, msg: &str) -> Response {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render(st, cx, status, typed, Notice::Error(msg)).await
+}
+
 async fn render(
     st: &AppState,
     cx: &Ctx<'_>,
@@ -147,10 +178,7 @@ async fn render(
     typed: &Values,
     notice: Notice<'_>,
 ) -> Response {
-    let users = match crate::run::on_page(st, cx.p, cx.lang, |me| me.users()).await {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+    let users = or_page!(crate::run::on_page(st, cx.p, cx.lang, |me| me.users()).await);
     let places = st.gate.places();
     cx.page(status, list_html(cx, &users, &places, typed, notice))
 }
@@ -162,10 +190,7 @@ pub async fn users_page(
     Query(q): Query<UsersQuery>,
 ) -> Response {
     let lang = page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) = match admin(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(admin(&headers, &st, lang).await);
     let notice = match q.ok.as_deref() {
         Some("disable") => Notice::Done(lang.t("Đã khóa tài khoản.", "Account disabled.")),
         Some("enable") => Notice::Done(lang.t("Đã mở lại tài khoản.", "Account enabled.")),
@@ -200,41 +225,17 @@ pub async fn add_user(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let lang = page_lang(&headers, None);
-    let (p, csrf) = match admin(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let form = form_values(pairs);
+    let (p, csrf) = or_page!(admin_post(&headers, &st, lang, form.get("csrf")).await);
     let cx = Ctx {
         lang,
         p: &p,
         csrf: &csrf,
     };
-    if form.get("csrf") != Some(&csrf) {
-        let msg = lang.t(
-            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-            "The form expired; reload the page.",
-        );
-        return render(
-            &st,
-            &cx,
-            StatusCode::FORBIDDEN,
-            &Values::new(),
-            Notice::Error(msg),
-        )
-        .await;
-    }
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let Some(role) = Role::parse(&get("role")) else {
         let msg = lang.t("Chưa chọn vai trò.", "Choose a role.");
-        return render(
-            &st,
-            &cx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form,
-            Notice::Error(msg),
-        )
-        .await;
+        return invalid(&st, &cx, &form, msg).await;
     };
     let scope = match role {
         Role::CommuneOfficer => Scope::Communes {
@@ -252,14 +253,7 @@ pub async fn add_user(
                     "Tài khoản HTX cần mã tổ chức (số).",
                     "A cooperative account needs an organisation ID (a number).",
                 );
-                return render(
-                    &st,
-                    &cx,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &form,
-                    Notice::Error(msg),
-                )
-                .await;
+                return invalid(&st, &cx, &form, msg).await;
             }
         },
         _ => Scope::All,
@@ -303,29 +297,12 @@ pub async fn user_action(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = page_lang(&headers, None);
-    let (p, csrf) = match admin(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(admin_post(&headers, &st, lang, form.get("csrf")).await);
     let cx = Ctx {
         lang,
         p: &p,
         csrf: &csrf,
     };
-    if form.get("csrf") != Some(&csrf) {
-        let msg = lang.t(
-            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-            "The form expired; reload the page.",
-        );
-        return render(
-            &st,
-            &cx,
-            StatusCode::FORBIDDEN,
-            &Values::new(),
-            Notice::Error(msg),
-        )
-        .await;
-    }
     let username = form
         .get("username")
         .map(|u| u.trim().to_lowercase())
