@@ -26,6 +26,8 @@ mod imports;
 mod indicators;
 mod organisations;
 mod reports;
+#[cfg(test)]
+mod scope_tests;
 mod sheets;
 
 pub use admin::{Anchor, AuditEntry, AuditLink, AuditView, Finding};
