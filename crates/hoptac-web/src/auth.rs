@@ -1,15 +1,15 @@
 //! Who is calling: an API bearer token (`Authorization: Bearer …`) or a browser session
 //! (with its CSRF token on anything that changes data) names an account; without one the
-//! caller is the public. What the account may do is the domain's role table
-//! ([`Principal::may`]); what it may touch is decided by the app's scoped handle
-//! ([`Caller::scoped`]).
+//! caller is the public. What the account may do (the domain's role table,
+//! [`Principal::may`]) and what it may touch are both decided by the app's scoped handle
+//! ([`Caller::scoped`]); the route layer asks the same table before a page runs.
 
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use hoptac_app::{Actor, AppError, Gate, Scoped};
-use hoptac_domain::auth::{Action, Principal};
+use hoptac_app::{AppError, Gate, Scoped};
+use hoptac_domain::auth::Principal;
 
 /// The caller of a request.
 #[derive(Debug, Clone)]
@@ -163,31 +163,10 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
-    /// Any signed-in account (reports, evaluations and dashboards are not public).
-    pub fn signed_in(&self) -> Result<&Principal, AppError> {
-        self.allowed(Action::ReadInternal)
-    }
-
-    /// The signed-in account, if its role allows `action` (the domain's one table);
-    /// scope is checked on the record, through [`Caller::scoped`].
-    pub fn allowed(&self, action: Action) -> Result<&Principal, AppError> {
-        let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
-        if p.may(action) {
-            Ok(p)
-        } else {
-            Err(hoptac_app::access::refusal(action))
-        }
-    }
-
     /// The registry as this caller may use it: every read and write through the handle
-    /// applies the caller's role and scope.
+    /// applies the caller's role and scope (401 without an account).
     pub fn scoped(&self, gate: &Gate) -> Result<Scoped, AppError> {
         let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
         Ok(gate.for_principal(p))
-    }
-
-    /// Who the history records.
-    pub fn actor(p: &Principal, source: &str) -> Actor {
-        Actor::new(p.username.clone(), Some(source.to_owned()))
     }
 }
