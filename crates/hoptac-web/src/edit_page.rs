@@ -111,14 +111,12 @@ fn form_html(
     })
 }
 
+/// Where this page's messages lead on.
+const SIGN_IN_ON: crate::html::WayOn =
+    crate::html::WayOn::new("/dang-nhap", "Đăng nhập", "Sign in");
+
 fn deny(status: StatusCode, msg: &str, lang: Lang) -> Response {
-    crate::html::message_page(
-        lang,
-        status,
-        msg,
-        "/dang-nhap",
-        lang.t("Đăng nhập", "Sign in"),
-    )
+    SIGN_IN_ON.message(lang, status, msg)
 }
 
 type Values = HashMap<String, String>;

@@ -212,14 +212,12 @@ fn form_html(
     })
 }
 
+/// Where this page's messages lead on.
+const FOLLOW_UPS: crate::html::WayOn =
+    crate::html::WayOn::new("/theo-doi", "Danh sách theo dõi", "Follow-up list");
+
 fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
-    crate::html::message_page(
-        lang,
-        status,
-        msg,
-        "/theo-doi",
-        lang.t("Danh sách theo dõi", "Follow-up list"),
-    )
+    FOLLOW_UPS.message(lang, status, msg)
 }
 
 /// The HTX's entry in the follow-up list of `year`, if the reader may record it.

@@ -201,14 +201,12 @@ pub(super) fn sheet_html(
     })
 }
 
+/// Where this page's messages lead on.
+const SHEETS: crate::html::WayOn =
+    crate::html::WayOn::new("/danh-gia", "Danh sách phiếu", "All sheets");
+
 pub(super) fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
-    crate::html::message_page(
-        lang,
-        status,
-        msg,
-        "/danh-gia",
-        lang.t("Danh sách phiếu", "All sheets"),
-    )
+    SHEETS.message(lang, status, msg)
 }
 
 /// A form posted on a sheet: the signed-in author (the form's CSRF token checked), then
