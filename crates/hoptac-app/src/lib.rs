@@ -9,6 +9,7 @@ pub mod evaluations;
 pub mod export;
 mod facts;
 pub mod followups;
+pub mod forms;
 pub mod import;
 /// The former home of the report and score-sheet importers, kept for callers that
 /// still name it: everything is in [`import`] now.
@@ -20,7 +21,7 @@ pub mod reports;
 pub mod testing;
 pub mod users;
 
-pub use access::Scoped;
+pub use access::{Gate, Public, Reader, Scoped};
 pub use error::{AppError, Result};
 pub use registry::{Actor, NewOrg, Registry};
 

@@ -1,7 +1,7 @@
 //! Who may see and do what (spec §1): roles, the places or organisation an account is
 //! limited to, and the one table of what each role may do ([`Role::may`]). Decisions
 //! only; sign-in itself lives in the app crate, and the scoped handle that applies these
-//! decisions to every read and write is the app's `Registry::for_principal`.
+//! decisions to every read and write is the app's `Scoped` (handed out by its `Gate`).
 
 use crate::list::OrgView;
 use crate::org::OrgId;

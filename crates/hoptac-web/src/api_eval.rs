@@ -1,18 +1,17 @@
 //! API for annual reports, evaluations, targets and follow-ups (`/api/v1`).
 
 use crate::api::{blocking, ReqLang};
-use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
+use crate::run::{Api, ApiResult};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use chrono::NaiveDate;
+use chrono::Datelike;
 use hoptac_app::evaluations::{Action, EvaluationRecord};
 use hoptac_app::followups::{FollowUpInput, FollowUpRecord, NeedsFollowUp};
 use hoptac_app::indicators::{Breakdown, TargetReport};
 use hoptac_app::reports::{Filing, MissingFiling, ReportRecord};
-use hoptac_domain::auth::Action as Can;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::indicators::Target;
 use hoptac_domain::org::OrgId;
@@ -22,16 +21,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
-type ApiResult<T> = Result<T, ApiError>;
-
 /// Evaluation rule sets known to this server.
 #[utoipa::path(get, path = "/api/v1/rule-sets", tag = "evaluation", responses((status = 200, body = Vec<RuleSet>)))]
 async fn rule_sets(
     State(st): State<AppState>,
     ReqLang(lang): ReqLang,
 ) -> ApiResult<Json<Vec<RuleSet>>> {
-    let reg = st.registry.clone();
-    Ok(Json(blocking(lang, move || reg.rule_sets()).await?))
+    let public = st.gate.public();
+    blocking(lang, move || public.rule_sets()).await.map(Json)
 }
 
 /// A filing or correction of an annual report.
@@ -48,60 +45,36 @@ pub struct ReportRequest {
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/reports/{year}", params(("id" = i64, Path), ("year" = i32, Path)), tag = "reports",
     responses((status = 200, body = ReportRecord), (status = 404, body = ErrorBody)))]
 async fn get_report(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<ReportRecord>> {
-    let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            crate::auth::guard_read(&reg, caller.signed_in()?, id)?;
-            reg.report(id, year)
-        })
-        .await?,
-    ))
+    api.scoped(move |me| me.report(id, year)).await.map(Json)
 }
 
 /// File or correct an annual report (estimate, then final).
 #[utoipa::path(put, path = "/api/v1/organisations/{id}/reports/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ReportRequest, tag = "reports",
     responses((status = 200, body = ReportRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_report(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
     Json(r): Json<ReportRequest>,
 ) -> ApiResult<Json<ReportRecord>> {
-    let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            let p = caller
-                .allowed(hoptac_domain::auth::Action::FileReport)?
-                .clone();
-            crate::auth::guard_read(&reg, &p, id)?;
-            let who = Caller::actor(&p, "api: report");
-            reg.file_report(id, year, r.stage, r.figures, r.version, &who)
-        })
-        .await?,
-    ))
+    api.scoped(move |me| {
+        let who = me.actor("api: report");
+        me.file_report(id, year, r.stage, r.figures, r.version, &who)
+    })
+    .await
+    .map(Json)
 }
 
 /// Every version of a report with author and time.
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/reports/{year}/history", params(("id" = i64, Path), ("year" = i32, Path)), tag = "reports",
     responses((status = 200, body = Vec<serde_json::Value>)))]
 async fn report_history(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let reg = st.registry.clone();
-    let h = blocking(lang, move || {
-        crate::auth::guard_read(&reg, caller.signed_in()?, id)?;
-        reg.report_history(id, year)
-    })
-    .await?;
+    let h = api.scoped(move |me| me.report_history(id, year)).await?;
     Ok(Json(serde_json::to_value(h).unwrap_or_default()))
 }
 
@@ -119,33 +92,19 @@ pub struct MissingQuery {
 /// HTX and LHHTX that had not filed by a deadline (filter by commune on the client
 /// from each record's `places`).
 #[utoipa::path(get, path = "/api/v1/reports/missing", params(MissingQuery), tag = "reports", responses((status = 200, body = Vec<MissingFiling>)))]
-async fn missing(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
-    Query(q): Query<MissingQuery>,
-) -> ApiResult<Json<Vec<MissingFiling>>> {
+async fn missing(api: Api, Query(q): Query<MissingQuery>) -> ApiResult<Json<Vec<MissingFiling>>> {
     let on = match q.on.as_deref() {
         Some(s) => Some(hoptac_domain::i18n::parse_date(s).ok_or_else(|| {
-            ApiError::bad_request(
-                lang,
+            api.bad_request(
                 format!("Ngày \"{s}\" không hợp lệ"),
                 format!("\"{s}\" is not a date"),
             )
         })?),
         None => None,
     };
-    let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            let on: NaiveDate = on.unwrap_or_else(|| reg.today());
-            let p = caller.signed_in()?.clone();
-            let mut list = reg.missing_filings(q.year, q.filing, on, &reg.deadlines)?;
-            list.retain(|m| p.can_see(&m.org));
-            Ok(list)
-        })
-        .await?,
-    ))
+    api.scoped(move |me| me.missing_filings(q.year, q.filing, on))
+        .await
+        .map(Json)
 }
 
 /// Scores for a draft score sheet.
@@ -184,52 +143,30 @@ fn tenths(lang: Lang, scores: BTreeMap<String, f64>) -> ApiResult<BTreeMap<Strin
 #[utoipa::path(get, path = "/api/v1/organisations/{id}/evaluations/{year}", params(("id" = i64, Path), ("year" = i32, Path)), tag = "evaluation",
     responses((status = 200, body = EvaluationRecord), (status = 404, body = ErrorBody)))]
 async fn get_evaluation(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<EvaluationRecord>> {
-    let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            crate::auth::guard_read(&reg, caller.signed_in()?, id)?;
-            reg.evaluation(id, year)
-        })
-        .await?,
-    ))
+    api.scoped(move |me| me.evaluation(id, year))
+        .await
+        .map(Json)
 }
 
 /// Save scores on a draft sheet (creating it).
 #[utoipa::path(put, path = "/api/v1/organisations/{id}/evaluations/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ScoresRequest, tag = "evaluation",
     responses((status = 200, body = EvaluationRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn put_scores(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
     Json(r): Json<ScoresRequest>,
 ) -> ApiResult<Json<EvaluationRecord>> {
-    let scores = tenths(lang, r.scores)?;
-    let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            let p = caller
-                .allowed(hoptac_domain::auth::Action::ScoreSheet)?
-                .clone();
-            crate::auth::guard_read(&reg, &p, id)?;
-            let who = Caller::actor(&p, "api: scores");
-            reg.save_scores(
-                id,
-                year,
-                scores,
-                r.reasons,
-                r.rule_set.as_deref(),
-                r.version,
-                &who,
-            )
-        })
-        .await?,
-    ))
+    let scores = tenths(api.lang, r.scores)?;
+    api.scoped(move |me| {
+        let who = me.actor("api: scores");
+        let rule_set = r.rule_set.as_deref();
+        me.save_scores(id, year, scores, r.reasons, rule_set, r.version, &who)
+    })
+    .await
+    .map(Json)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -243,28 +180,16 @@ pub struct ActionRequest {
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/evaluations/{year}/actions", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ActionRequest, tag = "evaluation",
     responses((status = 200, body = EvaluationRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn act(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
     Json(r): Json<ActionRequest>,
 ) -> ApiResult<Json<EvaluationRecord>> {
-    let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            let p = match r.action {
-                Action::Submit => caller.allowed(Can::ScoreSheet)?.clone(),
-                Action::Review | Action::Return { .. } => caller.allowed(Can::ReviewSheet)?.clone(),
-                Action::Approve | Action::Reopen { .. } => {
-                    caller.allowed(Can::ApproveSheet)?.clone()
-                }
-            };
-            crate::auth::guard_read(&reg, &p, id)?;
-            let who = Caller::actor(&p, "api: evaluation");
-            reg.transition(id, year, r.action, r.version, &who)
-        })
-        .await?,
-    ))
+    api.scoped(move |me| {
+        let who = me.actor("api: evaluation");
+        me.transition(id, year, r.action, r.version, &who)
+    })
+    .await
+    .map(Json)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -284,29 +209,11 @@ pub struct YearQuery {
 /// the `X-Total-Count` header.
 #[utoipa::path(get, path = "/api/v1/evaluations", params(YearQuery), tag = "evaluation", responses((status = 200, body = Vec<EvaluationRecord>, headers(("X-Total-Count" = u64, description = "Sheets in all pages")))))]
 async fn evaluations(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Query(q): Query<YearQuery>,
 ) -> ApiResult<([(&'static str, String); 1], Json<Vec<EvaluationRecord>>)> {
-    let reg = st.registry.clone();
-    let mut all = blocking(lang, move || {
-        let p = caller.signed_in()?.clone();
-        let all = reg.evaluations_for_year(q.year)?;
-        if p.scope == hoptac_domain::auth::Scope::All {
-            return Ok(all);
-        }
-        let filter = hoptac_domain::list::OrgFilter {
-            within: Some(p.scope.clone()),
-            ..Default::default()
-        };
-        let visible: std::collections::HashSet<OrgId> = reg.ids(&filter)?.into_iter().collect();
-        Ok(all
-            .into_iter()
-            .filter(|e| visible.contains(&e.evaluation.org_id))
-            .collect::<Vec<_>>())
-    })
-    .await?;
+    let year = q.year;
+    let mut all = api.scoped(move |me| me.evaluations_for_year(year)).await?;
     all.sort_by_key(|e| e.evaluation.org_id);
     let total = all.len().to_string();
     if let Some(per) = q.per_page.filter(|n| *n > 0) {
@@ -334,34 +241,22 @@ pub struct TargetsQuery {
 /// Letter 538's targets for a year: values, numerators and denominators, coverage,
 /// series, projection and status, optionally by place, sector or kind.
 #[utoipa::path(get, path = "/api/v1/targets", params(TargetsQuery), tag = "targets", responses((status = 200, body = TargetReport), (status = 400, body = ErrorBody)))]
-async fn targets(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
-    Query(q): Query<TargetsQuery>,
-) -> ApiResult<Json<TargetReport>> {
+async fn targets(api: Api, Query(q): Query<TargetsQuery>) -> ApiResult<Json<TargetReport>> {
     let by = match q.by.as_deref().filter(|b| !b.is_empty()) {
         Some(b) => Some(Breakdown::parse(b).ok_or_else(|| {
-            ApiError::bad_request(
-                lang,
+            api.bad_request(
                 format!("Tham số by: \"{b}\" không hợp lệ"),
                 format!("Parameter by: \"{b}\" is not valid"),
             )
         })?),
         None => None,
     };
-    let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            use chrono::Datelike;
-            let year = q.year.unwrap_or_else(|| reg.today().year());
-            let p = caller.signed_in()?;
-            // A commune officer's figures count their communes only.
-            let within = (p.scope != hoptac_domain::auth::Scope::All).then_some(&p.scope);
-            reg.target_report_within(year, by, within)
-        })
-        .await?,
-    ))
+    api.scoped(move |me| {
+        let year = q.year.unwrap_or_else(|| me.today().year());
+        me.target_report(year, by)
+    })
+    .await
+    .map(Json)
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -381,21 +276,13 @@ pub struct TargetRecord {
 #[utoipa::path(put, path = "/api/v1/targets/{id}", params(("id" = String, Path)), request_body = TargetRequest, tag = "targets",
     responses((status = 200, body = TargetRecord), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn put_target(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Path(id): Path<String>,
     Json(r): Json<TargetRequest>,
 ) -> ApiResult<Json<TargetRecord>> {
-    let reg = st.registry.clone();
-    let (id, version, target) = blocking(lang, move || {
-        let p = caller
-            .allowed(hoptac_domain::auth::Action::ManageProvince)?
-            .clone();
-        let who = Caller::actor(&p, "api: target");
-        reg.update_target(&id, r.version, r.target, &who)
-    })
-    .await?;
+    let (id, version, target) = api
+        .scoped(move |me| me.update_target(&id, r.version, r.target, &me.actor("api: target")))
+        .await?;
     Ok(Json(TargetRecord {
         id,
         version,
@@ -415,19 +302,11 @@ pub struct FollowUpQuery {
 /// HTX rated weak or formal-only in a year, with their follow-up records.
 #[utoipa::path(get, path = "/api/v1/follow-ups", params(FollowUpQuery), tag = "evaluation", responses((status = 200, body = Vec<NeedsFollowUp>)))]
 async fn follow_ups(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Query(q): Query<FollowUpQuery>,
 ) -> ApiResult<Json<Vec<NeedsFollowUp>>> {
-    let reg = st.registry.clone();
-    let mut list = blocking(lang, move || {
-        let p = caller.signed_in()?.clone();
-        let mut list = reg.needing_follow_up(q.year)?;
-        list.retain(|n| p.can_see(&n.org));
-        Ok(list)
-    })
-    .await?;
+    let year = q.year;
+    let mut list = api.scoped(move |me| me.needing_follow_up(year)).await?;
     if q.missing_only.unwrap_or(false) {
         list.retain(|n| n.follow_up.is_none());
     }
@@ -445,24 +324,16 @@ pub struct FollowUpRequest {
 #[utoipa::path(put, path = "/api/v1/organisations/{id}/follow-ups/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = FollowUpRequest, tag = "evaluation",
     responses((status = 200, body = FollowUpRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_follow_up(
-    State(st): State<AppState>,
-    ReqLang(lang): ReqLang,
-    caller: Caller,
+    api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
     Json(r): Json<FollowUpRequest>,
 ) -> ApiResult<Json<FollowUpRecord>> {
-    let reg = st.registry.clone();
-    Ok(Json(
-        blocking(lang, move || {
-            let p = caller
-                .allowed(hoptac_domain::auth::Action::RecordFollowUp)?
-                .clone();
-            crate::auth::guard_read(&reg, &p, id)?;
-            let who = Caller::actor(&p, "api: follow-up");
-            reg.save_follow_up(id, year, r.input, r.version, &who)
-        })
-        .await?,
-    ))
+    api.scoped(move |me| {
+        let who = me.actor("api: follow-up");
+        me.save_follow_up(id, year, r.input, r.version, &who)
+    })
+    .await
+    .map(Json)
 }
 
 pub fn routes() -> Router<AppState> {

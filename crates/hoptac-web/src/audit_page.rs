@@ -6,7 +6,10 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use hoptac_store::audit::{self, Finding};
+use hoptac_app::access::{AuditEntry, AuditView, Finding};
+
+/// What signing in is needed for here.
+const SIGN_IN: crate::auth::Need = ("Cần đăng nhập.", "Sign in first.");
 
 #[derive(serde::Deserialize)]
 pub struct AuditQuery {
@@ -19,12 +22,7 @@ pub async fn audit_page(
     axum::extract::Query(q): axum::extract::Query<AuditQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) =
-        match crate::auth::reader(&headers, &st, lang, "Cần đăng nhập.", "Sign in first.").await
-        {
-            Ok(x) => x,
-            Err(r) => return r,
-        };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, SIGN_IN).await);
     let frame = Frame {
         lang,
         title: tpl::title(lang),
@@ -38,19 +36,11 @@ pub async fn audit_page(
         )
             .into_response();
     }
-    let db = st.registry.db.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        Ok::<_, hoptac_store::StoreError>((
-            audit::verify(&db, None)?,
-            audit::anchor(&db)?,
-            audit::recent(&db, 100)?,
-        ))
-    })
-    .await;
-    let (finding, anchor, links) = match crate::error::settle(lang, loaded) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let AuditView {
+        finding,
+        anchor,
+        recent: links,
+    } = or_page!(crate::run::on_page(&st, &p, lang, |me| me.audit(100)).await);
     let bad = |vi: String, en: String| tpl::State {
         text: match lang {
             hoptac_domain::i18n::Lang::Vi => vi,
@@ -88,7 +78,7 @@ pub async fn audit_page(
     let links = links
         .into_iter()
         .map(|l| {
-            let entries: Vec<audit::Entry> = serde_json::from_str(&l.entries).unwrap_or_default();
+            let entries: Vec<AuditEntry> = serde_json::from_str(&l.entries).unwrap_or_default();
             let more = entries.len().saturating_sub(5);
             let changes = entries
                 .into_iter()

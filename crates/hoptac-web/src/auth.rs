@@ -1,16 +1,15 @@
 //! Who is calling: an API bearer token (`Authorization: Bearer …`) or a browser session
 //! (with its CSRF token on anything that changes data) names an account; without one the
-//! caller is the public. What the account may do is the domain's role table
-//! ([`Principal::may`]); what it may touch is decided by the app's scoped handle
-//! ([`Caller::scoped`]).
+//! caller is the public. What the account may do (the domain's role table,
+//! [`Principal::may`]) and what it may touch are both decided by the app's scoped handle
+//! ([`Caller::scoped`]); the route layer asks the same table before a page runs.
 
 use crate::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use hoptac_app::{Actor, AppError, Registry, Scoped};
-use hoptac_domain::auth::{Action, Principal};
-use hoptac_domain::org::OrgId;
+use hoptac_app::{AppError, Gate, Scoped};
+use hoptac_domain::auth::Principal;
 
 /// The caller of a request.
 #[derive(Debug, Clone)]
@@ -43,9 +42,9 @@ pub async fn browser_session(
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
     };
-    let reg = state.registry.clone();
+    let gate = state.gate.clone();
     let t = token.clone();
-    let found = tokio::task::spawn_blocking(move || reg.session(&t, chrono::Utc::now()))
+    let found = tokio::task::spawn_blocking(move || gate.session(&t, chrono::Utc::now()))
         .await
         .map_err(|j| crate::error::panicked(j, "checking a session"))??;
     Ok(found.map(|(p, csrf)| (p, csrf, token)))
@@ -62,13 +61,15 @@ pub async fn page_session(
         .map_err(|e| crate::error::page_error(lang, &e))
 }
 
+/// What a page needs signing in for, in Vietnamese and English.
+pub type Need<'a> = (&'a str, &'a str);
+
 /// The signed-in reader of a page, or the sign-in page saying what needs signing in.
 pub async fn reader(
     headers: &axum::http::HeaderMap,
     state: &AppState,
     lang: hoptac_domain::i18n::Lang,
-    vi: &str,
-    en: &str,
+    (vi, en): Need<'_>,
 ) -> Result<(Principal, String), axum::response::Response> {
     match page_session(headers, state, lang).await? {
         Some((p, csrf, _)) => Ok((p, csrf)),
@@ -105,10 +106,9 @@ pub async fn poster(
     state: &AppState,
     lang: hoptac_domain::i18n::Lang,
     sent: Option<&String>,
-    vi: &str,
-    en: &str,
+    need: Need<'_>,
 ) -> Result<(Principal, String), axum::response::Response> {
-    let (p, csrf) = reader(headers, state, lang, vi, en).await?;
+    let (p, csrf) = reader(headers, state, lang, need).await?;
     match expired_form(sent, &csrf, lang) {
         Some(r) => Err(r),
         None => Ok((p, csrf)),
@@ -134,8 +134,8 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(|t| t.trim().to_owned());
         if let Some(token) = token {
-            let reg = state.registry.clone();
-            let p = tokio::task::spawn_blocking(move || reg.token_principal(&token))
+            let gate = state.gate.clone();
+            let p = tokio::task::spawn_blocking(move || gate.token_principal(&token))
                 .await
                 .map_err(|j| fail(crate::error::panicked(j, "checking a token")))?
                 .map_err(fail)?;
@@ -163,37 +163,10 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 impl Caller {
-    /// Any signed-in account (reports, evaluations and dashboards are not public).
-    pub fn signed_in(&self) -> Result<&Principal, AppError> {
-        self.allowed(Action::ReadInternal)
-    }
-
-    /// The signed-in account, if its role allows `action` (the domain's one table);
-    /// scope is checked on the record, through [`Caller::scoped`].
-    pub fn allowed(&self, action: Action) -> Result<&Principal, AppError> {
-        let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
-        if p.may(action) {
-            Ok(p)
-        } else {
-            Err(hoptac_app::access::refusal(action))
-        }
-    }
-
     /// The registry as this caller may use it: every read and write through the handle
-    /// applies the caller's role and scope.
-    pub fn scoped(&self, reg: &Registry) -> Result<Scoped, AppError> {
+    /// applies the caller's role and scope (401 without an account).
+    pub fn scoped(&self, gate: &Gate) -> Result<Scoped, AppError> {
         let p = self.0.as_ref().ok_or(AppError::Unauthorized)?;
-        Ok(reg.for_principal(p))
+        Ok(gate.for_principal(p))
     }
-
-    /// Who the history records.
-    pub fn actor(p: &Principal, source: &str) -> Actor {
-        Actor::new(p.username.clone(), Some(source.to_owned()))
-    }
-}
-
-/// The organisation must be within the account's scope: outside it, it does not exist
-/// (404, exactly as a missing id).
-pub fn guard_read(reg: &Registry, p: &Principal, org: OrgId) -> Result<(), AppError> {
-    reg.for_principal(p).visible(org).map(|_| ())
 }

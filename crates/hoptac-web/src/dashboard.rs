@@ -14,6 +14,12 @@ use hoptac_domain::indicators::{Indicator, TargetStatus};
 use hoptac_domain::place::Scheme;
 use serde::Deserialize;
 
+/// What signing in is needed for here.
+const SIGN_IN: crate::auth::Need = (
+    "Cần đăng nhập để xem bảng điều khiển.",
+    "Sign in to see the dashboard.",
+);
+
 #[derive(Deserialize)]
 pub struct DashQuery {
     year: Option<i32>,
@@ -194,22 +200,10 @@ pub async fn dashboard(
     Query(q): Query<DashQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để xem bảng điều khiển.",
-        "Sign in to see the dashboard.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let reg = st.registry.clone();
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, SIGN_IN).await);
     let year = q
         .year
-        .unwrap_or_else(|| chrono::Datelike::year(&reg.today()));
+        .unwrap_or_else(|| chrono::Datelike::year(&st.gate.today()));
     let scheme = q
         .scheme
         .as_deref()
@@ -225,17 +219,10 @@ pub async fn dashboard(
         .as_deref()
         .and_then(Indicator::parse)
         .unwrap_or(Indicator::ShareGoodFair);
-    // A commune officer's figures count their communes only.
-    let within = (p.scope != hoptac_domain::auth::Scope::All).then(|| p.scope.clone());
-    let loaded = tokio::task::spawn_blocking(move || {
-        reg.target_report_within(year, Some(by), within.as_ref())
-    })
-    .await;
-    let report = match crate::error::settle(lang, loaded) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let places = st.registry.places();
+    // A commune officer's figures count their communes only (the handle's scope).
+    let loaded = crate::run::on_page(&st, &p, lang, move |me| me.target_report(year, Some(by)));
+    let report = or_page!(loaded.await);
+    let places = st.gate.places();
     let mut rows = Vec::new();
     for t in &report.targets {
         let ind = t.target.indicator;
@@ -291,7 +278,7 @@ pub async fn dashboard(
         lang,
         title: &title,
         scoped: p.scope != hoptac_domain::auth::Scope::All,
-        years: (2019, chrono::Datelike::year(&st.registry.today())),
+        years: (2019, chrono::Datelike::year(&st.gate.today())),
         year,
         legacy: scheme == Scheme::Legacy,
         map_code: shown.code(),

@@ -22,6 +22,15 @@ use hoptac_domain::org::{OrgFields, OrgId, OrgKind, Sector};
 use hoptac_domain::place::PlaceRef;
 use std::collections::HashMap;
 
+/// What signing in is needed for here.
+const TO_EDIT: crate::auth::Need = ("Cần đăng nhập để sửa hồ sơ.", "Sign in to edit records.");
+
+/// What signing in is needed for here.
+const TO_REGISTER: crate::auth::Need = (
+    "Cần đăng nhập để đăng ký tổ chức.",
+    "Sign in to register organisations.",
+);
+
 /// Text fields of the form, in order.
 const TEXT: &[&str] = &[
     "name",
@@ -102,14 +111,12 @@ fn form_html(
     })
 }
 
+/// Where this page's messages lead on.
+const SIGN_IN_ON: crate::html::WayOn =
+    crate::html::WayOn::new("/dang-nhap", "Đăng nhập", "Sign in");
+
 fn deny(status: StatusCode, msg: &str, lang: Lang) -> Response {
-    crate::html::message_page(
-        lang,
-        status,
-        msg,
-        "/dang-nhap",
-        lang.t("Đăng nhập", "Sign in"),
-    )
+    SIGN_IN_ON.message(lang, status, msg)
 }
 
 type Values = HashMap<String, String>;
@@ -150,7 +157,7 @@ fn read_fields(form: &Values, errors: &mut Values, lang: Lang) -> OrgFields {
         if raw.is_empty() {
             continue;
         }
-        match hoptac_io::parse::whole_number(&hoptac_io::grid::Cell::Text(raw.to_owned()), 1) {
+        match hoptac_app::forms::whole_number(raw) {
             Ok(n) => {
                 if *f == "members" {
                     fields.members = n
@@ -208,30 +215,15 @@ pub async fn edit_form(
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let not_found = lang.t("Không tìm thấy hồ sơ.", "No such record.");
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để sửa hồ sơ.",
-        "Sign in to edit records.",
-    )
-    .await
-    {
-        Ok(x) => x,
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_EDIT).await);
+    // A missing record, one out of scope and one the role may not edit are all 404;
+    // a storage outage is a 503 page, never a 404.
+    let v = match crate::run::on_page_tried(&st, &p, lang, move |me| me.for_edit(id)).await {
+        Ok(Ok(v)) => v,
+        Ok(Err(AppError::NotFound { .. })) => return deny(StatusCode::NOT_FOUND, not_found, lang),
+        Ok(Err(e)) => return crate::error::page_error(lang, &e),
         Err(r) => return r,
     };
-    let reg = st.registry.clone();
-    // A missing record is 404; a storage outage is a 503 page, never a 404.
-    let v = match crate::error::settle(
-        lang,
-        tokio::task::spawn_blocking(move || reg.get(id, None)).await,
-    ) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    if !p.can_see(&v) || !p.may(Action::EditOrganisation) {
-        return deny(StatusCode::NOT_FOUND, not_found, lang);
-    }
     let content = form_html(
         &v,
         &Values::new(),
@@ -251,19 +243,8 @@ pub async fn edit_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::poster(
-        &headers,
-        &st,
-        lang,
-        form.get("csrf"),
-        "Cần đăng nhập để sửa hồ sơ.",
-        "Sign in to edit records.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) =
+        or_page!(crate::auth::poster(&headers, &st, lang, form.get("csrf"), TO_EDIT).await);
     let mut errors = Values::new();
     let fields = read_fields(&form, &mut errors, lang);
     let effective = date_field(&form, "effective", &mut errors, lang);
@@ -271,17 +252,8 @@ pub async fn edit_save(
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let reg = st.registry.clone();
-    let who = p.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        let me = reg.for_principal(&who);
-        let v = me.visible(id)?;
-        if !who.may(Action::EditOrganisation) {
-            return Err(AppError::NotFound {
-                what: "organisation",
-                id: id.to_string(),
-            });
-        }
+    let result = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let v = me.for_edit(id)?;
         if !errors.is_empty() {
             return Ok((v, Err(errors)));
         }
@@ -357,10 +329,7 @@ pub async fn edit_save(
             deny(StatusCode::FORBIDDEN, &e.message(lang), lang)
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(
-            lang,
-            &crate::error::panicked(join, "saving an organisation"),
-        ),
+        Err(r) => r,
     }
 }
 
@@ -427,9 +396,20 @@ fn create_page(
         .into_response()
 }
 
-/// Who may register: the role table's answer.
-fn may_register(p: &hoptac_domain::auth::Principal) -> bool {
-    p.may(Action::RegisterOrganisation)
+/// Who may register: the role table's answer, or the page that refuses.
+#[allow(clippy::result_large_err)]
+fn registrar(p: &hoptac_domain::auth::Principal, lang: Lang) -> Result<(), Response> {
+    if p.may(Action::RegisterOrganisation) {
+        return Ok(());
+    }
+    Err(deny(
+        StatusCode::FORBIDDEN,
+        lang.t(
+            "Tài khoản này không đăng ký được tổ chức mới.",
+            "This account cannot register organisations.",
+        ),
+        lang,
+    ))
 }
 
 /// `GET /to-chuc/moi`.
@@ -439,29 +419,9 @@ pub async fn create_form(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để đăng ký tổ chức.",
-        "Sign in to register organisations.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if !may_register(&p) {
-        return deny(
-            StatusCode::FORBIDDEN,
-            lang.t(
-                "Tài khoản này không đăng ký được tổ chức mới.",
-                "This account cannot register organisations.",
-            ),
-            lang,
-        );
-    }
-    let choices = commune_choices(&p, &st.registry.places());
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_REGISTER).await);
+    or_page!(registrar(&p, lang));
+    let choices = commune_choices(&p, &st.gate.places());
     let content = create_html(
         &choices,
         &Values::new(),
@@ -480,30 +440,10 @@ pub async fn create_save(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::poster(
-        &headers,
-        &st,
-        lang,
-        form.get("csrf"),
-        "Cần đăng nhập để đăng ký tổ chức.",
-        "Sign in to register organisations.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    if !may_register(&p) {
-        return deny(
-            StatusCode::FORBIDDEN,
-            lang.t(
-                "Tài khoản này không đăng ký được tổ chức mới.",
-                "This account cannot register organisations.",
-            ),
-            lang,
-        );
-    }
-    let places = st.registry.places();
+    let (p, csrf) =
+        or_page!(crate::auth::poster(&headers, &st, lang, form.get("csrf"), TO_REGISTER).await);
+    or_page!(registrar(&p, lang));
+    let places = st.gate.places();
     let choices = commune_choices(&p, &places);
     let mut errors = Values::new();
     let mut fields = read_fields(&form, &mut errors, lang);
@@ -556,15 +496,12 @@ pub async fn create_save(
     if !errors.is_empty() {
         return invalid(&errors);
     }
-    let reg = st.registry.clone();
-    let who = p.clone();
     let new = NewOrg {
         kind,
         fields,
         status: None,
     };
-    let created = tokio::task::spawn_blocking(move || {
-        let me = reg.for_principal(&who);
+    let created = crate::run::on_page_tried(&st, &p, lang, move |me| {
         me.create(new, &me.actor("web: đăng ký mới"))
     })
     .await;
@@ -583,6 +520,6 @@ pub async fn create_save(
             create_page(lang, &p, &csrf, StatusCode::UNPROCESSABLE_ENTITY, content)
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "registering")),
+        Err(r) => r,
     }
 }

@@ -13,6 +13,18 @@ use hoptac_app::followups::{Cause, NeedsFollowUp, Plan};
 use hoptac_domain::i18n::{format_date, format_int, Lang};
 use serde::Deserialize;
 
+/// What signing in is needed for here.
+const TO_READ: crate::auth::Need = (
+    "Cần đăng nhập để xem danh sách theo dõi.",
+    "Sign in to see the follow-up list.",
+);
+
+/// What signing in is needed for here.
+const TO_RECORD: crate::auth::Need = (
+    "Cần đăng nhập để ghi phương án.",
+    "Sign in to record plans.",
+);
+
 #[derive(Deserialize)]
 pub struct FollowUpQuery {
     year: Option<i32>,
@@ -74,37 +86,15 @@ pub async fn follow_up_page(
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let t = |vi: &'static str, en: &'static str| lang.t(vi, en);
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để xem danh sách theo dõi.",
-        "Sign in to see the follow-up list.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let reg = st.registry.clone();
-    let this_year = chrono::Datelike::year(&reg.today());
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_READ).await);
+    let this_year = chrono::Datelike::year(&st.gate.today());
     let year = q
         .year
         .filter(|y| (1997..=this_year).contains(y))
         .unwrap_or(this_year - 1);
     let missing_only = q.missing.as_deref() == Some("1");
-    let who = p.clone();
-    let loaded = tokio::task::spawn_blocking(move || {
-        reg.needing_follow_up(year).map(|mut list| {
-            list.retain(|n| who.can_see(&n.org));
-            list
-        })
-    })
-    .await;
-    let mut list = match crate::error::settle(lang, loaded) {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let loaded = crate::run::on_page(&st, &p, lang, move |me| me.needing_follow_up(year));
+    let mut list = or_page!(loaded.await);
     let total = list.len();
     let without = list.iter().filter(|n| n.follow_up.is_none()).count();
     if missing_only {
@@ -118,7 +108,7 @@ pub async fn follow_up_page(
     const PER_PAGE: usize = 100;
     let pages = list.len().div_ceil(PER_PAGE).max(1);
     let page = q.page.unwrap_or(1).clamp(1, pages);
-    let places = st.registry.places();
+    let places = st.gate.places();
     let rows = list
         .iter()
         .skip((page - 1) * PER_PAGE)
@@ -222,14 +212,12 @@ fn form_html(
     })
 }
 
+/// Where this page's messages lead on.
+const FOLLOW_UPS: crate::html::WayOn =
+    crate::html::WayOn::new("/theo-doi", "Danh sách theo dõi", "Follow-up list");
+
 fn message(status: StatusCode, msg: &str, lang: Lang) -> Response {
-    crate::html::message_page(
-        lang,
-        status,
-        msg,
-        "/theo-doi",
-        lang.t("Danh sách theo dõi", "Follow-up list"),
-    )
+    FOLLOW_UPS.message(lang, status, msg)
 }
 
 /// The HTX's entry in the follow-up list of `year`, if the reader may record it.
@@ -250,33 +238,18 @@ async fn entry(
             lang,
         ));
     }
-    let reg = st.registry.clone();
-    let who = p.clone();
     // The reader's scope is today's, whatever the cooperative's place at the year's end.
-    let found = tokio::task::spawn_blocking(move || {
-        if reg.for_principal(&who).visible(id).is_err() {
-            return Ok(None);
-        }
-        reg.needing_follow_up(year)
-            .map(|list| list.into_iter().find(|n| n.org.id == id))
-    })
-    .await;
-    match found {
-        Ok(Ok(Some(n))) => Ok(n),
-        Ok(Ok(None)) => Err(message(
+    let found = crate::run::on_page(st, p, lang, move |me| me.follow_up_entry(id, year)).await?;
+    found.ok_or_else(|| {
+        message(
             StatusCode::NOT_FOUND,
             lang.t(
                 "HTX này không thuộc danh sách cần theo dõi năm đó (hoặc ngoài phạm vi của bạn).",
                 "This cooperative is not on that year's follow-up list (or is outside your scope).",
             ),
             lang,
-        )),
-        Ok(Err(e)) => Err(crate::error::page_error(lang, &e)),
-        Err(join) => Err(crate::error::page_error(
-            lang,
-            &crate::error::panicked(join, "follow-up entry"),
-        )),
-    }
+        )
+    })
 }
 
 struct Ctx<'a> {
@@ -317,22 +290,8 @@ pub async fn follow_up_form(
     axum::extract::Path((id, year)): axum::extract::Path<(i64, i32)>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::reader(
-        &headers,
-        &st,
-        lang,
-        "Cần đăng nhập để ghi phương án.",
-        "Sign in to record plans.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let n = match entry(&st, &p, id, year, lang).await {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, TO_RECORD).await);
+    let n = or_page!(entry(&st, &p, id, year, lang).await);
     let (values, version) = values_of(&n);
     let frame = Ctx {
         lang,
@@ -354,23 +313,9 @@ pub async fn follow_up_save(
     axum::extract::Form(form): axum::extract::Form<Values>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match crate::auth::poster(
-        &headers,
-        &st,
-        lang,
-        form.get("csrf"),
-        "Cần đăng nhập để ghi phương án.",
-        "Sign in to record plans.",
-    )
-    .await
-    {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    let n = match entry(&st, &p, id, year, lang).await {
-        Ok(n) => n,
-        Err(r) => return r,
-    };
+    let (p, csrf) =
+        or_page!(crate::auth::poster(&headers, &st, lang, form.get("csrf"), TO_RECORD).await);
+    let n = or_page!(entry(&st, &p, id, year, lang).await);
     let frame = Ctx {
         lang,
         p: &p,
@@ -435,10 +380,9 @@ pub async fn follow_up_save(
         outcome: Some(text("outcome")).filter(|o| !o.is_empty()),
         closed: form.contains_key("closed"),
     };
-    let reg = st.registry.clone();
-    let actor = hoptac_app::Actor::new(p.username.clone(), Some("web: phương án theo dõi".into()));
-    let saved = tokio::task::spawn_blocking(move || {
-        reg.save_follow_up(id, year, input, (version > 0).then_some(version), &actor)
+    let saved = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let actor = me.actor("web: phương án theo dõi");
+        me.save_follow_up(id, year, input, (version > 0).then_some(version), &actor)
     })
     .await;
     match saved {
@@ -475,6 +419,6 @@ pub async fn follow_up_save(
             invalid(&errors)
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "saving a plan")),
+        Err(r) => r,
     }
 }

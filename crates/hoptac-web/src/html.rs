@@ -44,6 +44,29 @@ pub fn message_page(
     short_page(lang, status, title, msg, href, link)
 }
 
+/// Where a page's messages lead on: a link and its label in both languages.
+pub struct WayOn {
+    href: &'static str,
+    vi: &'static str,
+    en: &'static str,
+}
+
+impl WayOn {
+    pub const fn new(href: &'static str, vi: &'static str, en: &'static str) -> WayOn {
+        WayOn { href, vi, en }
+    }
+
+    /// [`message_page`] leading on here.
+    pub fn message(
+        &self,
+        lang: hoptac_domain::i18n::Lang,
+        status: axum::http::StatusCode,
+        msg: &str,
+    ) -> axum::response::Response {
+        message_page(lang, status, msg, self.href, lang.t(self.vi, self.en))
+    }
+}
+
 /// An organisation's commune as people name it ("Xã X, tỉnh Y"), in the scheme it
 /// was recorded in.
 pub fn commune_label(

@@ -10,7 +10,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use hoptac_app::import::{import_file, ImportOptions, ImportReport, Progress};
+use hoptac_app::access::PendingUpload;
+use hoptac_app::import::{ImportOptions, ImportReport, Progress};
 use hoptac_app::{Actor, AppError};
 use hoptac_domain::auth::Principal;
 use hoptac_domain::i18n::Lang;
@@ -102,10 +103,7 @@ fn expired(lang: Lang, p: &Principal, csrf: &str) -> Response {
 
 pub async fn upload_form(State(st): State<AppState>, headers: HeaderMap) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match provincial(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(provincial(&headers, &st, lang).await);
     let kinds = OrgKind::ALL
         .iter()
         .map(|k| (k.code(), lang.t(k.label_vi(), k.label_en())))
@@ -129,10 +127,7 @@ pub async fn preview(
     mut mp: Multipart,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match provincial(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(provincial(&headers, &st, lang).await);
     let fail = |status: StatusCode, msg: &str| {
         page(
             lang,
@@ -191,18 +186,16 @@ pub async fn preview(
         );
     };
     let kind = fields.get("kind").filter(|k| !k.is_empty()).cloned();
-    let reg = st.registry.clone();
-    let who = p.clone();
-    let result = tokio::task::spawn_blocking(move || {
+    let result = crate::run::on_page_tried(&st, &p, lang, move |me| {
         let opts = ImportOptions {
             kind: kind.as_deref().and_then(OrgKind::parse),
             dry_run: true,
             lang,
         };
-        let actor = Actor::new(who.username.clone(), Some(format!("web: nhập {name}")));
-        match import_file(&reg, &name, bytes.clone(), &opts, &actor, &|_| {}) {
+        let actor = me.actor(&format!("web: nhập {name}"));
+        match me.import_file(&name, bytes.clone(), &opts, &actor, &|_| {}) {
             Ok(report) => {
-                let token = reg.keep_upload(&who, &name, kind.as_deref(), &bytes)?;
+                let token = me.keep_upload(&name, kind.as_deref(), &bytes)?;
                 Ok((report, Some(token)))
             }
             Err(AppError::ImportRejected(report)) => Ok((*report, None)),
@@ -242,9 +235,7 @@ pub async fn preview(
             };
             fail(status, &e.message(lang))
         }
-        Err(join) => {
-            crate::error::page_error(lang, &crate::error::panicked(join, "checking an upload"))
-        }
+        Err(r) => r,
     }
 }
 
@@ -256,20 +247,15 @@ pub async fn confirm(
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match provincial(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(provincial(&headers, &st, lang).await);
     if f.get("csrf") != Some(&csrf) {
         return expired(lang, &p, &csrf);
     }
     let token = f.get("token").cloned().unwrap_or_default();
-    let reg = st.registry.clone();
-    let who = p.clone();
-    let taken = tokio::task::spawn_blocking(move || reg.take_upload(&who, &token)).await;
+    let taken = crate::run::on_page(&st, &p, lang, move |me| me.take_upload(&token)).await;
     let upload = match taken {
-        Ok(Ok(Some(u))) => u,
-        Ok(Ok(None)) => {
+        Ok(Some(u)) => u,
+        Ok(None) => {
             return page(
                 lang,
                 Some((&p, &csrf)),
@@ -278,13 +264,7 @@ pub async fn confirm(
                 tpl::gone(lang),
             )
         }
-        Ok(Err(e)) => return crate::error::page_error(lang, &e),
-        Err(join) => {
-            return crate::error::page_error(
-                lang,
-                &crate::error::panicked(join, "taking an upload"),
-            )
-        }
+        Err(r) => return r,
     };
     let job_id = hoptac_app::users::random_secret(16);
     {
@@ -309,13 +289,13 @@ pub async fn confirm(
             },
         );
     }
-    let reg = st.registry.clone();
+    let me = st.gate.for_principal(&p);
     let jobs = st.jobs.clone();
     let id = job_id.clone();
     let username = p.username.clone();
     let (watched, watched_id) = (st.jobs.clone(), job_id.clone());
     let work = tokio::task::spawn_blocking(move || {
-        let hoptac_store::users::PendingUpload {
+        let PendingUpload {
             file_name: name,
             kind,
             bytes,
@@ -344,7 +324,7 @@ pub async fn confirm(
                 j.total = total;
             })
         };
-        let result = match import_file(&reg, &name, bytes, &opts, &actor, &progress) {
+        let result = match me.import_file(&name, bytes, &opts, &actor, &progress) {
             Ok(report) => Ok(report),
             Err(AppError::ImportRejected(report)) => Ok(*report),
             Err(e) => {
@@ -374,10 +354,7 @@ pub async fn progress(
     Path(job_id): Path<String>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, None);
-    let (p, csrf) = match provincial(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(provincial(&headers, &st, lang).await);
     let job = st
         .jobs
         .lock()

@@ -1,8 +1,24 @@
 //! hoptac's HTTP layer: the JSON API under `/api/v1` with its OpenAPI document, and the
 //! server-rendered pages (registry, organisation, edit forms, score sheets, dashboard,
-//! follow-ups, imports, users, audit) that work without JavaScript. Handlers reach the
-//! data through the app's scoped handle (`Registry::for_principal`) and the domain's
-//! role table; errors take one path (`error`).
+//! follow-ups, imports, users, audit) that work without JavaScript.
+//!
+//! The web layer never holds the registry: [`AppState`] holds the app's
+//! [`Gate`](hoptac_app::Gate), which hands out a scoped handle for a signed-in caller
+//! (`Scoped`: role and scope apply to every read and write), a public one for everyone
+//! else, and the account checks that make a caller. Handlers run their use case on that
+//! handle off the async threads (`run`); errors take one path (`error`). The crate
+//! depends on the app and the domain only.
+
+/// The value of a page step, or the page that already answers instead (sign in first,
+/// the form expired, not found …), returned as the handler's answer.
+macro_rules! or_page {
+    ($step:expr) => {
+        match $step {
+            Ok(value) => value,
+            Err(answer) => return answer,
+        }
+    };
+}
 
 pub mod api;
 pub mod api_eval;
@@ -17,12 +33,13 @@ pub mod html;
 pub mod import_page;
 pub mod org_page;
 pub mod pages;
+pub mod run;
 pub mod session_pages;
 pub mod templates;
 pub mod users_page;
 
 use axum::Router;
-use hoptac_app::Registry;
+use hoptac_app::{Gate, Registry};
 
 /// The largest request body the server reads (an upload of a spreadsheet). Larger ones
 /// are answered 413 from their declared length, before any byte is read; one that does
@@ -32,11 +49,23 @@ pub const UPLOAD_LIMIT_BYTES: usize = 64 * 1024 * 1024;
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    pub registry: Registry,
+    /// The only way to the data: scoped handles and the account checks.
+    pub gate: Gate,
     /// Mark cookies Secure (the server is behind HTTPS).
     pub secure_cookies: bool,
     /// Imports confirmed in the browser, running on this server.
     pub jobs: import_page::Jobs,
+}
+
+impl AppState {
+    /// The state of a server on this registry, which goes behind the gate.
+    pub fn new(registry: Registry, secure_cookies: bool) -> AppState {
+        AppState {
+            gate: Gate::new(registry),
+            secure_cookies,
+            jobs: Default::default(),
+        }
+    }
 }
 
 /// The whole router.
@@ -46,11 +75,7 @@ pub fn router(registry: Registry) -> Router {
 
 /// The whole router, with Secure cookies when served behind HTTPS.
 pub fn router_with(registry: Registry, secure_cookies: bool) -> Router {
-    let state = AppState {
-        registry,
-        secure_cookies,
-        jobs: Default::default(),
-    };
+    let state = AppState::new(registry, secure_cookies);
     Router::new()
         .merge(api::routes())
         .merge(api_eval::routes())

@@ -12,7 +12,6 @@ use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
 use hoptac_domain::history::changes_with_before;
 use hoptac_domain::i18n::{field_label, format_date, format_int, Lang};
-use hoptac_domain::list::OrgView;
 use hoptac_domain::org::OrgId;
 use serde::Deserialize;
 
@@ -130,60 +129,15 @@ pub async fn org_page(
     Query(q): Query<PageQuery>,
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
-    let session = match crate::auth::page_session(&headers, &st, lang).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let reg = st.registry.clone();
-    let who = session.as_ref().map(|(p, _, _)| p.clone());
-    let loaded = tokio::task::spawn_blocking(move || {
-        let v = reg.get(id, None)?;
-        if who.as_ref().is_some_and(|p| !p.can_see(&v)) {
-            return Err(hoptac_app::AppError::NotFound {
-                what: "organisation",
-                id: id.to_string(),
-            });
-        }
-        // Links both ways, with the other organisation's name (few per record).
-        let mut links: Vec<(bool, hoptac_domain::org::LinkKind, OrgId, bool, String)> = Vec::new();
-        for l in &v.links {
-            let name = reg
-                .get(l.target, None)
-                .map(|o| o.name().to_owned())
-                .unwrap_or_default();
-            links.push((true, l.kind, l.target, l.active, name));
-        }
-        for (_, kind, subject) in reg.incoming_links(id).unwrap_or_default() {
-            if let Ok(o) = reg.get(subject, None) {
-                let active = o
-                    .links
-                    .iter()
-                    .any(|l| l.target == id && l.kind == kind && l.active);
-                links.push((false, kind, subject, active, o.name().to_owned()));
-            }
-        }
-        let extra = if who.is_some() {
-            let history = reg.history(id)?;
-            let years: Vec<i32> = (2015..=chrono::Datelike::year(&reg.today()))
-                .rev()
-                .collect();
-            let reports: Vec<_> = years
-                .iter()
-                .filter_map(|y| reg.report(id, *y).ok())
-                .collect();
-            let evals: Vec<_> = years
-                .iter()
-                .filter_map(|y| reg.evaluation(id, *y).ok())
-                .collect();
-            Some((history, reports, evals))
-        } else {
-            None
-        };
-        Ok::<_, hoptac_app::AppError>((v, extra, links))
-    })
-    .await;
-    let (v, extra, links): (OrgView, _, _) = match loaded {
-        Ok(Ok((v, extra, links))) => (if extra.is_some() { v } else { v.public() }, extra, links),
+    let session = or_page!(crate::auth::page_session(&headers, &st, lang).await);
+    let reader = st.gate.reader(session.as_ref().map(|(p, _, _)| p));
+    let loaded = tokio::task::spawn_blocking(move || reader.dossier(id)).await;
+    let hoptac_app::access::Dossier {
+        view: v,
+        links,
+        internal,
+    } = match loaded {
+        Ok(Ok(d)) => d,
         Ok(Err(e)) => {
             crate::error::log_fault(&e, "organisation page");
             return crate::html::message_page(
@@ -201,7 +155,7 @@ pub async fn org_page(
             )
         }
     };
-    let places = st.registry.places();
+    let places = st.gate.places();
     let map = v.fields.as_map();
     let details = FIELD_ORDER
         .iter()
@@ -235,18 +189,19 @@ pub async fn org_page(
     );
     let links = links
         .into_iter()
-        .map(|(outgoing, kind, other, active, name)| Link {
-            label: if outgoing {
-                lang.t(kind.label_vi(), kind.label_en())
+        .map(|l| Link {
+            label: if l.outgoing {
+                lang.t(l.kind.label_vi(), l.kind.label_en())
             } else {
-                inverse_label(kind, lang)
+                inverse_label(l.kind, lang)
             },
-            other,
-            name,
-            active,
+            other: l.other,
+            name: l.name,
+            active: l.active,
         })
         .collect();
-    let signed_in = extra.as_ref().map(|(history, reports, evals)| {
+    let signed_in = internal.as_ref().map(|i| {
+        let (history, reports, evals) = (&i.history, &i.reports, &i.evaluations);
         // The status over time, on the effective-date line.
         let mut statuses: Vec<&hoptac_domain::history::Change> = history
             .iter()
@@ -300,7 +255,7 @@ pub async fn org_page(
             })
             .collect();
         // The last finished year is the one being classified; offer its sheet if none.
-        let last_year = chrono::Datelike::year(&st.registry.today()) - 1;
+        let last_year = chrono::Datelike::year(&st.gate.today()) - 1;
         let new_sheet = (v.kind != hoptac_domain::org::OrgKind::CooperativeGroup
             && !evals.iter().any(|e| e.evaluation.year == last_year))
         .then_some(last_year);

@@ -90,14 +90,10 @@ pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Respons
         )
             .into_response();
     }
-    let reg = st.registry.clone();
+    let gate = st.gate.clone();
     let (user, pass) = (f.username.clone(), f.password.clone());
-    let result = tokio::task::spawn_blocking(move || {
-        let now = chrono::Utc::now();
-        let p = reg.authenticate(&user, &pass, now)?;
-        reg.start_session(&p, now)
-    })
-    .await;
+    let result =
+        tokio::task::spawn_blocking(move || gate.sign_in(&user, &pass, chrono::Utc::now())).await;
     match result {
         Ok(Ok((token, _csrf))) => {
             let set = format!(
@@ -126,10 +122,7 @@ struct SignOutForm {
 pub(crate) async fn sign_out(State(st): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let lang = crate::html::page_lang(&parts.headers, None);
-    let session = match crate::auth::page_session(&parts.headers, &st, lang).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let session = or_page!(crate::auth::page_session(&parts.headers, &st, lang).await);
     let req = Request::from_parts(parts, body);
     let Ok(Form(f)) = Form::<SignOutForm>::from_request(req, &st).await else {
         return crate::html::message_page(
@@ -147,9 +140,9 @@ pub(crate) async fn sign_out(State(st): State<AppState>, req: Request) -> Respon
         if let Some(r) = crate::auth::expired_form(Some(&f.csrf), &csrf, lang) {
             return r;
         }
-        let reg = st.registry.clone();
+        let gate = st.gate.clone();
         // The server's session must really end: a failure is said, not hidden.
-        let ended = tokio::task::spawn_blocking(move || reg.end_session(&token)).await;
+        let ended = tokio::task::spawn_blocking(move || gate.end_session(&token)).await;
         if let Err(r) = crate::error::settle(lang, ended) {
             return r;
         }

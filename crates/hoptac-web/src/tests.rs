@@ -2,6 +2,8 @@
 //! `helpers`. The OpenAPI snapshot stays here: its file is named after this module.
 
 mod api;
+mod api_evaluation;
+mod api_write_access;
 mod audit_page;
 mod browser_sign_in;
 mod create_form;
@@ -15,6 +17,7 @@ mod import_page;
 mod organisation_links_and_status;
 mod organisation_page;
 mod page_access;
+mod registry_page;
 mod route_access;
 mod users_page;
 mod write_scope;

@@ -10,7 +10,7 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hoptac_app::users::User;
-use hoptac_app::{Actor, AppError};
+use hoptac_app::AppError;
 use hoptac_domain::auth::{Principal, Role, Scope};
 use hoptac_domain::i18n::Lang;
 use std::collections::HashMap;
@@ -140,6 +140,37 @@ async fn admin(
     }
 }
 
+/// An administrator's form post carrying its session's CSRF token, or the page that
+/// says why not (the list again, with the form expired).
+async fn admin_post(
+    headers: &HeaderMap,
+    st: &AppState,
+    lang: Lang,
+    sent: Option<&String>,
+) -> Result<(Principal, String), Response> {
+    let (p, csrf) = admin(headers, st, lang).await?;
+    if sent == Some(&csrf) {
+        return Ok((p, csrf));
+    }
+    let cx = Ctx {
+        lang,
+        p: &p,
+        csrf: &csrf,
+    };
+    let msg = lang.t(
+        "Biểu mẫu đã hết hạn; hãy tải lại trang.",
+        "The form expired; reload the page.",
+    );
+    let empty = Values::new();
+    Err(render(st, &cx, StatusCode::FORBIDDEN, &empty, Notice::Error(msg)).await)
+}
+
+/// The list again with the form as typed and what is wrong with it.
+async fn invalid(st: &AppState, cx: &Ctx<'_>, typed: &Values, msg: &str) -> Response {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    render(st, cx, status, typed, Notice::Error(msg)).await
+}
+
 async fn render(
     st: &AppState,
     cx: &Ctx<'_>,
@@ -147,15 +178,8 @@ async fn render(
     typed: &Values,
     notice: Notice<'_>,
 ) -> Response {
-    let reg = st.registry.clone();
-    let users = match crate::error::settle(
-        cx.lang,
-        tokio::task::spawn_blocking(move || reg.users()).await,
-    ) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let places = st.registry.places();
+    let users = or_page!(crate::run::on_page(st, cx.p, cx.lang, |me| me.users()).await);
+    let places = st.gate.places();
     cx.page(status, list_html(cx, &users, &places, typed, notice))
 }
 
@@ -166,10 +190,7 @@ pub async fn users_page(
     Query(q): Query<UsersQuery>,
 ) -> Response {
     let lang = page_lang(&headers, q.lang.as_deref());
-    let (p, csrf) = match admin(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(admin(&headers, &st, lang).await);
     let notice = match q.ok.as_deref() {
         Some("disable") => Notice::Done(lang.t("Đã khóa tài khoản.", "Account disabled.")),
         Some("enable") => Notice::Done(lang.t("Đã mở lại tài khoản.", "Account enabled.")),
@@ -204,41 +225,17 @@ pub async fn add_user(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
     let lang = page_lang(&headers, None);
-    let (p, csrf) = match admin(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let form = form_values(pairs);
+    let (p, csrf) = or_page!(admin_post(&headers, &st, lang, form.get("csrf")).await);
     let cx = Ctx {
         lang,
         p: &p,
         csrf: &csrf,
     };
-    if form.get("csrf") != Some(&csrf) {
-        let msg = lang.t(
-            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-            "The form expired; reload the page.",
-        );
-        return render(
-            &st,
-            &cx,
-            StatusCode::FORBIDDEN,
-            &Values::new(),
-            Notice::Error(msg),
-        )
-        .await;
-    }
     let get = |k: &str| form.get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
     let Some(role) = Role::parse(&get("role")) else {
         let msg = lang.t("Chưa chọn vai trò.", "Choose a role.");
-        return render(
-            &st,
-            &cx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form,
-            Notice::Error(msg),
-        )
-        .await;
+        return invalid(&st, &cx, &form, msg).await;
     };
     let scope = match role {
         Role::CommuneOfficer => Scope::Communes {
@@ -256,24 +253,16 @@ pub async fn add_user(
                     "Tài khoản HTX cần mã tổ chức (số).",
                     "A cooperative account needs an organisation ID (a number).",
                 );
-                return render(
-                    &st,
-                    &cx,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &form,
-                    Notice::Error(msg),
-                )
-                .await;
+                return invalid(&st, &cx, &form, msg).await;
             }
         },
         _ => Scope::All,
     };
     let password = hoptac_app::users::random_secret(12);
-    let reg = st.registry.clone();
-    let actor = Actor::new(p.username.clone(), Some("web: quản lý người dùng".into()));
     let (username, display, pass) = (get("username"), get("display_name"), password.clone());
-    let added = tokio::task::spawn_blocking(move || {
-        reg.add_user(&username, &display, role, scope, &pass, &actor)
+    let added = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let actor = me.actor("web: quản lý người dùng");
+        me.add_user(&username, &display, role, scope, &pass, &actor)
     })
     .await;
     match added {
@@ -297,7 +286,7 @@ pub async fn add_user(
             .await
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "adding a user")),
+        Err(r) => r,
     }
 }
 
@@ -308,29 +297,12 @@ pub async fn user_action(
     Form(form): Form<Values>,
 ) -> Response {
     let lang = page_lang(&headers, None);
-    let (p, csrf) = match admin(&headers, &st, lang).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (p, csrf) = or_page!(admin_post(&headers, &st, lang, form.get("csrf")).await);
     let cx = Ctx {
         lang,
         p: &p,
         csrf: &csrf,
     };
-    if form.get("csrf") != Some(&csrf) {
-        let msg = lang.t(
-            "Biểu mẫu đã hết hạn; hãy tải lại trang.",
-            "The form expired; reload the page.",
-        );
-        return render(
-            &st,
-            &cx,
-            StatusCode::FORBIDDEN,
-            &Values::new(),
-            Notice::Error(msg),
-        )
-        .await;
-    }
     let username = form
         .get("username")
         .map(|u| u.trim().to_lowercase())
@@ -350,20 +322,21 @@ pub async fn user_action(
         .await;
     }
     let action = form.get("action").cloned().unwrap_or_default();
-    let reg = st.registry.clone();
-    let actor = Actor::new(p.username.clone(), Some("web: quản lý người dùng".into()));
     let password = hoptac_app::users::random_secret(12);
     let pass = password.clone();
     let (name, act) = (username.clone(), action.clone());
-    let done = tokio::task::spawn_blocking(move || match act.as_str() {
-        "disable" => reg.set_disabled(&name, true, &actor).map(|_| ()),
-        "enable" => reg.set_disabled(&name, false, &actor).map(|_| ()),
-        "reset" => reg.reset_password(&name, &pass, &actor),
-        _ => Err(AppError::refused(
-            "bad_action",
-            "Thao tác không hợp lệ",
-            "Unknown action",
-        )),
+    let done = crate::run::on_page_tried(&st, &p, lang, move |me| {
+        let actor = me.actor("web: quản lý người dùng");
+        match act.as_str() {
+            "disable" => me.set_disabled(&name, true, &actor).map(|_| ()),
+            "enable" => me.set_disabled(&name, false, &actor).map(|_| ()),
+            "reset" => me.reset_password(&name, &pass, &actor),
+            _ => Err(AppError::refused(
+                "bad_action",
+                "Thao tác không hợp lệ",
+                "Unknown action",
+            )),
+        }
     })
     .await;
     match done {
@@ -386,6 +359,6 @@ pub async fn user_action(
             .await
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
-        Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "a user action")),
+        Err(r) => r,
     }
 }

@@ -254,11 +254,7 @@ fn the_accessibility_check_finds_what_it_should() {
 /// answers everyone is still closed to those its access does not name.
 fn the_route_layer_refuses_before_the_handler(url: &str) {
     let app = TestApp::open(url);
-    let state = crate::AppState {
-        registry: app.reg.clone(),
-        secure_cookies: false,
-        jobs: Default::default(),
-    };
+    let state = crate::AppState::new(app.reg.clone(), false);
     let open_handler = axum::routing::get(|| async { "served" });
     let router: axum::Router = axum::Router::new()
         .route(

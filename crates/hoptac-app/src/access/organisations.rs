@@ -1,49 +1,15 @@
-//! The registry seen through one account (*truy cập theo quyền và địa bàn*): a handle
-//! that holds the principal and applies the role table ([`Principal::may`]) and the
-//! account's scope to every read and write it offers.
-//!
-//! Rules, in the order they are applied:
-//! - a record outside the scope does not exist: reading or writing it answers
-//!   [`AppError::NotFound`], exactly as a missing id does, so ids reveal nothing;
-//! - an action the role does not allow answers [`AppError::Forbidden`];
-//! - a write is checked on the record as it is *and* as it would become, inside the
-//!   write's transaction: moving a record out of the scope, or registering one outside
-//!   it, is refused and leaves nothing written;
-//! - a link's target must be within the scope too, and a link can be ended by the
-//!   officers of either end.
+//! Organisations through the scoped handle: reads as of a date, lists, registration,
+//! edits, status, links and conversion (*đăng ký, sửa đổi, liên kết, chuyển đổi*).
 
+use super::{not_found, outside_communes, refusal, Scoped};
 use crate::error::{AppError, Result};
-use crate::registry::{Actor, NewOrg, Registry};
+use crate::registry::{Actor, NewOrg};
 use chrono::NaiveDate;
-use hoptac_domain::auth::{Action, Principal, Scope};
+use hoptac_domain::auth::{Action, Scope};
 use hoptac_domain::list::{OrgFilter, OrgView, Page, PageRequest};
 use hoptac_domain::org::{OrgFields, OrgId, StatusChange};
 use hoptac_domain::validate::FieldProblem;
 use hoptac_domain::LinkKind;
-
-/// The registry for one principal. Made by [`Registry::for_principal`].
-#[derive(Clone)]
-pub struct Scoped {
-    reg: Registry,
-    who: Principal,
-}
-
-impl Registry {
-    /// A handle on this registry that acts as `who`, within their role and scope.
-    pub fn for_principal(&self, who: &Principal) -> Scoped {
-        Scoped {
-            reg: self.clone(),
-            who: who.clone(),
-        }
-    }
-}
-
-fn not_found(id: OrgId) -> AppError {
-    AppError::NotFound {
-        what: "organisation",
-        id: id.to_string(),
-    }
-}
 
 /// The attributes that identify an organisation in law or place it: a cooperative
 /// account may not change them itself (an officer in scope does).
@@ -60,41 +26,6 @@ fn touches_identity(patch: &OrgFields) -> bool {
 }
 
 impl Scoped {
-    /// Who this handle acts for.
-    pub fn principal(&self) -> &Principal {
-        &self.who
-    }
-
-    /// The history entry's author for a change made through this handle.
-    pub fn actor(&self, source: &str) -> Actor {
-        Actor::new(self.who.username.clone(), Some(source.to_owned()))
-    }
-
-    /// The role allows `action`, or the refusal that says it does not.
-    pub fn allowed(&self, action: Action) -> Result<()> {
-        if self.who.may(action) {
-            Ok(())
-        } else {
-            Err(refusal(action))
-        }
-    }
-
-    /// Whether an organisation, as it is today, lies within the scope.
-    pub fn sees(&self, v: &OrgView) -> bool {
-        self.who.scope.sees(v)
-    }
-
-    /// An organisation as it is today, if it lies within the scope; otherwise it does
-    /// not exist for this account.
-    pub fn visible(&self, id: OrgId) -> Result<OrgView> {
-        let v = self.reg.get(id, None)?;
-        if self.sees(&v) {
-            Ok(v)
-        } else {
-            Err(not_found(id))
-        }
-    }
-
     /// One organisation now or on a date. Scope is decided on today's record, before
     /// the date is looked at, so a past date reveals nothing about a hidden record.
     pub fn get(&self, id: OrgId, as_of: Option<NaiveDate>) -> Result<OrgView> {
@@ -292,51 +223,50 @@ impl Scoped {
     }
 }
 
-fn outside_communes() -> AppError {
-    AppError::Forbidden {
-        vi: "Địa bàn của tổ chức sẽ nằm ngoài các xã của tài khoản".into(),
-        en: "The organisation would be placed outside the account's communes".into(),
+impl Scoped {
+    /// A record to edit: within the scope, and the role may edit. Otherwise it does not
+    /// exist for this account (an edit form reveals nothing either).
+    pub fn for_edit(&self, id: OrgId) -> Result<OrgView> {
+        let v = self.visible(id)?;
+        if self.who.may(Action::EditOrganisation) {
+            Ok(v)
+        } else {
+            Err(not_found(id))
+        }
     }
-}
 
-/// Why a role may not do something, in both languages.
-pub fn refusal(action: Action) -> AppError {
-    let (vi, en) = match action {
-        Action::ReadInternal => (
-            "Cần đăng nhập để xem nội dung này",
-            "Sign in to see this",
-        ),
-        Action::RegisterOrganisation => (
-            "Tài khoản này không đăng ký tổ chức mới",
-            "This account cannot register organisations",
-        ),
-        Action::EditOrganisation | Action::FileReport | Action::ScoreSheet => (
-            "Tài khoản lãnh đạo chỉ được xem",
-            "Leader accounts are read-only",
-        ),
-        Action::EditIdentity => (
-            "Tài khoản HTX không tự sửa tên, mã số thuế, đăng ký, ngành nghề hay địa bàn; hãy đề nghị cán bộ phụ trách",
-            "A cooperative account cannot change its name, tax code, registration, sector or place itself; ask the officer in charge",
-        ),
-        Action::ChangeStatus
-        | Action::Link
-        | Action::Convert
-        | Action::ReviewSheet
-        | Action::RecordFollowUp => (
-            "Việc này dành cho cán bộ",
-            "This is for officers",
-        ),
-        Action::ApproveSheet | Action::ManageProvince => (
-            "Việc này dành cho cán bộ cấp tỉnh",
-            "This is for provincial officers",
-        ),
-        Action::Administer => (
-            "Việc này dành cho quản trị viên",
-            "This is for administrators",
-        ),
-    };
-    AppError::Forbidden {
-        vi: vi.into(),
-        en: en.into(),
+    /// An organisation's changes, with both clocks, if it lies within the scope.
+    pub fn history(&self, id: OrgId) -> Result<Vec<hoptac_domain::history::Change>> {
+        self.allowed(Action::ReadInternal)?;
+        self.visible(id)?;
+        self.reg.history(id)
+    }
+
+    /// The links other organisations hold to this one (link id, kind, holder), if it
+    /// lies within the scope.
+    pub fn incoming_links(&self, id: OrgId) -> Result<Vec<(i64, LinkKind, OrgId)>> {
+        self.allowed(Action::ReadInternal)?;
+        self.visible(id)?;
+        self.reg.incoming_links(id)
+    }
+
+    /// Today's records of these ids, leaving out those outside the scope.
+    pub fn current_views(&self, ids: &[OrgId]) -> Result<Vec<OrgView>> {
+        let mut views = self.reg.current_views(ids)?;
+        views.retain(|v| self.sees(v));
+        Ok(views)
+    }
+
+    /// A filtered list (every page) as a spreadsheet, within the scope, with what only
+    /// signed-in readers see.
+    pub fn export(
+        &self,
+        filter: &OrgFilter,
+        format: crate::export::Format,
+        lang: hoptac_domain::i18n::Lang,
+    ) -> Result<(Vec<u8>, String)> {
+        let mut f = filter.clone();
+        f.within = Some(self.who.scope.clone());
+        crate::export::export(&self.reg, &f, format, lang, false)
     }
 }

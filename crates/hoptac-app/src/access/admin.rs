@@ -1,0 +1,79 @@
+//! Administration through the scoped handle (*quản trị*): accounts and the audit trail
+//! (administrators), place corrections and aliases (provincial officers).
+
+use super::Scoped;
+use crate::error::Result;
+use crate::registry::Actor;
+use crate::users::User;
+use hoptac_domain::auth::{Action, Role, Scope};
+use hoptac_domain::place::{MappingCorrection, PlaceAlias};
+
+pub use hoptac_store::audit::{Anchor, Entry as AuditEntry, Finding, Link as AuditLink};
+
+/// What the audit page shows: whether the chain verifies, its latest link, and the
+/// most recent links.
+#[derive(Debug, Clone)]
+pub struct AuditView {
+    pub finding: Finding,
+    pub anchor: Option<Anchor>,
+    pub recent: Vec<AuditLink>,
+}
+
+impl Scoped {
+    /// Every account.
+    pub fn users(&self) -> Result<Vec<User>> {
+        self.allowed(Action::Administer)?;
+        self.reg.users()
+    }
+
+    /// Adds an account with its first password.
+    pub fn add_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        role: Role,
+        scope: Scope,
+        password: &str,
+        actor: &Actor,
+    ) -> Result<User> {
+        self.allowed(Action::Administer)?;
+        self.reg
+            .add_user(username, display_name, role, scope, password, actor)
+    }
+
+    /// Disables or enables an account.
+    pub fn set_disabled(&self, username: &str, disabled: bool, actor: &Actor) -> Result<User> {
+        self.allowed(Action::Administer)?;
+        self.reg.set_disabled(username, disabled, actor)
+    }
+
+    /// Gives an account a new password.
+    pub fn reset_password(&self, username: &str, password: &str, actor: &Actor) -> Result<()> {
+        self.allowed(Action::Administer)?;
+        self.reg.reset_password(username, password, actor)
+    }
+
+    /// Corrects the legacy → 2025 mapping of one legacy commune.
+    pub fn add_correction(&self, corr: MappingCorrection, actor: &Actor) -> Result<()> {
+        self.allowed(Action::ManageProvince)?;
+        self.reg.add_correction(corr, actor)
+    }
+
+    /// Adds an old commune name and its legacy successor.
+    pub fn add_alias(&self, alias: PlaceAlias, actor: &Actor) -> Result<()> {
+        self.allowed(Action::ManageProvince)?;
+        self.reg.add_alias(alias, actor)
+    }
+
+    /// The audit trail's state and its latest `limit` links.
+    pub fn audit(&self, limit: i64) -> Result<AuditView> {
+        use hoptac_store::audit;
+        self.allowed(Action::Administer)?;
+        let db = &self.reg.db;
+        Ok(AuditView {
+            finding: audit::verify(db, None)?,
+            anchor: audit::anchor(db)?,
+            recent: audit::recent(db, limit)?,
+        })
+    }
+}

@@ -1,0 +1,102 @@
+//! Running a use case for a request: on the blocking pool (the database drivers are
+//! synchronous), through the handle the caller is entitled to, with the error mapped
+//! once — to the API's JSON error, or to the page that says what went wrong.
+
+use crate::api::ReqLang;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::Response;
+use hoptac_app::{AppError, Reader, Scoped};
+use hoptac_domain::auth::Principal;
+use hoptac_domain::i18n::Lang;
+
+/// The answer of an API handler.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Runs blocking work (database calls) off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    lang: Lang,
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> ApiResult<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(|e| ApiError::new(e, lang)),
+        Err(e) => Err(ApiError::new(crate::error::panicked(e, "api"), lang)),
+    }
+}
+
+/// What every API handler that reads or writes data starts from: the state, the
+/// request's language and the caller.
+pub struct Api {
+    pub st: AppState,
+    pub lang: Lang,
+    pub caller: Caller,
+}
+
+impl FromRequestParts<AppState> for Api {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let Ok(ReqLang(lang)) = ReqLang::from_request_parts(parts, st).await;
+        let caller = Caller::from_request_parts(parts, st).await?;
+        Ok(Api {
+            st: st.clone(),
+            lang,
+            caller,
+        })
+    }
+}
+
+impl Api {
+    /// Runs `f` on the caller's scoped handle: 401 without an account.
+    pub async fn scoped<T: Send + 'static>(
+        self,
+        f: impl FnOnce(&Scoped) -> Result<T, AppError> + Send + 'static,
+    ) -> ApiResult<T> {
+        let (gate, caller) = (self.st.gate, self.caller);
+        blocking(self.lang, move || f(&caller.scoped(&gate)?)).await
+    }
+
+    /// Runs `f` as whoever reads: the account's handle, or the public's.
+    pub async fn reader<T: Send + 'static>(
+        self,
+        f: impl FnOnce(&Reader) -> Result<T, AppError> + Send + 'static,
+    ) -> ApiResult<T> {
+        let (gate, caller) = (self.st.gate, self.caller);
+        blocking(self.lang, move || f(&gate.reader(caller.0.as_ref()))).await
+    }
+
+    /// A 400 answer in the request's language.
+    pub fn bad_request(&self, vi: impl Into<String>, en: impl Into<String>) -> ApiError {
+        ApiError::bad_request(self.lang, vi, en)
+    }
+}
+
+/// Runs `f` for a page on the reader's scoped handle; an error is the page that says
+/// so. The error is the answer itself, as for every page helper, hence its size.
+#[allow(clippy::result_large_err)]
+pub async fn on_page<T: Send + 'static>(
+    st: &AppState,
+    p: &Principal,
+    lang: Lang,
+    f: impl FnOnce(&Scoped) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, Response> {
+    let me = st.gate.for_principal(p);
+    crate::error::settle(lang, tokio::task::spawn_blocking(move || f(&me)).await)
+}
+
+/// [`on_page`] that hands back the use case's own error, for pages that show some
+/// errors in place (a form's problems, a conflict); a panic is a logged 500 page.
+#[allow(clippy::result_large_err)]
+pub async fn on_page_tried<T: Send + 'static>(
+    st: &AppState,
+    p: &Principal,
+    lang: Lang,
+    f: impl FnOnce(&Scoped) -> Result<T, AppError> + Send + 'static,
+) -> Result<Result<T, AppError>, Response> {
+    let me = st.gate.for_principal(p);
+    tokio::task::spawn_blocking(move || f(&me))
+        .await
+        .map_err(|j| crate::error::page_error(lang, &crate::error::panicked(j, "page")))
+}
