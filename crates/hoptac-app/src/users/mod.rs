@@ -9,6 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use hoptac_domain::auth::{Principal, Role, Scope};
+use hoptac_domain::throttle;
 use hoptac_store::users::{self, UserRow};
 use hoptac_store::{audit, orgs};
 use rand_core_06::{OsRng, RngCore};
@@ -24,11 +25,12 @@ pub const SESSION_HOURS: i64 = 12;
 pub const SESSION_IDLE_MINUTES: i64 = 120;
 /// Sliding the expiry costs a write; do it at most this often per session.
 const SESSION_SLIDE_MINUTES: i64 = 5;
-/// Failed sign-ins allowed per account in the throttling window.
-pub const MAX_FAILED: i64 = 5;
-pub const THROTTLE_MINUTES: i64 = 15;
-/// Failed sign-ins and unconfirmed uploads are kept this long, then purged.
-pub const STALE_HOURS: i64 = 24;
+/// Failed sign-ins and unconfirmed uploads are kept this long, then purged (failed
+/// sign-ins count for throttling as long as they are kept).
+pub const STALE_HOURS: i64 = throttle::WINDOW_HOURS;
+/// User names and source addresses are cut to this length before they are stored, so
+/// that sign-in attempts cannot store long strings.
+const MAX_NAME_CHARS: usize = 64;
 
 /// What a purge deleted.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +130,27 @@ fn dummy_hash() -> &'static str {
             .map(|h| h.to_string())
             .unwrap_or_default()
     })
+}
+
+/// A name cut to the length we store.
+fn bounded(s: &str) -> String {
+    s.chars().take(MAX_NAME_CHARS).collect()
+}
+
+/// The refusal of an attempt that came too soon, with the wait rounded up.
+fn throttled(wait: Duration) -> AppError {
+    let secs = ((wait.num_milliseconds() + 999) / 1000).max(1);
+    let (vi, en) = if secs < 90 {
+        (format!("{secs} giây"), format!("{secs} seconds"))
+    } else {
+        let mins = (secs + 59) / 60;
+        (format!("{mins} phút"), format!("{mins} minutes"))
+    };
+    AppError::refused(
+        "throttled",
+        format!("Đăng nhập sai nhiều lần; hãy thử lại sau {vi}"),
+        format!("Too many failed sign-ins; try again in {en}"),
+    )
 }
 
 fn bad_credentials() -> AppError {
@@ -332,33 +355,42 @@ impl Registry {
         })
     }
 
-    /// Checks a password; after too many failures the account waits, whatever is typed.
+    /// Checks a password from an unknown source (the command line, tests).
     pub fn authenticate(
         &self,
         username: &str,
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<Principal> {
-        let username = username.trim().to_lowercase();
-        let since = now - Duration::minutes(THROTTLE_MINUTES);
-        // Counting the failures and recording this attempt are one step: the attempt
+        self.authenticate_from(username, password, None, now)
+    }
+
+    /// Checks a password typed at `source` (the client's address). After failures the
+    /// attempt must wait ([`throttle`]), whatever is typed.
+    pub fn authenticate_from(
+        &self,
+        username: &str,
+        password: &str,
+        source: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Principal> {
+        let username = bounded(&username.trim().to_lowercase());
+        let source = source.map(bounded);
+        let source = source.as_deref();
+        let since = now - Duration::hours(throttle::WINDOW_HOURS);
+        // Weighing the failures and recording this attempt are one step: the attempt
         // counts as a failure until its password is found right. So parallel guesses
-        // get at most MAX_FAILED password checks, not one each.
+        // get only the checks the throttle allows, not one each.
         let admitted = self.db.write(|c| {
-            users::lock_sign_in(c, &username)?;
-            if users::failed_logins_since(c, &username, since)? >= MAX_FAILED {
-                return Ok::<_, AppError>(None);
+            users::lock_sign_in(c, &username, source)?;
+            let seen = users::failures_seen(c, &username, source, since)?;
+            if let Some(wait) = throttle::wait(&seen, now) {
+                return Ok::<_, AppError>(Err(wait));
             }
-            users::record_failed_login(c, &username, now)?;
-            Ok(Some(users::by_username(c, &username)?))
+            users::record_failed_login(c, &username, source, now)?;
+            Ok(Ok(users::by_username(c, &username)?))
         })?;
-        let Some(user) = admitted else {
-            return Err(AppError::refused(
-                "throttled",
-                format!("Đăng nhập sai quá nhiều lần; hãy thử lại sau {THROTTLE_MINUTES} phút"),
-                format!("Too many failed sign-ins; try again in {THROTTLE_MINUTES} minutes"),
-            ));
-        };
+        let user = admitted.map_err(throttled)?;
         // An unknown or disabled account costs the same hash as a real one, so the time
         // of the answer does not tell which names exist.
         let live = user.as_ref().filter(|u| !u.disabled);
