@@ -463,7 +463,46 @@ fn sign_in_throttling_by_account_and_source(url: &str) {
     );
 }
 
+/// Passwords that a guesser tries first are refused, with the reason named.
+fn easy_passwords_are_refused_with_the_reason(url: &str) {
+    let reg = registry(url);
+    let cli = Actor::new("cli", None);
+    let add = |name: &str, full: &str, pass: &str| {
+        reg.add_user(name, full, Role::Leader, Scope::All, pass, &cli)
+    };
+    let reason = |r: crate::Result<crate::users::User>| match r {
+        Err(crate::AppError::Refused { code, vi, .. }) => format!("{code}: {vi}"),
+        other => format!("{other:?}"),
+    };
+    for (pass, why) in [
+        ("ngan", "ít nhất 10 ký tự"),
+        ("aaaaaaaaaaaaaaa", "lặp lại"),
+        ("abcdefghijklmnop", "dễ đoán"),
+        ("1234567890", "dễ đoán"),
+        ("password1234", "dễ đoán"),
+        ("matkhau123456", "dễ đoán"),
+        ("nguyen.van.an", "dễ đoán"),
+        ("nguyenvanan2026", "dễ đoán"),
+    ] {
+        let r = reason(add("nguyen.van.an", "Nguyễn Văn An", pass));
+        assert!(
+            r.starts_with("weak_password") && r.contains(why),
+            "{pass}: {r}"
+        );
+    }
+    assert!(reason(add("x", "X", &"dai-".repeat(60))).contains("dài nhất 200"));
+    // A long phrase of uncommon words is fine, and a generated one always is.
+    add("nguyen.van.an", "Nguyễn Văn An", "chè-shan-tuyết-mẫu-sơn").expect("strong");
+    let generated = crate::users::generate_password("lanh.dao");
+    add("lanh.dao", "Lãnh đạo", &generated).expect("generated");
+    // A reset is held to the same rules.
+    assert!(reg
+        .reset_password("lanh.dao", "lanh.dao.2026", &cli)
+        .is_err());
+}
+
 hoptac_testkit::both_backends!(
+    easy_passwords_are_refused_with_the_reason,
     sign_in_throttling_by_account_and_source,
     tokens_are_named_listed_expire_and_are_revoked,
     stale_rows_are_purged,
