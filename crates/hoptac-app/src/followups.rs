@@ -162,7 +162,10 @@ impl Registry {
         version: Option<i64>,
         actor: &Actor,
     ) -> Result<FollowUpRecord> {
-        let mut errs = Vec::new();
+        let mut errs: Vec<FieldError> =
+            hoptac_domain::validate::check_record_year(year, self.today())
+                .into_iter()
+                .collect();
         for (field, v) in [("description", &input.description), ("owner", &input.owner)] {
             if v.trim().is_empty() {
                 errs.push(FieldError::new(field, FieldProblem::Required));

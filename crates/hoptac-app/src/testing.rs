@@ -129,7 +129,7 @@ impl TestApp {
     /// Adds the account `login` (also its display name) with `role` and `scope`,
     /// issues it an API token and signs it in.
     pub fn user(&self, login: &str, role: Role, scope: Scope) -> TestUser {
-        let pass = format!("mat-khau-{login}");
+        let pass = format!("mat-khau-thu-nghiem-{login}");
         self.reg
             .add_user(login, login, role, scope, &pass, &cli())
             .expect("user");

@@ -282,6 +282,20 @@ pub fn problem_message(p: &FieldProblem, lang: Lang) -> String {
         }
         (FutureYear(y), Lang::Vi) => format!("năm {y} chưa tới"),
         (FutureYear(y), Lang::En) => format!("{y} is in the future"),
+        (DateBeforeFounding { date, founded }, Lang::Vi) => {
+            format!(
+                "ngày {} trước ngày thành lập ({})",
+                format_date(*date),
+                format_date(*founded)
+            )
+        }
+        (DateBeforeFounding { date, founded }, Lang::En) => {
+            format!(
+                "{} is before the founding date ({})",
+                format_date(*date),
+                format_date(*founded)
+            )
+        }
         (BeforeFounding { year, founded }, Lang::Vi) => {
             format!("năm {year} trước khi thành lập ({})", format_date(*founded))
         }

@@ -16,6 +16,7 @@ pub mod report;
 pub mod ruleset;
 pub mod scale;
 pub mod text;
+pub mod throttle;
 pub mod validate;
 
 pub use history::{Change, ChangeBody, OrgState};

@@ -160,6 +160,9 @@ pub enum FieldProblem {
     FutureYear(i32),
     #[error("year before founding")]
     BeforeFounding { year: i32, founded: NaiveDate },
+    /// A change said to take effect before the organisation existed.
+    #[error("date before founding")]
+    DateBeforeFounding { date: NaiveDate, founded: NaiveDate },
     #[error("above maximum")]
     AboveMaximum { value: i64, max: i64 },
     /// A period that ends before it starts.
@@ -332,6 +335,42 @@ impl Validator<'_> {
     pub fn check_effective(&self, d: NaiveDate) -> Option<FieldError> {
         (d > self.today).then(|| FieldError::new("effective", FieldProblem::FutureDate(d)))
     }
+
+    /// An effective date for a change to an organisation founded on `founded`: not in
+    /// the future, and not before the organisation existed.
+    pub fn check_effective_since(
+        &self,
+        d: NaiveDate,
+        founded: Option<NaiveDate>,
+    ) -> Option<FieldError> {
+        self.check_effective(d).or_else(|| {
+            let founded = founded.filter(|f| d < *f)?;
+            Some(FieldError::new(
+                "effective",
+                FieldProblem::DateBeforeFounding { date: d, founded },
+            ))
+        })
+    }
+}
+
+/// The first year a yearly record (report, evaluation, follow-up) may be for.
+pub const FIRST_RECORD_YEAR: i32 = 1990;
+
+/// A year for a yearly record: from [`FIRST_RECORD_YEAR`] to the current year.
+pub fn check_record_year(year: i32, today: NaiveDate) -> Option<FieldError> {
+    use chrono::Datelike;
+    if year > today.year() {
+        return Some(FieldError::new("year", FieldProblem::FutureYear(year)));
+    }
+    (year < FIRST_RECORD_YEAR).then(|| {
+        FieldError::new(
+            "year",
+            FieldProblem::OutOfRange {
+                value: year.to_string(),
+                range: format!("{FIRST_RECORD_YEAR}–{}", today.year()),
+            },
+        )
+    })
 }
 
 /// The 1-based position of the first control character, if any (`\n`, `\r` and `\t`

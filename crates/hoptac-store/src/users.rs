@@ -4,6 +4,7 @@
 use crate::db::{Conn, Result, Row, StoreError, Val};
 use chrono::{DateTime, Utc};
 use hoptac_domain::auth::{Role, Scope};
+use hoptac_domain::throttle::{Failures, Seen};
 
 /// A stored account.
 #[derive(Debug, Clone)]
@@ -279,10 +280,20 @@ pub fn purge_failed_logins(c: &mut dyn Conn, before: DateTime<Utc>) -> Result<u6
     c.execute("DELETE FROM failed_logins WHERE at < ?", &[Val::Ts(before)])
 }
 
-pub fn record_failed_login(c: &mut dyn Conn, username: &str, now: DateTime<Utc>) -> Result<()> {
+/// Notes a failed (or not yet checked) sign-in on `username` from `source`.
+pub fn record_failed_login(
+    c: &mut dyn Conn,
+    username: &str,
+    source: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
     c.execute(
-        "INSERT INTO failed_logins (username, at) VALUES (?, ?)",
-        &[username.into(), now.into()],
+        "INSERT INTO failed_logins (username, source, at) VALUES (?, ?, ?)",
+        &[
+            username.into(),
+            source.map_or(Val::Null, Val::from),
+            now.into(),
+        ],
     )?;
     Ok(())
 }
@@ -291,25 +302,63 @@ pub fn record_failed_login(c: &mut dyn Conn, username: &str, now: DateTime<Utc>)
 /// counting the failures and recording the attempt are one step. SQLite's write
 /// transactions are serialised already; PostgreSQL takes a transaction-scoped
 /// advisory lock on the name.
-pub fn lock_sign_in(c: &mut dyn Conn, username: &str) -> Result<()> {
+pub fn lock_sign_in(c: &mut dyn Conn, username: &str, source: Option<&str>) -> Result<()> {
     if c.backend() == crate::Backend::Postgres {
-        // The lock function returns void, which no row decoder reads: run it, read nothing.
-        c.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(?))",
-            &[format!("sign-in:{username}").into()],
-        )?;
+        // Always the source first, then the name: one order, so no two attempts wait
+        // on each other in a circle.
+        let keys = source
+            .map(|s| format!("sign-in-from:{s}"))
+            .into_iter()
+            .chain(std::iter::once(format!("sign-in:{username}")));
+        for key in keys {
+            // The lock function returns void, which no row decoder reads: run it, read nothing.
+            c.execute("SELECT pg_advisory_xact_lock(hashtext(?))", &[key.into()])?;
+        }
     }
     Ok(())
 }
 
-pub fn failed_logins_since(c: &mut dyn Conn, username: &str, since: DateTime<Utc>) -> Result<i64> {
-    c.query_one(
-        "SELECT COUNT(*) FROM failed_logins WHERE username = ? AND at > ?",
-        &[username.into(), Val::Ts(since)],
-    )?
-    .map(|r| r.i64(0))
-    .transpose()
-    .map(Option::unwrap_or_default)
+/// The failed sign-ins since `since` that throttling weighs: this account from this
+/// source, this source on any account, and this account from anywhere.
+pub fn failures_seen(
+    c: &mut dyn Conn,
+    username: &str,
+    source: Option<&str>,
+    since: DateTime<Utc>,
+) -> Result<Seen> {
+    // The latest failure is read with the window's start standing in for "none", so a
+    // time is always decoded; a count of zero makes it irrelevant.
+    let mut one = |filter: &str, params: Vec<Val>| -> Result<Failures> {
+        let sql = format!(
+            "SELECT COUNT(*), COALESCE(MAX(at), ?) FROM failed_logins WHERE at > ? AND {filter}"
+        );
+        let all: Vec<Val> = [Val::Ts(since), Val::Ts(since)]
+            .into_iter()
+            .chain(params)
+            .collect();
+        let r = c
+            .query_one(&sql, &all)?
+            .ok_or_else(|| StoreError::Corrupt("COUNT returned no row".into()))?;
+        let count = r.i64(0)?;
+        Ok(Failures {
+            count,
+            last: (count > 0).then(|| r.ts(1)).transpose()?,
+        })
+    };
+    let account = one("username = ?", vec![username.into()])?;
+    let pair = one(
+        "username = ? AND COALESCE(source, '') = ?",
+        vec![username.into(), source.unwrap_or_default().into()],
+    )?;
+    let from = match source {
+        Some(s) => Some(one("source = ?", vec![s.into()])?),
+        None => None,
+    };
+    Ok(Seen {
+        pair,
+        source: from,
+        account,
+    })
 }
 
 pub fn clear_failed_logins(c: &mut dyn Conn, username: &str) -> Result<()> {

@@ -298,7 +298,13 @@ impl Registry {
         let mut errs = self
             .validator(&places)
             .check(current.kind, &mut fields, false);
-        errs.extend(self.validator(&places).check_effective(effective));
+        // A change cannot take effect before the organisation existed (its founding date
+        // as it would become, for a change that corrects it).
+        let founded = fields.founding_date.or(current.fields.founding_date);
+        errs.extend(
+            self.validator(&places)
+                .check_effective_since(effective, founded),
+        );
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }

@@ -23,7 +23,10 @@ impl Registry {
         let effective = effective.unwrap_or_else(|| self.today());
         let current = self.get(id, None)?;
         let mut errs = check_status(current.kind, &status);
-        errs.extend(self.validator(&places).check_effective(effective));
+        errs.extend(
+            self.validator(&places)
+                .check_effective_since(effective, current.fields.founding_date),
+        );
         if !errs.is_empty() {
             return Err(AppError::Invalid(errs));
         }
@@ -62,6 +65,14 @@ impl Registry {
         let effective = self.effective(&places, effective)?;
         let s = self.get(subject, None)?;
         let o = self.get(object, None)?;
+        // A link starts once both ends exist.
+        let founded = s.fields.founding_date.max(o.fields.founding_date);
+        if let Some(e) = self
+            .validator(&places)
+            .check_effective_since(effective, founded)
+        {
+            return Err(AppError::invalid(e));
+        }
         check_link(kind, &s, &o)?;
         let now = Utc::now();
         self.db.write(|c| {

@@ -272,7 +272,96 @@ fn every_write_is_in_the_audit_trail_with_before_and_after(url: &str) {
     );
 }
 
+/// Changes cannot take effect before the organisation existed, links not before both
+/// ends existed, and follow-ups are for years from 1990 to this year.
+fn dates_before_founding_and_years_out_of_range_are_refused(url: &str) {
+    use hoptac_domain::org::{LinkKind, Status, StatusChange};
+    let reg = registry(url);
+    let a = actor();
+    let v = reg
+        .create(htx("Hợp tác xã Sau", legacy("06205"), d(2019, 1, 1)), &a)
+        .expect("create");
+    let members = |n| OrgFields {
+        members: Some(n),
+        ..Default::default()
+    };
+    fn field_problem<T: std::fmt::Debug>(r: crate::Result<T>) -> Vec<(String, FieldProblem)> {
+        match r {
+            Err(AppError::Invalid(errs)) => errs
+                .into_iter()
+                .map(|e| (e.field.to_string(), e.problem))
+                .collect(),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    let before = field_problem(reg.update(v.id, v.version, members(20), Some(d(192, 5, 1)), &a));
+    assert!(
+        matches!(
+            before.as_slice(),
+            [(f, FieldProblem::DateBeforeFounding { founded, .. })] if f == "effective" && *founded == d(2019, 1, 1)
+        ),
+        "{before:?}"
+    );
+    // Correcting the founding date to earlier lets an earlier change through.
+    let earlier = OrgFields {
+        founding_date: Some(d(2018, 6, 1)),
+        ..members(20)
+    };
+    let v = reg
+        .update(v.id, v.version, earlier, Some(d(2018, 6, 1)), &a)
+        .expect("founding corrected with the change");
+    let suspend = StatusChange {
+        status: Status::Suspended,
+        until: None,
+        reason: None,
+        document: None,
+    };
+    let before = field_problem(reg.set_status(v.id, v.version, suspend, Some(d(2000, 1, 1)), &a));
+    assert_eq!(before[0].0, "effective");
+    // A union founded in 2022: no membership before then.
+    let union = reg
+        .create(
+            NewOrg {
+                kind: Some(OrgKind::Union),
+                ..htx("Liên hiệp HTX Mới", legacy("06205"), d(2022, 3, 1))
+            },
+            &a,
+        )
+        .expect("union");
+    let before = field_problem(reg.link(
+        v.id,
+        v.version,
+        LinkKind::MemberOf,
+        union.id,
+        Some(d(2021, 1, 1)),
+        None,
+        &a,
+    ));
+    assert!(
+        matches!(before[0].1, FieldProblem::DateBeforeFounding { founded, .. } if founded == d(2022, 3, 1))
+    );
+    // Follow-ups: no year 3000, no year 1800.
+    let plan = || crate::followups::FollowUpInput {
+        plan: crate::followups::Plan::Support,
+        description: "Hỗ trợ".into(),
+        owner: "Phòng Kinh tế".into(),
+        deadline: d(2026, 12, 31),
+        outcome: None,
+        closed: false,
+    };
+    for (year, expect_future) in [(3000, true), (218_387, true), (1800, false)] {
+        let p = field_problem(reg.save_follow_up(v.id, year, plan(), None, &a));
+        assert_eq!(p[0].0, "year", "{year}");
+        assert_eq!(
+            matches!(p[0].1, FieldProblem::FutureYear(_)),
+            expect_future,
+            "{year}: {p:?}"
+        );
+    }
+}
+
 hoptac_testkit::both_backends!(
+    dates_before_founding_and_years_out_of_range_are_refused,
     a_stale_version_is_refused_with_both_versions,
     concurrent_writers_never_both_win,
     duplicate_tax_codes_and_bad_values_are_refused,

@@ -9,6 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
 use hoptac_domain::auth::{Principal, Role, Scope};
+use hoptac_domain::throttle;
 use hoptac_store::users::{self, UserRow};
 use hoptac_store::{audit, orgs};
 use rand_core_06::{OsRng, RngCore};
@@ -24,11 +25,12 @@ pub const SESSION_HOURS: i64 = 12;
 pub const SESSION_IDLE_MINUTES: i64 = 120;
 /// Sliding the expiry costs a write; do it at most this often per session.
 const SESSION_SLIDE_MINUTES: i64 = 5;
-/// Failed sign-ins allowed per account in the throttling window.
-pub const MAX_FAILED: i64 = 5;
-pub const THROTTLE_MINUTES: i64 = 15;
-/// Failed sign-ins and unconfirmed uploads are kept this long, then purged.
-pub const STALE_HOURS: i64 = 24;
+/// Failed sign-ins and unconfirmed uploads are kept this long, then purged (failed
+/// sign-ins count for throttling as long as they are kept).
+pub const STALE_HOURS: i64 = throttle::WINDOW_HOURS;
+/// User names and source addresses are cut to this length before they are stored, so
+/// that sign-in attempts cannot store long strings.
+const MAX_NAME_CHARS: usize = 64;
 
 /// What a purge deleted.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +86,17 @@ pub fn random_secret(bytes: usize) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// A password for an account, generated (and shown once): random, and checked against
+/// the same rules as a typed one.
+pub fn generate_password(username: &str) -> String {
+    loop {
+        let p = random_secret(10);
+        if check_password_rules(&p, username, "").is_ok() {
+            return p;
+        }
+    }
+}
+
 /// Secrets are stored as their SHA-256 (they are random and long, so no salt is needed).
 pub(crate) fn digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
@@ -106,15 +119,96 @@ fn hash_password(password: &str) -> Result<String> {
         })
 }
 
-fn check_password_rules(password: &str) -> Result<()> {
-    if password.chars().count() < 10 {
+/// Words a guesser tries first here: "password", the system's and the province's
+/// names (the strength estimator knows English, not Vietnamese).
+const LOCAL_WORDS: &[&str] = &[
+    "matkhau",
+    "mat-khau",
+    "mật khẩu",
+    "hoptac",
+    "hop tac",
+    "hợp tác",
+    "htx",
+    "langson",
+    "lang son",
+    "lạng sơn",
+    "quantri",
+    "admin",
+];
+/// The longest password checked (the estimator's work grows with the length).
+const MAX_PASSWORD_CHARS: usize = 200;
+
+/// A password must be long and hard to guess: not the user name or the person's name,
+/// no repeated or sequential characters, not a common password (zxcvbn, score 3 of 4).
+fn check_password_rules(password: &str, username: &str, display_name: &str) -> Result<()> {
+    let chars = password.chars().count();
+    if chars < 10 {
         return Err(AppError::refused(
             "weak_password",
             "Mật khẩu cần ít nhất 10 ký tự",
             "The password needs at least 10 characters",
         ));
     }
-    Ok(())
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(AppError::refused(
+            "weak_password",
+            format!("Mật khẩu dài nhất {MAX_PASSWORD_CHARS} ký tự"),
+            format!("A password has at most {MAX_PASSWORD_CHARS} characters"),
+        ));
+    }
+    // The person's name also without accents, in parts and run together, as people
+    // type it into passwords.
+    let plain = hoptac_domain::text::search_key(display_name);
+    let joined: String = plain.split_whitespace().collect();
+    let mut inputs: Vec<&str> = LOCAL_WORDS.to_vec();
+    inputs.extend([username, display_name, &plain, &joined]);
+    inputs.extend(display_name.split_whitespace());
+    inputs.extend(plain.split_whitespace());
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if estimate.score() >= zxcvbn::Score::Three {
+        return Ok(());
+    }
+    let (vi, en) = weakness(estimate.feedback().and_then(|f| f.warning()));
+    Err(AppError::refused(
+        "weak_password",
+        format!("Mật khẩu quá dễ đoán: {vi}. Hãy dùng một câu dài, nhiều từ ít gặp"),
+        format!("The password is too easy to guess: {en}. Use a long phrase of uncommon words"),
+    ))
+}
+
+/// Why a password is weak, in both languages.
+fn weakness(w: Option<zxcvbn::feedback::Warning>) -> (&'static str, &'static str) {
+    use zxcvbn::feedback::Warning as W;
+    match w {
+        Some(W::StraightRowsOfKeysAreEasyToGuess | W::ShortKeyboardPatternsAreEasyToGuess) => (
+            "các phím liền nhau trên bàn phím",
+            "keys in a row on the keyboard",
+        ),
+        Some(
+            W::RepeatsLikeAaaAreEasyToGuess | W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+        ) => ("ký tự lặp lại", "repeated characters"),
+        Some(W::SequencesLikeAbcAreEasyToGuess) => {
+            ("ký tự liên tiếp (abc, 123)", "a sequence (abc, 123)")
+        }
+        Some(
+            W::ThisIsATop10Password
+            | W::ThisIsATop100Password
+            | W::ThisIsACommonPassword
+            | W::ThisIsSimilarToACommonlyUsedPassword,
+        ) => ("mật khẩu phổ biến", "a common password"),
+        Some(W::RecentYearsAreEasyToGuess | W::DatesAreOftenEasyToGuess) => {
+            ("năm hoặc ngày tháng", "a year or a date")
+        }
+        Some(
+            W::NamesAndSurnamesByThemselvesAreEasyToGuess
+            | W::CommonNamesAndSurnamesAreEasyToGuess
+            | W::AWordByItselfIsEasyToGuess,
+        ) => (
+            "tên người, tên đăng nhập hoặc một từ đơn lẻ",
+            "a name, the user name or a single word",
+        ),
+        None => ("quá ngắn hoặc quá đơn giản", "too short or too simple"),
+    }
 }
 
 /// An argon2id hash of a random password, made once, checked against when the account
@@ -128,6 +222,27 @@ fn dummy_hash() -> &'static str {
             .map(|h| h.to_string())
             .unwrap_or_default()
     })
+}
+
+/// A name cut to the length we store.
+fn bounded(s: &str) -> String {
+    s.chars().take(MAX_NAME_CHARS).collect()
+}
+
+/// The refusal of an attempt that came too soon, with the wait rounded up.
+fn throttled(wait: Duration) -> AppError {
+    let secs = ((wait.num_milliseconds() + 999) / 1000).max(1);
+    let (vi, en) = if secs < 90 {
+        (format!("{secs} giây"), format!("{secs} seconds"))
+    } else {
+        let mins = (secs + 59) / 60;
+        (format!("{mins} phút"), format!("{mins} minutes"))
+    };
+    AppError::refused(
+        "throttled",
+        format!("Đăng nhập sai nhiều lần; hãy thử lại sau {vi}"),
+        format!("Too many failed sign-ins; try again in {en}"),
+    )
 }
 
 fn bad_credentials() -> AppError {
@@ -211,7 +326,7 @@ impl Registry {
         if let Scope::Organisation { id } = &scope {
             self.get(*id, None)?;
         }
-        check_password_rules(password)?;
+        check_password_rules(password, &username, display_name)?;
         let hash = hash_password(password)?;
         let now = Utc::now();
         self.db.write(|c| {
@@ -302,7 +417,12 @@ impl Registry {
 
     /// Sets a new password, ends the account's sessions and revokes its API tokens.
     pub fn reset_password(&self, username: &str, password: &str, actor: &Actor) -> Result<()> {
-        check_password_rules(password)?;
+        let known = self
+            .db
+            .read(|c| users::by_username(c, &username.to_lowercase()))?;
+        if let Some(u) = &known {
+            check_password_rules(password, &u.username, &u.display_name)?;
+        }
         let hash = hash_password(password)?;
         let now = Utc::now();
         self.db.write(|c| {
@@ -332,33 +452,42 @@ impl Registry {
         })
     }
 
-    /// Checks a password; after too many failures the account waits, whatever is typed.
+    /// Checks a password from an unknown source (the command line, tests).
     pub fn authenticate(
         &self,
         username: &str,
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<Principal> {
-        let username = username.trim().to_lowercase();
-        let since = now - Duration::minutes(THROTTLE_MINUTES);
-        // Counting the failures and recording this attempt are one step: the attempt
+        self.authenticate_from(username, password, None, now)
+    }
+
+    /// Checks a password typed at `source` (the client's address). After failures the
+    /// attempt must wait ([`throttle`]), whatever is typed.
+    pub fn authenticate_from(
+        &self,
+        username: &str,
+        password: &str,
+        source: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Principal> {
+        let username = bounded(&username.trim().to_lowercase());
+        let source = source.map(bounded);
+        let source = source.as_deref();
+        let since = now - Duration::hours(throttle::WINDOW_HOURS);
+        // Weighing the failures and recording this attempt are one step: the attempt
         // counts as a failure until its password is found right. So parallel guesses
-        // get at most MAX_FAILED password checks, not one each.
+        // get only the checks the throttle allows, not one each.
         let admitted = self.db.write(|c| {
-            users::lock_sign_in(c, &username)?;
-            if users::failed_logins_since(c, &username, since)? >= MAX_FAILED {
-                return Ok::<_, AppError>(None);
+            users::lock_sign_in(c, &username, source)?;
+            let seen = users::failures_seen(c, &username, source, since)?;
+            if let Some(wait) = throttle::wait(&seen, now) {
+                return Ok::<_, AppError>(Err(wait));
             }
-            users::record_failed_login(c, &username, now)?;
-            Ok(Some(users::by_username(c, &username)?))
+            users::record_failed_login(c, &username, source, now)?;
+            Ok(Ok(users::by_username(c, &username)?))
         })?;
-        let Some(user) = admitted else {
-            return Err(AppError::refused(
-                "throttled",
-                format!("Đăng nhập sai quá nhiều lần; hãy thử lại sau {THROTTLE_MINUTES} phút"),
-                format!("Too many failed sign-ins; try again in {THROTTLE_MINUTES} minutes"),
-            ));
-        };
+        let user = admitted.map_err(throttled)?;
         // An unknown or disabled account costs the same hash as a real one, so the time
         // of the answer does not tell which names exist.
         let live = user.as_ref().filter(|u| !u.disabled);

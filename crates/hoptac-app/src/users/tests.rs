@@ -379,7 +379,131 @@ fn stale_rows_are_purged(url: &str) {
     );
 }
 
+/// Growing delays per account and address, per address and per account: guessing gets
+/// slow, and guessing from elsewhere never locks the real user out.
+fn sign_in_throttling_by_account_and_source(url: &str) {
+    let reg = registry(url);
+    let cli = Actor::new("cli", None);
+    reg.add_user(
+        "can.bo",
+        "Cán bộ",
+        Role::ProvincialOfficer,
+        Scope::All,
+        "mot-mat-khau-dai",
+        &cli,
+    )
+    .expect("user");
+    let t0 = Utc::now();
+    let code = |r: &crate::Result<_>| match r {
+        Ok(_) => "ok",
+        Err(crate::AppError::Refused { code, .. }) => code,
+        Err(_) => "other",
+    };
+    // A guesser at one address: five tries, then 15 s, then 30 s…
+    for i in 0..5 {
+        let r = reg.authenticate_from("can.bo", &format!("doan-{i}"), Some("203.0.113.9"), t0);
+        assert_eq!(code(&r), "bad_credentials");
+    }
+    let r = reg.authenticate_from("can.bo", "mot-mat-khau-dai", Some("203.0.113.9"), t0);
+    assert_eq!(code(&r), "throttled", "even the right password waits");
+    let Err(crate::AppError::Refused { vi, .. }) = &r else {
+        unreachable!()
+    };
+    assert!(vi.contains("15 giây"), "{vi}");
+    let r = reg.authenticate_from(
+        "can.bo",
+        "doan-5",
+        Some("203.0.113.9"),
+        t0 + Duration::seconds(16),
+    );
+    assert_eq!(code(&r), "bad_credentials");
+    let r = reg.authenticate_from(
+        "can.bo",
+        "x",
+        Some("203.0.113.9"),
+        t0 + Duration::seconds(20),
+    );
+    assert_eq!(code(&r), "throttled", "the next delay is longer");
+    // The real user at another address is not held back by the guesser…
+    let p = reg.authenticate_from("can.bo", "mot-mat-khau-dai", Some("198.51.100.7"), t0);
+    assert_eq!(p.expect("signed in").username, "can.bo");
+    // …and a success clears the account's failures.
+    let r = reg.authenticate_from(
+        "can.bo",
+        "mot-mat-khau-dai",
+        Some("203.0.113.9"),
+        t0 + Duration::seconds(21),
+    );
+    assert_eq!(code(&r), "ok");
+    // One address trying many accounts slows down after twenty failures.
+    let t1 = t0 + Duration::hours(1);
+    for i in 0..20 {
+        let r = reg.authenticate_from(&format!("ten-{i}"), "sai", Some("192.0.2.1"), t1);
+        assert_eq!(code(&r), "bad_credentials", "try {i}");
+    }
+    let r = reg.authenticate_from("ten-moi", "sai", Some("192.0.2.1"), t1);
+    assert_eq!(code(&r), "throttled");
+    // A very long name or address is stored cut to 64 characters.
+    let long = "a".repeat(10_000);
+    let r = reg.authenticate_from(&long, "sai", Some(&long), t1);
+    assert_eq!(code(&r), "bad_credentials");
+    let longest = reg
+        .db
+        .read(|c| {
+            c.query_one(
+                "SELECT MAX(LENGTH(username)), MAX(LENGTH(source)) FROM failed_logins",
+                &[],
+            )
+        })
+        .expect("read")
+        .expect("row");
+    assert_eq!(
+        (longest.i64(0).expect("n"), longest.i64(1).expect("n")),
+        (64, 64)
+    );
+}
+
+/// Passwords that a guesser tries first are refused, with the reason named.
+fn easy_passwords_are_refused_with_the_reason(url: &str) {
+    let reg = registry(url);
+    let cli = Actor::new("cli", None);
+    let add = |name: &str, full: &str, pass: &str| {
+        reg.add_user(name, full, Role::Leader, Scope::All, pass, &cli)
+    };
+    let reason = |r: crate::Result<crate::users::User>| match r {
+        Err(crate::AppError::Refused { code, vi, .. }) => format!("{code}: {vi}"),
+        other => format!("{other:?}"),
+    };
+    for (pass, why) in [
+        ("ngan", "ít nhất 10 ký tự"),
+        ("aaaaaaaaaaaaaaa", "lặp lại"),
+        ("abcdefghijklmnop", "dễ đoán"),
+        ("1234567890", "dễ đoán"),
+        ("password1234", "dễ đoán"),
+        ("matkhau123456", "dễ đoán"),
+        ("nguyen.van.an", "dễ đoán"),
+        ("nguyenvanan2026", "dễ đoán"),
+    ] {
+        let r = reason(add("nguyen.van.an", "Nguyễn Văn An", pass));
+        assert!(
+            r.starts_with("weak_password") && r.contains(why),
+            "{pass}: {r}"
+        );
+    }
+    assert!(reason(add("x", "X", &"dai-".repeat(60))).contains("dài nhất 200"));
+    // A long phrase of uncommon words is fine, and a generated one always is.
+    add("nguyen.van.an", "Nguyễn Văn An", "chè-shan-tuyết-mẫu-sơn").expect("strong");
+    let generated = crate::users::generate_password("lanh.dao");
+    add("lanh.dao", "Lãnh đạo", &generated).expect("generated");
+    // A reset is held to the same rules.
+    assert!(reg
+        .reset_password("lanh.dao", "lanh.dao.2026", &cli)
+        .is_err());
+}
+
 hoptac_testkit::both_backends!(
+    easy_passwords_are_refused_with_the_reason,
+    sign_in_throttling_by_account_and_source,
     tokens_are_named_listed_expire_and_are_revoked,
     stale_rows_are_purged,
     accounts_sessions_tokens_and_throttling,

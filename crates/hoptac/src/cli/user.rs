@@ -64,7 +64,7 @@ enum UserCmd {
     RevokeToken { id: i64 },
 }
 
-fn read_password(from_stdin: bool, lang: Lang) -> Result<(String, bool), Failure> {
+fn read_password(from_stdin: bool, username: &str, lang: Lang) -> Result<(String, bool), Failure> {
     if from_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -78,7 +78,7 @@ fn read_password(from_stdin: bool, lang: Lang) -> Result<(String, bool), Failure
         }
         Ok((p, false))
     } else {
-        Ok((hoptac_app::users::random_secret(8), true))
+        Ok((hoptac_app::users::generate_password(username), true))
     }
 }
 
@@ -113,7 +113,7 @@ pub(super) fn run(reg: &Registry, a: UserArgs, lang: Lang) -> Result<(), Failure
                 }
                 _ => Scope::All,
             };
-            let (password, generated) = read_password(password_stdin, lang)?;
+            let (password, generated) = read_password(password_stdin, &username, lang)?;
             let u = reg
                 .add_user(
                     &username,
@@ -181,7 +181,7 @@ pub(super) fn run(reg: &Registry, a: UserArgs, lang: Lang) -> Result<(), Failure
             username,
             password_stdin,
         } => {
-            let (password, generated) = read_password(password_stdin, lang)?;
+            let (password, generated) = read_password(password_stdin, &username, lang)?;
             reg.reset_password(&username, &password, &actor)
                 .map_err(|e| fail(e, lang))?;
             outln!(
