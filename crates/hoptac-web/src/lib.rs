@@ -53,6 +53,9 @@ pub struct AppState {
     pub gate: Gate,
     /// Mark cookies Secure (the server is behind HTTPS).
     pub secure_cookies: bool,
+    /// A reverse proxy in front adds the client's address to `X-Forwarded-For`; without
+    /// one, that header is the client's own word and is ignored.
+    pub trusted_proxy: bool,
     /// Imports confirmed in the browser, running on this server.
     pub jobs: import_page::Jobs,
 }
@@ -63,6 +66,7 @@ impl AppState {
         AppState {
             gate: Gate::new(registry),
             secure_cookies,
+            trusted_proxy: false,
             jobs: Default::default(),
         }
     }
@@ -75,7 +79,20 @@ pub fn router(registry: Registry) -> Router {
 
 /// The whole router, with Secure cookies when served behind HTTPS.
 pub fn router_with(registry: Registry, secure_cookies: bool) -> Router {
-    let state = AppState::new(registry, secure_cookies);
+    router_for(AppState::new(registry, secure_cookies))
+}
+
+/// How a server is reached.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeOptions {
+    /// Mark cookies Secure and send HSTS.
+    pub secure_cookies: bool,
+    /// Take the client's address from the last `X-Forwarded-For` entry.
+    pub trusted_proxy: bool,
+}
+
+/// The whole router on a prepared state.
+pub fn router_for(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(api_eval::routes())
@@ -117,6 +134,19 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     secure_cookies: bool,
 ) -> std::io::Result<()> {
+    let options = ServeOptions {
+        secure_cookies,
+        trusted_proxy: false,
+    };
+    serve_with(registry, listener, options).await
+}
+
+/// Serves until Ctrl-C, as `options` say; each request knows its peer's address.
+pub async fn serve_with(
+    registry: Registry,
+    listener: tokio::net::TcpListener,
+    options: ServeOptions,
+) -> std::io::Result<()> {
     // Place corrections made through another server reach this one within seconds
     // (the records themselves were rewritten by that server; only the lookups here
     // need the new overlays). One indexed read when nothing changed.
@@ -137,7 +167,10 @@ pub async fn serve(
             }
         }
     });
-    axum::serve(listener, router_with(registry, secure_cookies))
+    let mut state = AppState::new(registry, options.secure_cookies);
+    state.trusted_proxy = options.trusted_proxy;
+    let app = router_for(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

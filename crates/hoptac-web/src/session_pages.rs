@@ -92,8 +92,11 @@ pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Respons
     }
     let gate = st.gate.clone();
     let (user, pass) = (f.username.clone(), f.password.clone());
-    let result =
-        tokio::task::spawn_blocking(move || gate.sign_in(&user, &pass, chrono::Utc::now())).await;
+    let source = client_address(&parts, st.trusted_proxy);
+    let result = tokio::task::spawn_blocking(move || {
+        gate.sign_in(&user, &pass, source.as_deref(), chrono::Utc::now())
+    })
+    .await;
     match result {
         Ok(Ok((token, _csrf))) => {
             let set = format!(
@@ -110,6 +113,29 @@ pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Respons
         )
             .into_response(),
         Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "sign-in")),
+    }
+}
+
+/// The client's address, for sign-in throttling: the last `X-Forwarded-For` entry
+/// (the one our proxy added) when a proxy is trusted, else the connection's peer.
+fn client_address(parts: &axum::http::request::Parts, trusted_proxy: bool) -> Option<String> {
+    let forwarded = || {
+        let h = parts.headers.get("x-forwarded-for")?.to_str().ok()?;
+        let last = h.rsplit(',').next()?.trim();
+        last.parse::<std::net::IpAddr>()
+            .ok()
+            .map(|ip| ip.to_string())
+    };
+    let peer = || {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+    };
+    if trusted_proxy {
+        forwarded().or_else(peer)
+    } else {
+        peer()
     }
 }
 

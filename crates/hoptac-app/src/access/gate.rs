@@ -67,14 +67,18 @@ impl Gate {
         self.reg.session(token, now)
     }
 
-    /// Checks a password and starts a session: `(session token, CSRF token)`.
+    /// Checks a password typed at `source` (the client's address, for throttling) and
+    /// starts a session: `(session token, CSRF token)`.
     pub fn sign_in(
         &self,
         username: &str,
         password: &str,
+        source: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(String, String)> {
-        let p = self.reg.authenticate(username, password, now)?;
+        let p = self
+            .reg
+            .authenticate_from(username, password, source, now)?;
         self.reg.start_session(&p, now)
     }
 

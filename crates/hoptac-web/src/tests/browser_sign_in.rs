@@ -139,7 +139,75 @@ fn sign_in_with_a_form_then_write_only_with_the_csrf_token(url: &str) {
     });
 }
 
-hoptac_testkit::both_backends!(sign_in_with_a_form_then_write_only_with_the_csrf_token);
+/// Throttling counts the connection's address: a guesser at one address waits, the
+/// real user at another signs in; a forged `X-Forwarded-For` changes nothing unless a
+/// proxy is trusted.
+fn sign_in_is_throttled_per_client_address(url: &str) {
+    use axum::extract::ConnectInfo;
+    let reg = TestApp::open(url);
+    rt().block_on(async {
+        let (_, h, _) = raw(
+            &reg,
+            Request::builder()
+                .uri("/dang-nhap")
+                .body(Body::empty())
+                .expect("req"),
+        )
+        .await;
+        let login = set_cookie(&h, "hoptac_login").expect("login csrf cookie");
+        let csrf = login
+            .split_once('=')
+            .map(|x| x.1.to_owned())
+            .unwrap_or_default();
+        let attempt = |pass: &str, from: &str, forwarded: &str| {
+            let mut req = Request::builder()
+                .method("POST")
+                .uri("/dang-nhap")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", login.clone())
+                .header("x-forwarded-for", forwarded)
+                .body(Body::from(format!(
+                    "username=quan.tri&password={pass}&csrf={csrf}"
+                )))
+                .expect("req");
+            let addr: std::net::SocketAddr = format!("{from}:40000").parse().expect("addr");
+            req.extensions_mut().insert(ConnectInfo(addr));
+            req
+        };
+        for i in 0..5 {
+            // Each guess claims another address; the claim is not believed.
+            let (s, _, _) = raw(
+                &reg,
+                attempt(&format!("doan-{i}"), "203.0.113.9", &format!("10.0.0.{i}")),
+            )
+            .await;
+            assert_eq!(s, StatusCode::UNAUTHORIZED);
+        }
+        let (s, _, html) = raw(
+            &reg,
+            attempt("mat-khau-quan-tri", "203.0.113.9", "10.0.0.99"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
+        assert!(html.contains("hãy thử lại sau 15 giây"), "{html}");
+        let (s, h, _) = raw(
+            &reg,
+            attempt("mat-khau-quan-tri", "198.51.100.7", "203.0.113.9"),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::SEE_OTHER,
+            "the real user elsewhere is not held back"
+        );
+        assert!(set_cookie(&h, "hoptac_session").is_some());
+    });
+}
+
+hoptac_testkit::both_backends!(
+    sign_in_with_a_form_then_write_only_with_the_csrf_token,
+    sign_in_is_throttled_per_client_address
+);
 
 /// Behind HTTPS: HSTS and Secure cookies; exports are not cached; the stylesheet is.
 #[test]

@@ -17,10 +17,15 @@ pub(super) struct ServeArgs {
     /// listens on loopback only; set false to serve plain HTTP beyond this machine.
     #[arg(long, env = "HOPTAC_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
     secure_cookies: Option<bool>,
+    /// A reverse proxy in front appends the client's address to `X-Forwarded-For`:
+    /// sign-in throttling then counts per client, not per proxy. Without a proxy leave
+    /// it off, or clients could name any address.
+    #[arg(long, env = "HOPTAC_TRUSTED_PROXY", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false)]
+    trusted_proxy: bool,
 }
 
 pub(super) fn run(reg: Registry, a: ServeArgs, lang: Lang) -> Result<(), Failure> {
-    serve(reg, &a.bind, a.secure_cookies, lang)
+    serve(reg, &a.bind, a.secure_cookies, a.trusted_proxy, lang)
 }
 
 /// Whether cookies are marked Secure: as set, else unless listening on loopback only
@@ -44,6 +49,7 @@ pub(super) fn serve(
     reg: Registry,
     bind: &str,
     secure: Option<bool>,
+    trusted_proxy: bool,
     lang: Lang,
 ) -> Result<(), Failure> {
     if !reg.has_admin().unwrap_or(true) {
@@ -74,7 +80,11 @@ pub(super) fn serve(
         let _ = std::io::stdout().flush();
         let secure = secure_cookies(secure, addr);
         hoptac_app::users::purge_every_hour(reg.clone());
-        hoptac_web::serve(reg, listener, secure)
+        let options = hoptac_web::ServeOptions {
+            secure_cookies: secure,
+            trusted_proxy,
+        };
+        hoptac_web::serve_with(reg, listener, options)
             .await
             .map_err(|e| Failure(e.to_string()))
     })
