@@ -25,6 +25,8 @@ pub use error::{AppError, Result};
 pub use registry::{Actor, NewOrg, Registry};
 
 #[cfg(test)]
+mod audit_state_tests;
+#[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]
 mod import_doc_tests;
