@@ -2,6 +2,7 @@
 //! and as-of reads), import and export of spreadsheets, and the demo province.
 
 pub mod access;
+pub mod anchors;
 pub mod columns;
 
 pub mod error;

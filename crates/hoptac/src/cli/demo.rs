@@ -100,5 +100,11 @@ pub(super) fn run(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
     if a.no_serve {
         return Ok(());
     }
-    super::serve::serve(reg, &a.bind, super::serve::secure_cookies_from_env(), lang)
+    super::serve::serve(
+        reg,
+        &a.bind,
+        super::serve::secure_cookies_from_env(),
+        super::serve::anchor_file_from_env(),
+        lang,
+    )
 }

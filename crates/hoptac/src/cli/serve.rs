@@ -17,10 +17,22 @@ pub(super) struct ServeArgs {
     /// listens on loopback only; set false to serve plain HTTP beyond this machine.
     #[arg(long, env = "HOPTAC_SECURE_COOKIES", value_parser = clap::builder::BoolishValueParser::new())]
     secure_cookies: Option<bool>,
+    /// Append the audit trail's anchor (time and SEQ:HASH) to this file at start and
+    /// every hour; copy it off the machine (`hoptac audit verify --anchor` takes any
+    /// line's SEQ:HASH). The anchor always goes into the server's log too.
+    #[arg(long, env = "HOPTAC_ANCHOR_FILE")]
+    anchor_file: Option<std::path::PathBuf>,
 }
 
 pub(super) fn run(reg: Registry, a: ServeArgs, lang: Lang) -> Result<(), Failure> {
-    serve(reg, &a.bind, a.secure_cookies, lang)
+    serve(reg, &a.bind, a.secure_cookies, a.anchor_file, lang)
+}
+
+/// `HOPTAC_ANCHOR_FILE` read by hand, for `hoptac demo` (which has no such flag).
+pub(super) fn anchor_file_from_env() -> Option<std::path::PathBuf> {
+    std::env::var_os("HOPTAC_ANCHOR_FILE")
+        .filter(|v| !v.is_empty())
+        .map(Into::into)
 }
 
 /// Whether cookies are marked Secure: as set, else unless listening on loopback only
@@ -44,6 +56,7 @@ pub(super) fn serve(
     reg: Registry,
     bind: &str,
     secure: Option<bool>,
+    anchor_file: Option<std::path::PathBuf>,
     lang: Lang,
 ) -> Result<(), Failure> {
     if !reg.has_admin().unwrap_or(true) {
@@ -74,6 +87,7 @@ pub(super) fn serve(
         let _ = std::io::stdout().flush();
         let secure = secure_cookies(secure, addr);
         hoptac_app::users::purge_every_hour(reg.clone());
+        hoptac_app::anchors::publish_every_hour(reg.db.clone(), anchor_file);
         hoptac_web::serve(reg, listener, secure)
             .await
             .map_err(|e| Failure(e.to_string()))
