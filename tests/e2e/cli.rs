@@ -388,6 +388,71 @@ fn the_audit_trail_catches_tampering_from_the_command_line() {
 }
 
 #[test]
+fn tampering_with_stored_records_is_named_by_audit_verify() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    ok(&hoptac(
+        &db,
+        &[
+            "import",
+            fixture("registry_english.csv").to_str().expect("path"),
+        ],
+    ));
+    ok(&hoptac(
+        &db,
+        &[
+            "user",
+            "add",
+            "xa.dongdang",
+            "--role",
+            "commune_officer",
+            "--commune",
+            "06184",
+        ],
+    ));
+    let o = hoptac(&db, &["audit", "verify"]);
+    ok(&o);
+    assert!(
+        text(&o.stdout).contains("Dữ liệu khớp nhật ký"),
+        "{}",
+        text(&o.stdout)
+    );
+    // Someone makes the commune officer an administrator, and renames a cooperative,
+    // directly in the database.
+    let store = hoptac_store::Db::open(&db).expect("open");
+    store
+        .write(|c| {
+            c.batch(
+                "UPDATE users SET role = 'admin', scope = '{\"type\":\"all\"}' WHERE username = 'xa.dongdang'; \
+                 UPDATE organisations SET name = 'Giả' WHERE id = 2",
+            )
+        })
+        .expect("tamper");
+    drop(store);
+    let o = hoptac(&db, &["--lang", "en", "audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("organisations 2: edited outside the application"),
+        "{out}"
+    );
+    assert!(
+        out.contains("users 1: edited outside the application"),
+        "{out}"
+    );
+    assert!(
+        text(&o.stderr).contains("2 records do not match the audit trail"),
+        "{}",
+        text(&o.stderr)
+    );
+    // Sealing does not hide edits: only records the trail never named are sealed.
+    let o = hoptac(&db, &["audit", "seal"]);
+    ok(&o);
+    assert!(text(&o.stdout).starts_with("0 "), "{}", text(&o.stdout));
+    assert_eq!(hoptac(&db, &["audit", "verify"]).status.code(), Some(1));
+}
+
+#[test]
 fn accounts_are_managed_from_the_command_line_without_default_passwords() {
     let dir = tempfile::tempdir().expect("dir");
     let db = format!("sqlite://{}", dir.path().join("u.db").display());

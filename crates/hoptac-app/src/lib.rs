@@ -2,6 +2,7 @@
 //! and as-of reads), import and export of spreadsheets, and the demo province.
 
 pub mod access;
+pub mod anchors;
 pub mod columns;
 
 pub mod error;
@@ -25,6 +26,8 @@ pub use access::{Gate, Public, Reader, Scoped};
 pub use error::{AppError, Result};
 pub use registry::{Actor, NewOrg, Registry};
 
+#[cfg(test)]
+mod audit_state_tests;
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]

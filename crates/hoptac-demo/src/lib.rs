@@ -15,3 +15,6 @@ mod stress;
 pub use province::generate;
 pub use spec::{demo_today, DemoSpec, DemoSummary};
 pub use stress::generate_stress;
+
+#[cfg(test)]
+mod audit_tests;

@@ -72,6 +72,7 @@ fn append<T: Serialize>(
     body: &T,
     s: &Stamp,
 ) -> Result<()> {
+    touch_doc(c, kind, id);
     c.execute(
         "INSERT INTO document_changes (kind, id, seq, state, body, recorded_at, author, source, note) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -88,6 +89,13 @@ fn append<T: Serialize>(
         ],
     )?;
     Ok(())
+}
+
+/// Names a document and its history for the audit trail's digests.
+fn touch_doc(c: &mut dyn Conn, kind: &str, id: &str) {
+    use crate::audit::{doc_record, touch, Audited};
+    touch(c, Audited::Documents, doc_record(kind, id));
+    touch(c, Audited::DocumentChanges, doc_record(kind, id));
 }
 
 /// Inserts a new document at version 1. A second insert of the same key fails with

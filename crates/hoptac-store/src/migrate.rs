@@ -45,6 +45,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007", "kind_sort_index"),
     migration!(8, "0008", "pending_import_bytes"),
     migration!(9, "0009", "api_token_expiry"),
+    migration!(10, "0010", "audit_digests"),
     migration!(11, "0011", "failed_login_source"),
 ];
 

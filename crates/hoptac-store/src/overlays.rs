@@ -28,6 +28,7 @@ pub fn add_correction(
             author.into(),
         ],
     )?;
+    crate::audit::touch(c, crate::audit::Audited::PlaceOverlays, id.to_string());
     Ok(())
 }
 
@@ -49,6 +50,7 @@ pub fn add_alias(
             author.into(),
         ],
     )?;
+    crate::audit::touch(c, crate::audit::Audited::PlaceOverlays, id.to_string());
     Ok(())
 }
 

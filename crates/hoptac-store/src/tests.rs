@@ -173,7 +173,17 @@ fn uploads_keep_every_byte(url: &str) {
 fn hex_uploads_become_bytes(url: &str) {
     let db = Db::open(url).expect("open");
     crate::migrate::migrate_to(&db, 7).expect("migrate to 7");
-    let user = uploader(&db);
+    // The account as a version-7 program wrote it (today's repositories expect the
+    // latest schema: their writes carry digests into the audit trail).
+    let user = 7;
+    db.write(|c| {
+        c.execute(
+            "INSERT INTO users (id, username, display_name, password_hash, role, scope, disabled, \
+             version, created_at, updated_at) VALUES (?, 'uploader', 'u', 'x', 'admin', '{\"type\":\"all\"}', 0, 1, ?, ?)",
+            &[user.into(), Utc::now().into(), Utc::now().into()],
+        )
+    })
+    .expect("user");
     db.write(|c| {
         for (token, content) in [("good", "00ff7f0A"), ("bad", "zz")] {
             c.execute(
@@ -189,6 +199,7 @@ fn hex_uploads_become_bytes(url: &str) {
         crate::migrate::migrate_to(&db, 8).expect("migrate"),
         vec![8]
     );
+    migrate(&db).expect("migrate to the latest");
     let good = db
         .write(|c| crate::users::take_pending_import(c, "good", user))
         .expect("take")
@@ -378,7 +389,8 @@ mod audit_trail {
             audit::verify(&db, None).expect("verify"),
             Finding::Missing { seq: 2 }
         );
-        // Cutting the tail leaves a whole chain: only the anchor shows it.
+        // Cutting the tail leaves a whole chain, but not the head writers keep: it is
+        // caught without an anchor too.
         let db2 = open(&hoptac_testkit::sqlite());
         change(&db2, "a");
         change(&db2, "b");
@@ -386,7 +398,7 @@ mod audit_trail {
         sql(&db2, "DELETE FROM audit_log WHERE seq = 2");
         assert_eq!(
             audit::verify(&db2, None).expect("verify"),
-            Finding::Intact { links: 1 }
+            Finding::Missing { seq: 2 }
         );
         assert_eq!(
             audit::verify(&db2, Some(&a2)).expect("verify"),
@@ -429,6 +441,19 @@ mod audit_trail {
             .expect("rewrite");
             prev = h;
         }
+        assert_eq!(
+            audit::verify(&db, None).expect("verify"),
+            Finding::AnchorMismatch { seq: 2 },
+            "the head still holds the old last hash"
+        );
+        // Rewriting the head too leaves nothing inside the database to compare with.
+        db.write(|c| {
+            c.execute(
+                "UPDATE audit_head SET hash = ? WHERE id = 1",
+                &[prev.clone().into()],
+            )
+        })
+        .expect("rewrite the head");
         assert_eq!(
             audit::verify(&db, None).expect("verify"),
             Finding::Intact { links: 2 },

@@ -1,6 +1,7 @@
 //! Accounts, sessions, API tokens and failed sign-ins. Secrets arrive here already
 //! hashed; nothing in these tables can sign anyone in by itself.
 
+use crate::audit::{touch, Audited};
 use crate::db::{Conn, Result, Row, StoreError, Val};
 use chrono::{DateTime, Utc};
 use hoptac_domain::auth::{Role, Scope};
@@ -50,6 +51,7 @@ pub fn insert(c: &mut dyn Conn, u: &UserRow, now: DateTime<Utc>) -> Result<()> {
             now.into(),
         ],
     )?;
+    touch(c, Audited::Users, u.id.to_string());
     Ok(())
 }
 
@@ -95,6 +97,7 @@ pub fn update(
             &[i64::from(d).into(), now.into(), id.into()],
         )?;
     }
+    touch(c, Audited::Users, id.to_string());
     Ok(())
 }
 
@@ -194,6 +197,7 @@ pub fn insert_token(c: &mut dyn Conn, t: &NewToken<'_>, now: DateTime<Utc>) -> R
         "INSERT INTO api_tokens (id, token_hash, user_id, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
         &[t.id.into(), t.token_hash.into(), t.user_id.into(), t.label.into(), now.into(), expires],
     )?;
+    touch(c, Audited::ApiTokens, t.id.to_string());
     Ok(())
 }
 
@@ -264,11 +268,18 @@ pub fn revoke_token(c: &mut dyn Conn, id: i64, now: DateTime<Utc>) -> Result<Opt
         "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
         &[Val::Ts(now), id.into()],
     )?;
+    touch(c, Audited::ApiTokens, id.to_string());
     Ok(Some(owner))
 }
 
 /// Revokes every live token of an account; returns how many.
 pub fn revoke_tokens_of(c: &mut dyn Conn, user_id: i64, now: DateTime<Utc>) -> Result<u64> {
+    for r in c.query(
+        "SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL AND id IS NOT NULL",
+        &[user_id.into()],
+    )? {
+        touch(c, Audited::ApiTokens, r.i64(0)?.to_string());
+    }
     c.execute(
         "UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
         &[Val::Ts(now), user_id.into()],

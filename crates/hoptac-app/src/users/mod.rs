@@ -561,13 +561,13 @@ impl Registry {
     /// confirmed within a day. Run by the server every hour.
     pub fn purge_stale(&self, now: DateTime<Utc>) -> Result<Purged> {
         let day_ago = now - Duration::hours(STALE_HOURS);
-        Ok(self.db.write(|c| {
+        self.db.write(|c| {
             Ok::<_, AppError>(Purged {
                 sessions: users::delete_expired_sessions(c, now)?,
                 failed_logins: users::purge_failed_logins(c, day_ago)?,
                 uploads: users::purge_pending_imports(c, day_ago)?,
             })
-        })?)
+        })
     }
 
     pub fn end_session(&self, token: &str) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Writing organisations: their current state, their history and their links.
 
 use super::{corrupt, match_key};
+use crate::audit::{touch, Audited};
 use crate::db::{Conn, Result, Val};
 use chrono::{DateTime, Utc};
 use hoptac_domain::history::{Change, OrgState};
@@ -60,6 +61,7 @@ pub fn insert(
     p.push(now.into());
     p.push(now.into());
     c.execute(&format!("{INSERT_ORG} VALUES {ONE_ORG}"), &p)?;
+    touch(c, Audited::Organisations, state.id.to_string());
     Ok(())
 }
 
@@ -83,6 +85,9 @@ pub fn insert_many(
         let values = vec![ONE_ORG; chunk.len()].join(", ");
         c.execute(&format!("{INSERT_ORG} VALUES {values}"), &p)?;
     }
+    for (_, state) in rows {
+        touch(c, Audited::Organisations, state.id.to_string());
+    }
     Ok(())
 }
 
@@ -90,10 +95,14 @@ pub fn insert_many(
 /// write, so two editors who read the same version cannot both succeed. Returns false
 /// when someone else wrote first.
 pub fn claim_version(c: &mut dyn Conn, id: OrgId, expected: i64) -> Result<bool> {
-    Ok(c.execute(
+    let claimed = c.execute(
         "UPDATE organisations SET version = version + 1 WHERE id = ? AND version = ?",
         &[id.into(), expected.into()],
-    )? == 1)
+    )? == 1;
+    if claimed {
+        touch(c, Audited::Organisations, id.to_string());
+    }
+    Ok(claimed)
 }
 
 /// Rewrites the current state after a claimed write.
@@ -110,6 +119,7 @@ pub fn save_state(
         &format!("UPDATE organisations SET {SET_STATE} WHERE id = ?"),
         &p,
     )?;
+    touch(c, Audited::Organisations, state.id.to_string());
     Ok(())
 }
 
@@ -126,10 +136,14 @@ pub fn save_state_at(
     p.push(now.into());
     p.push(state.id.into());
     p.push(version.into());
-    Ok(c.execute(
+    let saved = c.execute(
         &format!("UPDATE organisations SET {SET_STATE} WHERE id = ? AND version = ?"),
         &p,
-    )? == 1)
+    )? == 1;
+    if saved {
+        touch(c, Audited::Organisations, state.id.to_string());
+    }
+    Ok(saved)
 }
 
 /// The next recorded-order number in an organisation's history.
@@ -166,6 +180,14 @@ pub fn append_changes(c: &mut dyn Conn, changes: &[Change]) -> Result<()> {
             &p,
         )?;
     }
+    // One digest per organisation covers all its history rows.
+    let mut last = None;
+    for ch in changes {
+        if last != Some(ch.org_id) {
+            touch(c, Audited::OrgChanges, ch.org_id.to_string());
+            last = Some(ch.org_id);
+        }
+    }
     Ok(())
 }
 
@@ -182,5 +204,6 @@ pub fn insert_link(
         "INSERT INTO org_links (id, kind, subject_id, object_id, created_at) VALUES (?, ?, ?, ?, ?)",
         &[id.into(), kind.code().into(), subject.into(), object.into(), now.into()],
     )?;
+    touch(c, Audited::OrgLinks, id.to_string());
     Ok(())
 }

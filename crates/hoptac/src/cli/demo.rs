@@ -105,6 +105,7 @@ pub(super) fn run(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
         &a.bind,
         super::serve::secure_cookies_from_env(),
         false,
+        super::serve::anchor_file_from_env(),
         lang,
     )
 }

@@ -83,7 +83,8 @@ enum Command {
     /// Recompute every scored evaluation of a year and list those whose stored
     /// outcome differs (exit 1 if any).
     Recheck(recheck::RecheckArgs),
-    /// The tamper-evident audit trail: verify it, print an anchor to keep, list links.
+    /// The tamper-evident audit trail: verify it and the stored state against it,
+    /// print an anchor to keep, list links, seal rows older than its digests.
     Audit(audit::AuditArgs),
     /// Accounts: add, list, disable, enable, reset a password, issue an API token.
     User(user::UserArgs),

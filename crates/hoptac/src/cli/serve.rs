@@ -22,10 +22,29 @@ pub(super) struct ServeArgs {
     /// it off, or clients could name any address.
     #[arg(long, env = "HOPTAC_TRUSTED_PROXY", value_parser = clap::builder::BoolishValueParser::new(), default_value_t = false)]
     trusted_proxy: bool,
+    /// Append the audit trail's anchor (time and SEQ:HASH) to this file at start and
+    /// every hour; copy it off the machine (`hoptac audit verify --anchor` takes any
+    /// line's SEQ:HASH). The anchor always goes into the server's log too.
+    #[arg(long, env = "HOPTAC_ANCHOR_FILE")]
+    anchor_file: Option<std::path::PathBuf>,
 }
 
 pub(super) fn run(reg: Registry, a: ServeArgs, lang: Lang) -> Result<(), Failure> {
-    serve(reg, &a.bind, a.secure_cookies, a.trusted_proxy, lang)
+    serve(
+        reg,
+        &a.bind,
+        a.secure_cookies,
+        a.trusted_proxy,
+        a.anchor_file,
+        lang,
+    )
+}
+
+/// `HOPTAC_ANCHOR_FILE` read by hand, for `hoptac demo` (which has no such flag).
+pub(super) fn anchor_file_from_env() -> Option<std::path::PathBuf> {
+    std::env::var_os("HOPTAC_ANCHOR_FILE")
+        .filter(|v| !v.is_empty())
+        .map(Into::into)
 }
 
 /// Whether cookies are marked Secure: as set, else unless listening on loopback only
@@ -50,6 +69,7 @@ pub(super) fn serve(
     bind: &str,
     secure: Option<bool>,
     trusted_proxy: bool,
+    anchor_file: Option<std::path::PathBuf>,
     lang: Lang,
 ) -> Result<(), Failure> {
     if !reg.has_admin().unwrap_or(true) {
@@ -80,6 +100,7 @@ pub(super) fn serve(
         let _ = std::io::stdout().flush();
         let secure = secure_cookies(secure, addr);
         hoptac_app::users::purge_every_hour(reg.clone());
+        hoptac_app::anchors::publish_every_hour(reg.db.clone(), anchor_file);
         let options = hoptac_web::ServeOptions {
             secure_cookies: secure,
             trusted_proxy,

@@ -2,7 +2,15 @@
 //! one row — who, when, through what, and each record's value before and after — to a
 //! hash chain, so that editing, deleting or rewriting rows afterwards is detectable.
 //! Rows are written at commit time by [`crate::Db::write`]; writers only describe what
-//! they changed with [`record`].
+//! they changed with [`record`], and the store's repositories name the rows they wrote
+//! with [`touch`], so that each link also carries a digest of those rows and
+//! [`verify_state`] can tell whether the stored state is still what the trail says.
+
+mod records;
+mod state;
+
+pub use records::{doc_record, touch, Audited, Digests};
+pub use state::{seal, verify_state, Problem, RecordFinding, StateCheck};
 
 use crate::db::{Conn, Db, Result, StoreError, Val};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -27,6 +35,8 @@ pub struct Buffer {
     actor: Option<String>,
     source: Option<String>,
     entries: Vec<Entry>,
+    /// The audited records written, whose digests the link will carry.
+    pub(crate) touched: records::Touched,
 }
 
 /// Notes a change for the audit trail of the current transaction.
@@ -40,7 +50,8 @@ pub fn record(c: &mut dyn Conn, actor: &str, source: Option<&str>, entry: Entry)
 }
 
 /// Replaces what the transaction noted with one summary entry: for generated bulk data
-/// (the demo), where a per-record trail would only repeat the generator.
+/// (the demo), where a per-record trail would only repeat the generator. The digests of
+/// the records written are kept, so the state still verifies record by record.
 pub fn summarize(c: &mut dyn Conn, actor: &str, source: Option<&str>, entry: Entry) {
     let b = c.audit_buffer();
     b.entries.clear();
@@ -115,6 +126,7 @@ pub struct Link {
     pub hash: String,
 }
 
+#[cfg(test)]
 pub(crate) fn hash(
     seq: i64,
     at: DateTime<Utc>,
@@ -123,16 +135,33 @@ pub(crate) fn hash(
     entries: &str,
     prev: &str,
 ) -> String {
+    hash_with_digests(seq, at, actor, source, entries, prev, None)
+}
+
+/// [`hash`] of a link that carries digests: they are one more field, so links written
+/// before digests existed hash as they always did.
+fn hash_with_digests(
+    seq: i64,
+    at: DateTime<Utc>,
+    actor: &str,
+    source: Option<&str>,
+    entries: &str,
+    prev: &str,
+    digests: Option<&str>,
+) -> String {
     let mut h = Sha256::new();
+    let at = at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let seq = seq.to_string();
     // Lengths keep field boundaries unambiguous.
-    for part in [
-        seq.to_string().as_str(),
-        at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string().as_str(),
+    let parts = [
+        &seq,
+        at.as_str(),
         actor,
         source.unwrap_or(""),
         entries,
         prev,
-    ] {
+    ];
+    for part in parts.into_iter().chain(digests) {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
@@ -142,9 +171,20 @@ pub(crate) fn hash(
 /// Appends the transaction's link, if it changed anything. Called before commit.
 pub(crate) fn flush(c: &mut dyn Conn) -> Result<()> {
     let b = std::mem::take(c.audit_buffer());
-    if b.entries.is_empty() {
+    if b.entries.is_empty() && b.touched.is_empty() {
         return Ok(());
     }
+    // Read back before the head is taken: the row lock is then held no longer than
+    // before digests existed.
+    let mut digests = Digests::new();
+    for (table, recs) in &b.touched {
+        digests.insert(*table, records::digests_of(c, *table, recs)?);
+    }
+    let digests = if digests.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(&digests).map_err(|e| StoreError::Corrupt(e.to_string()))?)
+    };
     // Taking the head row serialises writers on PostgreSQL; SQLite has one writer.
     let head = c
         .query_one(
@@ -156,11 +196,20 @@ pub(crate) fn flush(c: &mut dyn Conn) -> Result<()> {
     let at = Utc::now().trunc_subsecs(6);
     let entries =
         serde_json::to_string(&b.entries).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let actor = b.actor.unwrap_or_default();
-    let h = hash(seq, at, &actor, b.source.as_deref(), &entries, &prev);
+    // Rows written with nothing described (derived data refreshed) are the system's.
+    let actor = b.actor.unwrap_or_else(|| "system".into());
+    let h = hash_with_digests(
+        seq,
+        at,
+        &actor,
+        b.source.as_deref(),
+        &entries,
+        &prev,
+        digests.as_deref(),
+    );
     c.execute(
-        "INSERT INTO audit_log (seq, recorded_at, actor, source, entries, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        &[seq.into(), at.into(), actor.into(), b.source.into(), entries.into(), prev.into(), h.clone().into()],
+        "INSERT INTO audit_log (seq, recorded_at, actor, source, entries, prev_hash, hash, digests) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        &[seq.into(), at.into(), actor.into(), b.source.into(), entries.into(), prev.into(), h.clone().into(), digests.into()],
     )?;
     c.execute("UPDATE audit_head SET hash = ? WHERE id = 1", &[h.into()])?;
     Ok(())
@@ -221,29 +270,53 @@ pub fn anchor(db: &Db) -> Result<Option<Anchor>> {
     })
 }
 
-/// Recomputes the whole chain; with an anchor, also checks the chain still passes
-/// through it.
+/// Recomputes the whole chain, checks that its last link is the head the writers keep
+/// (a deleted or replaced tail is caught without an anchor) and, with an anchor, that
+/// the chain still passes through it. The stored state is checked by [`verify_state`].
 pub fn verify(db: &Db, anchor: Option<&Anchor>) -> Result<Finding> {
     db.read(|c| {
-        let rows = c.query("SELECT seq, recorded_at, actor, source, entries, prev_hash, hash FROM audit_log ORDER BY seq", &[])?;
+        let rows = c.query(
+            "SELECT seq, recorded_at, actor, source, entries, prev_hash, hash, digests FROM audit_log ORDER BY seq",
+            &[],
+        )?;
         let mut prev = String::new();
         let mut expected = 1;
         for r in &rows {
-            let (seq, at, actor, source, entries, prev_hash, h) =
-                (r.i64(0)?, r.ts(1)?, r.text(2)?, r.opt_text(3)?, r.text(4)?, r.text(5)?, r.text(6)?);
+            let (seq, at, actor, source, entries, prev_hash, h, digests) = (
+                r.i64(0)?,
+                r.ts(1)?,
+                r.text(2)?,
+                r.opt_text(3)?,
+                r.text(4)?,
+                r.text(5)?,
+                r.text(6)?,
+                r.opt_text(7)?,
+            );
             if seq != expected {
                 return Ok(Finding::Missing { seq: expected });
             }
             if prev_hash != prev {
                 return Ok(Finding::Broken { seq });
             }
-            if hash(seq, at, &actor, source.as_deref(), &entries, &prev_hash) != h {
+            let again = hash_with_digests(
+                seq,
+                at,
+                &actor,
+                source.as_deref(),
+                &entries,
+                &prev_hash,
+                digests.as_deref(),
+            );
+            if again != h {
                 return Ok(Finding::Altered { seq });
             }
             prev = h;
             expected += 1;
         }
         let last = expected - 1;
+        if let Some(f) = check_head(c, last, &prev)? {
+            return Ok(f);
+        }
         if let Some(a) = anchor {
             let at = rows.iter().find(|r| r.i64(0).ok() == Some(a.seq));
             match at {
@@ -253,6 +326,25 @@ pub fn verify(db: &Db, anchor: Option<&Anchor>) -> Result<Finding> {
             }
         }
         Ok(Finding::Intact { links: last })
+    })
+}
+
+/// The head against the chain's last link (`last`, hashing to `hash`): links cut off
+/// the end show as missing, a last link replaced as differing from the head.
+fn check_head(c: &mut dyn Conn, last: i64, hash: &str) -> Result<Option<Finding>> {
+    let Some(head) = c.query_one("SELECT seq, hash FROM audit_head WHERE id = 1", &[])? else {
+        return Ok(Some(Finding::Missing { seq: last + 1 }));
+    };
+    let (seq, head_hash) = (head.i64(0)?, head.text(1)?);
+    Ok(if seq > last {
+        Some(Finding::Missing { seq: last + 1 })
+    } else if seq < last {
+        // Links after the head were not appended by a writer.
+        Some(Finding::Broken { seq: seq + 1 })
+    } else if head_hash != hash {
+        Some(Finding::AnchorMismatch { seq })
+    } else {
+        None
     })
 }
 
