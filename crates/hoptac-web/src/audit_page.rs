@@ -6,7 +6,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use hoptac_app::access::{AuditEntry, AuditView, Finding};
+use hoptac_app::access::{AuditEntry, AuditView, Finding, RecordProblem, StateCheck};
 
 /// What signing in is needed for here.
 const SIGN_IN: crate::auth::Need = ("Cần đăng nhập.", "Sign in first.");
@@ -14,6 +14,9 @@ const SIGN_IN: crate::auth::Need = ("Cần đăng nhập.", "Sign in first.");
 #[derive(serde::Deserialize)]
 pub struct AuditQuery {
     lang: Option<String>,
+    /// Compare the stored records with the trail (`?doi-chieu=1`).
+    #[serde(rename = "doi-chieu")]
+    compare: Option<String>,
 }
 
 pub async fn audit_page(
@@ -36,11 +39,13 @@ pub async fn audit_page(
         )
             .into_response();
     }
+    let compare = q.compare.is_some_and(|v| !v.is_empty() && v != "0");
     let AuditView {
         finding,
         anchor,
         recent: links,
-    } = or_page!(crate::run::on_page(&st, &p, lang, |me| me.audit(100)).await);
+        state: records,
+    } = or_page!(crate::run::on_page(&st, &p, lang, move |me| me.audit(100, compare)).await);
     let bad = |vi: String, en: String| tpl::State {
         text: match lang {
             hoptac_domain::i18n::Lang::Vi => vi,
@@ -108,10 +113,39 @@ pub async fn audit_page(
     let body = tpl::audit(&tpl::Audit {
         lang,
         state,
+        records: records.map(|c| records_view(lang, c)),
         anchor: anchor.map(|a| a.to_string()).unwrap_or_else(|| "—".into()),
         links,
     });
     Html(page(&frame, body).into_string()).into_response()
+}
+
+/// The comparison of stored records with the trail, in the reader's words.
+fn records_view(lang: hoptac_domain::i18n::Lang, c: StateCheck) -> tpl::Records {
+    let problem = |p: &RecordProblem| match p {
+        RecordProblem::Altered => lang.t(
+            "khác với lần ghi cuối trong nhật ký: đã bị sửa ngoài ứng dụng",
+            "differs from its last write in the trail: edited outside the application",
+        ),
+        RecordProblem::Unrecorded => lang.t(
+            "không có trong nhật ký: thêm ngoài ứng dụng, hoặc có từ trước (hoptac audit seal)",
+            "not in the trail: added outside the application, or older (hoptac audit seal)",
+        ),
+        RecordProblem::Deleted => lang.t(
+            "nhật ký có nhưng bản ghi đã mất: bị xóa ngoài ứng dụng",
+            "in the trail but gone: deleted outside the application",
+        ),
+    };
+    tpl::Records {
+        compared: c.records,
+        total: c.findings.len(),
+        findings: c
+            .findings
+            .iter()
+            .take(200)
+            .map(|f| (f.table.to_owned(), f.record.clone(), problem(&f.problem)))
+            .collect(),
+    }
 }
 
 /// The top-level keys (and `fields` keys) whose values differ: what an update changed.

@@ -8,7 +8,10 @@ use crate::users::User;
 use hoptac_domain::auth::{Action, Role, Scope};
 use hoptac_domain::place::{MappingCorrection, PlaceAlias};
 
-pub use hoptac_store::audit::{Anchor, Entry as AuditEntry, Finding, Link as AuditLink};
+pub use hoptac_store::audit::{
+    Anchor, Entry as AuditEntry, Finding, Link as AuditLink, Problem as RecordProblem,
+    RecordFinding, StateCheck,
+};
 
 /// What the audit page shows: whether the chain verifies, its latest link, and the
 /// most recent links.
@@ -17,6 +20,8 @@ pub struct AuditView {
     pub finding: Finding,
     pub anchor: Option<Anchor>,
     pub recent: Vec<AuditLink>,
+    /// The stored records compared with the trail, when asked for (it reads them all).
+    pub state: Option<StateCheck>,
 }
 
 impl Scoped {
@@ -65,8 +70,9 @@ impl Scoped {
         self.reg.add_alias(alias, actor)
     }
 
-    /// The audit trail's state and its latest `limit` links.
-    pub fn audit(&self, limit: i64) -> Result<AuditView> {
+    /// The audit trail's state and its latest `limit` links; with `records`, also
+    /// every stored record compared with what the trail says of it.
+    pub fn audit(&self, limit: i64, records: bool) -> Result<AuditView> {
         use hoptac_store::audit;
         self.allowed(Action::Administer)?;
         let db = &self.reg.db;
@@ -74,6 +80,11 @@ impl Scoped {
             finding: audit::verify(db, None)?,
             anchor: audit::anchor(db)?,
             recent: audit::recent(db, limit)?,
+            state: if records {
+                Some(audit::verify_state(db)?)
+            } else {
+                None
+            },
         })
     }
 }

@@ -30,7 +30,9 @@ mod reports;
 mod scope_tests;
 mod sheets;
 
-pub use admin::{Anchor, AuditEntry, AuditLink, AuditView, Finding};
+pub use admin::{
+    Anchor, AuditEntry, AuditLink, AuditView, Finding, RecordFinding, RecordProblem, StateCheck,
+};
 pub use dossier::{Dossier, DossierLink, Internal};
 pub use gate::{Gate, Public, Reader};
 pub use imports::PendingUpload;

@@ -28,9 +28,20 @@ pub struct Link {
     pub more: usize,
 }
 
+/// The stored records compared with the trail.
+pub struct Records {
+    pub compared: u64,
+    /// How many records the trail does not vouch for (only the first few are listed).
+    pub total: usize,
+    /// (table, record, what is wrong)
+    pub findings: Vec<(String, String, &'static str)>,
+}
+
 pub struct Audit {
     pub lang: Lang,
     pub state: State,
+    /// `None` until the reader asks for the comparison.
+    pub records: Option<Records>,
     pub anchor: String,
     pub links: Vec<Link>,
 }
@@ -58,6 +69,7 @@ pub fn audit(v: &Audit) -> Markup {
                 (v.state.text)
             }
         }
+        (records(v))
         p {
             (t(
                 "Mốc hiện tại (lưu ở nơi khác để phát hiện việc viết lại chuỗi)",
@@ -95,6 +107,59 @@ pub fn audit(v: &Audit) -> Markup {
                                 @if l.more > 0 {
                                     br; "… " (l.more) " " (t("bản ghi nữa", "more records"))
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The comparison of the stored records with the trail, or the link that asks for it.
+fn records(v: &Audit) -> Markup {
+    let t = |vi: &'static str, en: &'static str| v.lang.t(vi, en);
+    let lang_q = match v.lang {
+        Lang::Vi => "",
+        Lang::En => "&lang=en",
+    };
+    html! {
+        @match &v.records {
+            None => p {
+                a href=(format!("/nhat-ky?doi-chieu=1{lang_q}")) {
+                    (t(
+                        "Đối chiếu mọi bản ghi đang lưu với nhật ký",
+                        "Compare every stored record with the trail"
+                    ))
+                }
+                " " (t("(đọc toàn bộ dữ liệu; có thể mất vài giây)", "(reads all the data; may take seconds)"))
+            },
+            Some(r) if r.total == 0 => p {
+                (t("Dữ liệu đang lưu khớp nhật ký", "The stored data matches the trail"))
+                ": " (r.compared) " " (t("bản ghi.", "records."))
+            },
+            Some(r) => {
+                p {
+                    span.error {
+                        (r.total) " " (t(
+                            "bản ghi không khớp nhật ký (đã đối chiếu",
+                            "records do not match the trail (compared"
+                        )) " " (r.compared) ")."
+                    }
+                }
+                div.w {
+                    table {
+                        caption { (t("Bản ghi không khớp", "Records that do not match")) }
+                        thead {
+                            tr {
+                                th scope="col" { (t("Bảng", "Table")) }
+                                th scope="col" { (t("Bản ghi", "Record")) }
+                                th scope="col" { (t("Vấn đề", "Problem")) }
+                            }
+                        }
+                        tbody {
+                            @for (table, record, problem) in &r.findings {
+                                tr { td { code { (table) } } td { code { (record) } } td { (problem) } }
                             }
                         }
                     }
