@@ -9,7 +9,7 @@ use crate::AppState;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use hoptac_app::users::User;
+use hoptac_app::users::{ApiToken, User};
 use hoptac_app::AppError;
 use hoptac_domain::auth::{Principal, Role, Scope};
 use hoptac_domain::i18n::Lang;
@@ -61,9 +61,34 @@ impl Ctx<'_> {
     }
 }
 
+/// A time as an officer reads it: the day in Vietnam.
+fn day(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(7))
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
+fn token_rows(tokens: &[ApiToken], lang: Lang) -> Vec<tpl::TokenRow> {
+    let now = chrono::Utc::now();
+    tokens
+        .iter()
+        .map(|k| tpl::TokenRow {
+            id: k.id,
+            username: k.username.clone(),
+            label: k.label.clone(),
+            issued: day(k.created_at),
+            expires: k
+                .expires_at
+                .map_or_else(|| lang.t("không hạn", "never").to_owned(), day),
+            revoked: k.revoked_at.map(day).unwrap_or_default(),
+            live: k.live(now),
+        })
+        .collect()
+}
+
 fn list_html(
     cx: &Ctx,
-    users: &[User],
+    (users, tokens): (&[User], &[ApiToken]),
     places: &hoptac_domain::Gazetteer,
     typed: &Values,
     notice: Notice<'_>,
@@ -107,6 +132,15 @@ fn list_html(
             selected: chosen.contains(&c.code.as_str()),
         })
         .collect();
+    let accounts = users
+        .iter()
+        .filter(|u| !u.disabled)
+        .map(|u| tpl::Choice {
+            value: u.username.clone(),
+            label: format!("{} ({})", u.display_name, u.username),
+            selected: false,
+        })
+        .collect();
     tpl::users(&tpl::Users {
         lang,
         csrf: cx.csrf,
@@ -117,6 +151,8 @@ fn list_html(
         organisation: val("organisation"),
         roles,
         communes,
+        tokens: token_rows(tokens, lang),
+        accounts,
     })
 }
 
@@ -178,9 +214,12 @@ async fn render(
     typed: &Values,
     notice: Notice<'_>,
 ) -> Response {
-    let users = or_page!(crate::run::on_page(st, cx.p, cx.lang, |me| me.users()).await);
+    let (users, tokens) = or_page!(
+        crate::run::on_page(st, cx.p, cx.lang, |me| Ok((me.users()?, me.tokens()?))).await
+    );
     let places = st.gate.places();
-    cx.page(status, list_html(cx, &users, &places, typed, notice))
+    let listed = (users.as_slice(), tokens.as_slice());
+    cx.page(status, list_html(cx, listed, &places, typed, notice))
 }
 
 /// `GET /quan-tri/nguoi-dung`.
@@ -194,6 +233,7 @@ pub async fn users_page(
     let notice = match q.ok.as_deref() {
         Some("disable") => Notice::Done(lang.t("Đã khóa tài khoản.", "Account disabled.")),
         Some("enable") => Notice::Done(lang.t("Đã mở lại tài khoản.", "Account enabled.")),
+        Some("revoke-token") => Notice::Done(lang.t("Đã thu hồi khóa API.", "API token revoked.")),
         _ => Notice::None,
     };
     let cx = Ctx {
@@ -258,7 +298,7 @@ pub async fn add_user(
         },
         _ => Scope::All,
     };
-    let password = hoptac_app::users::random_secret(12);
+    let password = hoptac_app::users::generate_password(&get("username"));
     let (username, display, pass) = (get("username"), get("display_name"), password.clone());
     let added = crate::run::on_page_tried(&st, &p, lang, move |me| {
         let actor = me.actor("web: quản lý người dùng");
@@ -307,6 +347,12 @@ pub async fn user_action(
         .get("username")
         .map(|u| u.trim().to_lowercase())
         .unwrap_or_default();
+    let action = form.get("action").cloned().unwrap_or_default();
+    match action.as_str() {
+        "token" => return issue_token(&st, &cx, &form, &username).await,
+        "revoke-token" => return revoke_token(&st, &cx, &form).await,
+        _ => {}
+    }
     if username == p.username.to_lowercase() {
         let msg = lang.t(
             "Không tự khóa hay đặt lại mật khẩu của chính mình ở đây.",
@@ -321,8 +367,7 @@ pub async fn user_action(
         )
         .await;
     }
-    let action = form.get("action").cloned().unwrap_or_default();
-    let password = hoptac_app::users::random_secret(12);
+    let password = hoptac_app::users::generate_password(&username);
     let pass = password.clone();
     let (name, act) = (username.clone(), action.clone());
     let done = crate::run::on_page_tried(&st, &p, lang, move |me| {
@@ -357,6 +402,64 @@ pub async fn user_action(
                 Notice::Error(&e.message(lang)),
             )
             .await
+        }
+        Ok(Err(e)) => crate::error::page_error(lang, &e),
+        Err(r) => r,
+    }
+}
+
+/// Issues an API token from the form; its secret is shown once.
+async fn issue_token(st: &AppState, cx: &Ctx<'_>, form: &Values, username: &str) -> Response {
+    let lang = cx.lang;
+    let label = form.get("label").cloned().unwrap_or_default();
+    let Ok(days) = form.get("days").map_or("", |d| d.trim()).parse::<u32>() else {
+        let msg = lang.t(
+            "Số ngày hiệu lực là một số từ 1 đến 730.",
+            "Days is a number from 1 to 730.",
+        );
+        return invalid(st, cx, &Values::new(), msg).await;
+    };
+    let (name, lbl) = (username.to_owned(), label.clone());
+    let issued = crate::run::on_page_tried(st, cx.p, lang, move |me| {
+        let actor = me.actor("web: quản lý người dùng");
+        me.issue_token(&name, &lbl, days, &actor)
+    })
+    .await;
+    match issued {
+        Ok(Ok((secret, token))) => {
+            let expires = token.expires_at.map(day).unwrap_or_default();
+            let notice = Notice::Token {
+                username: &token.username,
+                label: &token.label,
+                expires: &expires,
+                secret: &secret,
+            };
+            render(st, cx, StatusCode::OK, &Values::new(), notice).await
+        }
+        Ok(Err(e)) if !matches!(e, AppError::Store(_)) => {
+            invalid(st, cx, &Values::new(), &e.message(lang)).await
+        }
+        Ok(Err(e)) => crate::error::page_error(lang, &e),
+        Err(r) => r,
+    }
+}
+
+/// Revokes the API token the form names.
+async fn revoke_token(st: &AppState, cx: &Ctx<'_>, form: &Values) -> Response {
+    let lang = cx.lang;
+    let Some(id) = form.get("token").and_then(|t| t.trim().parse::<i64>().ok()) else {
+        let msg = lang.t("Không rõ khóa nào.", "Which token?");
+        return invalid(st, cx, &Values::new(), msg).await;
+    };
+    let done = crate::run::on_page_tried(st, cx.p, lang, move |me| {
+        let actor = me.actor("web: quản lý người dùng");
+        me.revoke_token(id, &actor)
+    })
+    .await;
+    match done {
+        Ok(Ok(())) => Redirect::to(&format!("{HERE}?ok=revoke-token")).into_response(),
+        Ok(Err(e)) if !matches!(e, AppError::Store(_)) => {
+            invalid(st, cx, &Values::new(), &e.message(lang)).await
         }
         Ok(Err(e)) => crate::error::page_error(lang, &e),
         Err(r) => r,

@@ -58,6 +58,31 @@ impl Scoped {
         self.reg.reset_password(username, password, actor)
     }
 
+    /// Every API token, newest first, without secrets.
+    pub fn tokens(&self) -> Result<Vec<crate::users::ApiToken>> {
+        self.allowed(Action::Administer)?;
+        self.reg.tokens(None)
+    }
+
+    /// Issues an API token for an account, valid for `days`: the secret (shown once)
+    /// and its listing.
+    pub fn issue_token(
+        &self,
+        username: &str,
+        label: &str,
+        days: u32,
+        actor: &Actor,
+    ) -> Result<(String, crate::users::ApiToken)> {
+        self.allowed(Action::Administer)?;
+        self.reg.issue_token_for_days(username, label, days, actor)
+    }
+
+    /// Revokes an API token by its id.
+    pub fn revoke_token(&self, id: i64, actor: &Actor) -> Result<()> {
+        self.allowed(Action::Administer)?;
+        self.reg.revoke_token(id, actor)
+    }
+
     /// Corrects the legacy → 2025 mapping of one legacy commune.
     pub fn add_correction(&self, corr: MappingCorrection, actor: &Actor) -> Result<()> {
         self.allowed(Action::ManageProvince)?;

@@ -22,6 +22,24 @@ pub enum Notice<'a> {
         username: &'a str,
         password: &'a str,
     },
+    /// An API token was issued: for whom, its name, expiry and secret, shown once.
+    Token {
+        username: &'a str,
+        label: &'a str,
+        expires: &'a str,
+        secret: &'a str,
+    },
+}
+
+/// One API token as listed (never its secret).
+pub struct TokenRow {
+    pub id: i64,
+    pub username: String,
+    pub label: String,
+    pub issued: String,
+    pub expires: String,
+    pub revoked: String,
+    pub live: bool,
 }
 
 /// One account as listed.
@@ -53,6 +71,9 @@ pub struct Users<'a> {
     pub organisation: &'a str,
     pub roles: Vec<Choice>,
     pub communes: Vec<Choice>,
+    pub tokens: Vec<TokenRow>,
+    /// Accounts a token can be issued for.
+    pub accounts: Vec<Choice>,
 }
 
 pub fn title(lang: Lang) -> &'static str {
@@ -119,6 +140,14 @@ pub fn users(v: &Users<'_>) -> Markup {
                     " " strong { (username) } ": " code { (password) }
                 }
             }
+            Notice::Token { username, label, expires, secret } => {
+                p.notice role="status" {
+                    (t("Khóa API", "API token")) " “" (label) "” " (t("cho", "for")) " "
+                    strong { (username) } ", " (t("hết hạn", "expires")) " " (expires) ". "
+                    (t("Khóa (chỉ hiện lần này):", "The token (shown this once):"))
+                    " " code { (secret) }
+                }
+            }
         }
         div.w {
             table {
@@ -164,6 +193,7 @@ pub fn users(v: &Users<'_>) -> Markup {
                 }
             }
         }
+        (tokens(v))
         h2 #add { (t("Thêm người dùng", "Add a user")) }
         form method="post" action=(HERE) class="signin" {
             input type="hidden" name="csrf" value=(v.csrf);
@@ -187,6 +217,70 @@ pub fn users(v: &Users<'_>) -> Markup {
                 }
             }
             button type="submit" { (t("Thêm", "Add")) }
+        }
+    }
+}
+
+/// The API tokens: listed with a revoke button for each live one, and a form to issue
+/// one (its secret is shown once).
+fn tokens(v: &Users<'_>) -> Markup {
+    let t = |vi: &'static str, en: &'static str| v.lang.t(vi, en);
+    html! {
+        h2 #tokens { (t("Khóa API", "API tokens")) }
+        @if v.tokens.is_empty() {
+            p { (t("Chưa có khóa API nào.", "No API tokens yet.")) }
+        } @else {
+            div.w {
+                table {
+                    thead {
+                        tr {
+                            th scope="col" { "#" }
+                            th scope="col" { (t("Tài khoản", "Account")) }
+                            th scope="col" { (t("Tên khóa", "Name")) }
+                            th scope="col" { (t("Cấp ngày", "Issued")) }
+                            th scope="col" { (t("Hết hạn", "Expires")) }
+                            th scope="col" { (t("Trạng thái", "State")) }
+                        }
+                    }
+                    tbody {
+                        @for k in &v.tokens {
+                            tr {
+                                td { (k.id) }
+                                td { (k.username) }
+                                td { (k.label) }
+                                td { (k.issued) }
+                                td { (k.expires) }
+                                td {
+                                    @if k.live {
+                                        (t("Còn dùng", "Live")) " "
+                                        form method="post" action={ (HERE) "/thao-tac" } class="inline" {
+                                            input type="hidden" name="csrf" value=(v.csrf);
+                                            input type="hidden" name="action" value="revoke-token";
+                                            input type="hidden" name="token" value=(k.id);
+                                            button type="submit" { (t("Thu hồi", "Revoke")) }
+                                        }
+                                    } @else if !k.revoked.is_empty() {
+                                        (t("Đã thu hồi", "Revoked")) " " (k.revoked)
+                                    } @else {
+                                        (t("Hết hạn", "Expired"))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        form method="post" action={ (HERE) "/thao-tac" } class="signin" {
+            input type="hidden" name="csrf" value=(v.csrf);
+            input type="hidden" name="action" value="token";
+            label { (t("Tài khoản", "Account")) " " select name="username" { (options(&v.accounts)) } }
+            label { (t("Tên khóa (dùng cho việc gì)", "Name (what it is for)")) " " input name="label" required maxlength="100"; }
+            label {
+                (t("Số ngày còn hiệu lực (1–730)", "Days it lives (1–730)")) " "
+                input name="days" value="90" inputmode="numeric" required;
+            }
+            button type="submit" { (t("Cấp khóa", "Issue a token")) }
         }
     }
 }

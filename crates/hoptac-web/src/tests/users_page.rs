@@ -139,3 +139,67 @@ fn administrators_add_disable_and_reset_accounts(url: &str) {
 }
 
 hoptac_testkit::both_backends!(administrators_add_disable_and_reset_accounts);
+
+/// Administrators issue API tokens on the page (the secret shown once), see them
+/// listed without secrets, and revoke them.
+fn administrators_issue_list_and_revoke_api_tokens(url: &str) {
+    let reg = TestApp::open(url);
+    let (admin, csrf) = reg.admin().session();
+    reg.user("can.bo.tinh", Role::ProvincialOfficer, Scope::All);
+    rt().block_on(async {
+        let uri = "/quan-tri/nguoi-dung";
+        let act = |body: String| {
+            page_call(&reg, "POST", "/quan-tri/nguoi-dung/thao-tac", Some(&admin), Some(body))
+        };
+        // Refused: no name, days out of range; with the reason.
+        let (s, html) = act(format!(
+            "csrf={csrf}&action=token&username=can.bo.tinh&label=&days=30"
+        ))
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("Tên khóa cần từ 1 đến 100 ký tự"), "{html}");
+        let (s, html) = act(format!(
+            "csrf={csrf}&action=token&username=can.bo.tinh&label=x&days=900"
+        ))
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("từ 1 đến 730 ngày"), "{html}");
+        let (s, html) = act(format!(
+            "csrf={csrf}&action=token&username=can.bo.tinh&label=%C4%91%E1%BB%93ng+b%E1%BB%99&days=30"
+        ))
+        .await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        let secret = html
+            .split("<code>")
+            .nth(1)
+            .and_then(|x| x.split("</code>").next())
+            .expect("secret shown once")
+            .to_owned();
+        assert!(html.contains("đồng bộ") && html.contains("can.bo.tinh"), "{html}");
+        let create = |name: &'static str, tax: &'static str| {
+            call_as(&reg, Some(&secret), "POST", "/api/v1/organisations", Some(new_htx(name, tax)))
+        };
+        let (s, _) = create("Hợp tác xã Có Khóa", "4900000071").await;
+        assert_eq!(s, StatusCode::CREATED, "the token works");
+        // Listed, without its secret; the list is the page's.
+        let (_, html) = page_call(&reg, "GET", uri, Some(&admin), None).await;
+        assert!(html.contains("đồng bộ") && !html.contains(&secret), "{html}");
+        let id = html
+            .split("name=\"token\" value=\"")
+            .nth(1)
+            .and_then(|x| x.split('"').next())
+            .expect("a revoke button")
+            .to_owned();
+        let (s, _) = act(format!("csrf={csrf}&action=revoke-token&token={id}")).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (s, _) = create("Hợp tác xã Hết Khóa", "4900000072").await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "a revoked token is refused");
+        let (_, html) = page_call(&reg, "GET", &format!("{uri}?ok=revoke-token"), Some(&admin), None).await;
+        assert!(html.contains("Đã thu hồi khóa API") && html.contains("Đã thu hồi"), "{html}");
+        // A forged form revokes nothing.
+        let (s, _) = act(format!("csrf=forged&action=revoke-token&token={id}")).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    });
+}
+
+hoptac_testkit::both_backends!(administrators_issue_list_and_revoke_api_tokens);
