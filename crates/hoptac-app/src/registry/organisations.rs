@@ -298,9 +298,13 @@ impl Registry {
         let mut errs = self
             .validator(&places)
             .check(current.kind, &mut fields, false);
-        // A change cannot take effect before the organisation existed (its founding date
-        // as it would become, for a change that corrects it).
-        let founded = fields.founding_date.or(current.fields.founding_date);
+        // A change cannot take effect before the organisation existed. A change that
+        // corrects the founding date may take effect from the earlier of the two dates
+        // (moving it later is recorded from the date it was believed to be).
+        let founded = match (fields.founding_date, current.fields.founding_date) {
+            (Some(new), Some(old)) => Some(new.min(old)),
+            (new, old) => new.or(old),
+        };
         errs.extend(
             self.validator(&places)
                 .check_effective_since(effective, founded),
