@@ -13,6 +13,7 @@ use hoptac_app::export::{export, Format};
 use hoptac_app::import::{import_file, ImportOptions};
 use hoptac_app::{Actor, Registry};
 use hoptac_demo::{generate, DemoSpec};
+use hoptac_domain::auth::Scope;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::{OrgFilter, PageRequest};
 use hoptac_io::grid::Cell;
@@ -92,7 +93,7 @@ fn bench(backend: &str, url: &str, fresh: &mut dyn FnMut() -> String, scale: f64
     let all = OrgFilter::default();
     for format in [Format::Csv, Format::Xlsx] {
         let (e50, e95) = sample(runs.min(5), || {
-            export(&reg, &all, format, Lang::Vi, false).expect("export");
+            export(&reg, &Scope::All, &all, format, Lang::Vi, false).expect("export");
         });
         row(
             &format!("export {} ({orgs} rows)", format.extension()),
@@ -101,7 +102,7 @@ fn bench(backend: &str, url: &str, fresh: &mut dyn FnMut() -> String, scale: f64
             format!("{:.0} rows/s", orgs as f64 / e50.as_secs_f64()),
         );
     }
-    let (csv, _) = export(&reg, &all, Format::Csv, Lang::Vi, false).expect("export");
+    let (csv, _) = export(&reg, &Scope::All, &all, Format::Csv, Lang::Vi, false).expect("export");
     let grid = hoptac_io::grid::read_csv(&csv).expect("read the export");
     let headers: Vec<String> = grid.rows[0][1..].iter().map(Cell::to_text).collect();
     let rows: Vec<Vec<Out>> = grid.rows[1..]
@@ -152,7 +153,8 @@ fn bench(backend: &str, url: &str, fresh: &mut dyn FnMut() -> String, scale: f64
         ..Default::default()
     };
     let (s50, s95) = sample(runs, || {
-        reg.list(&search, PageRequest::default()).expect("search");
+        reg.list(&Scope::All, &search, PageRequest::default())
+            .expect("search");
     });
     row(
         "search \"hop tac nong nghiep\", first 50",
@@ -218,7 +220,7 @@ fn targets(reg: &Registry, url: &str, runs: usize, backend: &str, scope: &str) {
     );
     // One organisation edited before each run, as by an officer between two reads.
     let some = reg
-        .list(&OrgFilter::default(), PageRequest::default())
+        .list(&Scope::All, &OrgFilter::default(), PageRequest::default())
         .expect("list")
         .items
         .first()

@@ -102,16 +102,17 @@ fn row(v: &OrgView, places: &Gazetteer, lang: Lang) -> Vec<Out> {
         .collect()
 }
 
-/// The file for a filtered list (every page), and a suggested file name. `public`
-/// leaves out what only signed-in users see (contacts, notes).
+/// The file for a filtered list within `scope` (every page), and a suggested file
+/// name. `public` leaves out what only signed-in users see (contacts, notes).
 pub fn export(
     reg: &Registry,
+    scope: &hoptac_domain::auth::Scope,
     filter: &OrgFilter,
     format: Format,
     lang: Lang,
     public: bool,
 ) -> Result<(Vec<u8>, String)> {
-    let mut page = reg.list(filter, PageRequest::all())?;
+    let mut page = reg.list(scope, filter, PageRequest::all())?;
     if public {
         page.items = page.items.into_iter().map(OrgView::public).collect();
     }

@@ -41,6 +41,7 @@ fn sheets_from(reg: &Registry, file: &str, o: &DocImportOptions) -> Result<Impor
 
 fn by_tax(reg: &Registry, tax: &str) -> i64 {
     reg.list(
+        &hoptac_domain::auth::Scope::All,
         &OrgFilter {
             q: Some(tax.into()),
             ..Default::default()

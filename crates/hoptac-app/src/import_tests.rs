@@ -77,9 +77,13 @@ pub(crate) fn begins(e: &RowError, part: &str) {
 }
 
 fn total(reg: &Registry) -> u64 {
-    reg.list(&OrgFilter::default(), PageRequest::default())
-        .expect("list")
-        .total
+    reg.list(
+        &hoptac_domain::auth::Scope::All,
+        &OrgFilter::default(),
+        PageRequest::default(),
+    )
+    .expect("list")
+    .total
 }
 
 /// Expected rows of a fixture file, from tests/fixtures/expected_rows.csv.
@@ -99,6 +103,7 @@ fn check_stored(reg: &Registry, file: &str) {
     for e in rows {
         let found = reg
             .list(
+                &hoptac_domain::auth::Scope::All,
                 &OrgFilter {
                     q: Some(e[2].to_owned()),
                     ..Default::default()
@@ -178,6 +183,7 @@ fn messy_xlsx_imports_once_and_reimports_as_unchanged(url: &str) {
     // The status column became a status event naming the file.
     let suspended = reg
         .list(
+            &hoptac_domain::auth::Scope::All,
             &OrgFilter {
                 statuses: vec![Status::Suspended],
                 ..Default::default()
@@ -196,6 +202,7 @@ fn messy_xlsx_imports_once_and_reimports_as_unchanged(url: &str) {
     // date: Tú Mịch (founded 2009, "Đã giải thể" in the file) was active in 2020.
     let tu_mich = reg
         .list(
+            &hoptac_domain::auth::Scope::All,
             &OrgFilter {
                 q: Some("tu mich".into()),
                 ..Default::default()
@@ -322,8 +329,15 @@ fn exports_come_back_unchanged(url: &str) {
         (Format::Csv, Lang::Vi),
         (Format::Csv, Lang::En),
     ] {
-        let (bytes, name) =
-            export(&reg, &OrgFilter::default(), format, lang, false).expect("export");
+        let (bytes, name) = export(
+            &reg,
+            &hoptac_domain::auth::Scope::All,
+            &OrgFilter::default(),
+            format,
+            lang,
+            false,
+        )
+        .expect("export");
         if format == Format::Csv {
             assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "CSV starts with a BOM");
         }
@@ -335,7 +349,15 @@ fn exports_come_back_unchanged(url: &str) {
         kinds: vec![OrgKind::CooperativeGroup],
         ..Default::default()
     };
-    let (bytes, name) = export(&reg, &filtered, Format::Csv, Lang::Vi, false).expect("export");
+    let (bytes, name) = export(
+        &reg,
+        &hoptac_domain::auth::Scope::All,
+        &filtered,
+        Format::Csv,
+        Lang::Vi,
+        false,
+    )
+    .expect("export");
     let r = import_file(&reg, &name, bytes, &opts(None, true), &actor(), &|_| {}).expect("dry");
     assert_eq!(r.unchanged, 2);
 }

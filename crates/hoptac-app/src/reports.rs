@@ -199,10 +199,11 @@ impl Registry {
         Ok(all.into_iter().map(record).collect())
     }
 
-    /// HTX and LHHTX expected to file for `year` (registered and not closed on 31
+    /// HTX and LHHTX within `scope` expected to file for `year` (registered and not closed on 31
     /// December of the year) that had not filed by the deadline, as of `on`.
     pub fn missing_filings(
         &self,
+        scope: &hoptac_domain::auth::Scope,
         year: i32,
         filing: Filing,
         on: NaiveDate,
@@ -222,7 +223,7 @@ impl Registry {
             as_of: Some(dec31.min(self.today())),
             ..Default::default()
         };
-        let orgs = self.list(&filter, PageRequest::all())?.items;
+        let orgs = self.list(scope, &filter, PageRequest::all())?.items;
         let reports = self.reports_for_year(year)?;
         let evaluations = self.evaluations_for_year(year)?;
         let cutoff = due.min(on);

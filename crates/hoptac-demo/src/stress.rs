@@ -196,7 +196,8 @@ mod stress_tests {
                 q: Some(q.into()),
                 ..Default::default()
             };
-            reg.list(&f, PageRequest::default()).expect("search")
+            reg.list(&hoptac_domain::auth::Scope::All, &f, PageRequest::default())
+                .expect("search")
         };
         // Almost every name has "hợp tác" (HTX, THT): more than the cap.
         let common = search("hop tac");
@@ -213,7 +214,11 @@ mod stress_tests {
         );
         // Without a search the count is exact.
         let all = reg
-            .list(&OrgFilter::default(), PageRequest::default())
+            .list(
+                &hoptac_domain::auth::Scope::All,
+                &OrgFilter::default(),
+                PageRequest::default(),
+            )
             .expect("all");
         assert_eq!((all.total, all.more), (10_600, false));
     }

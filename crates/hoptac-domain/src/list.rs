@@ -59,8 +59,6 @@ pub struct OrgFilter {
     pub as_of: Option<NaiveDate>,
     pub sort: SortBy,
     pub descending: bool,
-    /// The reader's scope: what lies outside is never listed (spec §1).
-    pub within: Option<crate::auth::Scope>,
 }
 
 /// A page of a list: 1-based.
@@ -203,8 +201,9 @@ impl OrgView {
 }
 
 impl OrgFilter {
-    /// The filter as a predicate on a view (the as-of path).
-    pub fn matches(&self, v: &OrgView) -> bool {
+    /// The filter as a predicate on a view (the as-of path), within the reader's scope
+    /// (what lies outside is never listed, spec §1).
+    pub fn matches(&self, v: &OrgView, scope: &crate::auth::Scope) -> bool {
         if let Some(q) = &self.q {
             let hay = v.search_text();
             if !search_terms(q).iter().all(|t| hay.contains(t.as_str())) {
@@ -230,14 +229,14 @@ impl OrgFilter {
         {
             return false;
         }
-        let in_scope = match &self.within {
-            None | Some(crate::auth::Scope::All) => true,
-            Some(crate::auth::Scope::Communes { codes }) => v
+        let in_scope = match scope {
+            crate::auth::Scope::All => true,
+            crate::auth::Scope::Communes { codes } => v
                 .places
                 .commune_2025
                 .as_ref()
                 .is_some_and(|c| codes.contains(c)),
-            Some(crate::auth::Scope::Organisation { id }) => v.id == *id,
+            crate::auth::Scope::Organisation { id } => v.id == *id,
         };
         if !in_scope {
             return false;

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::export::Format;
 use crate::registry::Registry;
 use chrono::{DateTime, NaiveDate, Utc};
-use hoptac_domain::auth::Principal;
+use hoptac_domain::auth::{Principal, Scope};
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::{OrgFilter, OrgView, Page, PageRequest};
 use hoptac_domain::org::OrgId;
@@ -98,9 +98,8 @@ pub struct Public {
 impl Public {
     /// A page of a list, in public views.
     pub fn list(&self, filter: &OrgFilter, page: PageRequest) -> Result<Page<OrgView>> {
-        let mut f = filter.clone();
-        f.within = None;
-        let mut page = self.reg.list(&f, page)?;
+        // The public sees every organisation, in its public view.
+        let mut page = self.reg.list(&Scope::All, filter, page)?;
         page.items = page.items.into_iter().map(OrgView::public).collect();
         Ok(page)
     }
@@ -117,9 +116,7 @@ impl Public {
         format: Format,
         lang: Lang,
     ) -> Result<(Vec<u8>, String)> {
-        let mut f = filter.clone();
-        f.within = None;
-        crate::export::export(&self.reg, &f, format, lang, true)
+        crate::export::export(&self.reg, &Scope::All, filter, format, lang, true)
     }
 
     /// The evaluation rule sets this server knows (published rules).

@@ -38,9 +38,7 @@ impl Scoped {
 
     /// A page of a list, always within the scope (today's, for past dates too).
     pub fn list(&self, filter: &OrgFilter, page: PageRequest) -> Result<Page<OrgView>> {
-        let mut f = filter.clone();
-        f.within = Some(self.who.scope.clone());
-        self.reg.list(&f, page)
+        self.reg.list(&self.who.scope, filter, page)
     }
 
     /// Registers a new organisation, which must lie within the scope.
@@ -265,8 +263,6 @@ impl Scoped {
         format: crate::export::Format,
         lang: hoptac_domain::i18n::Lang,
     ) -> Result<(Vec<u8>, String)> {
-        let mut f = filter.clone();
-        f.within = Some(self.who.scope.clone());
-        crate::export::export(&self.reg, &f, format, lang, false)
+        crate::export::export(&self.reg, &self.who.scope, filter, format, lang, false)
     }
 }

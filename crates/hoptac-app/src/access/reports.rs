@@ -54,10 +54,8 @@ impl Scoped {
     ) -> Result<Vec<MissingFiling>> {
         self.allowed(Action::ReadInternal)?;
         let on = on.unwrap_or_else(|| self.reg.today());
-        let mut list = self
-            .reg
-            .missing_filings(year, filing, on, &self.reg.deadlines)?;
-        list.retain(|m| self.sees(&m.org));
-        Ok(list)
+        let who = &self.who.scope;
+        self.reg
+            .missing_filings(who, year, filing, on, &self.reg.deadlines)
     }
 }

@@ -83,11 +83,11 @@ impl Scoped {
         if self.who.scope == Scope::All {
             return Ok(all);
         }
-        let filter = OrgFilter {
-            within: Some(self.who.scope.clone()),
-            ..Default::default()
-        };
-        let visible: HashSet<OrgId> = self.reg.ids(&filter)?.into_iter().collect();
+        let visible: HashSet<OrgId> = self
+            .reg
+            .ids(&self.who.scope, &OrgFilter::default())?
+            .into_iter()
+            .collect();
         Ok(all
             .into_iter()
             .filter(|e| visible.contains(&e.evaluation.org_id))

@@ -143,10 +143,9 @@ impl Registry {
     pub fn to_classify(&self, year: i32, scope: &Scope) -> Result<Vec<ToClassify>> {
         let filter = OrgFilter {
             kinds: vec![OrgKind::Cooperative, OrgKind::Union],
-            within: Some(scope.clone()),
             ..Default::default()
         };
-        let ids = self.ids(&filter)?;
+        let ids = self.ids(scope, &filter)?;
         let mut sheets: HashMap<OrgId, (EvalState, Option<(i32, Rating)>)> = self
             .db
             .read(|c| {

@@ -47,6 +47,7 @@ fn facts_caught_up_from_the_audit_trail_equal_facts_read_afresh(url: &str) {
     let other = registry(url);
     let find = |name: &str| {
         reg.list(
+            &hoptac_domain::auth::Scope::All,
             &hoptac_domain::list::OrgFilter {
                 q: Some(name.into()),
                 ..Default::default()
@@ -164,6 +165,7 @@ fn a_recheck_finds_sheets_the_facts_no_longer_support(url: &str) {
     // the rules for what it was in 2025, and stays valid.
     let h1 = reg
         .list(
+            &hoptac_domain::auth::Scope::All,
             &hoptac_domain::list::OrgFilter {
                 q: Some("H1".into()),
                 ..Default::default()
@@ -198,6 +200,7 @@ fn a_recheck_finds_sheets_the_facts_no_longer_support(url: &str) {
     // H2's founding date corrected to 2025: it can no longer be rated for 2025.
     let h2 = reg
         .list(
+            &hoptac_domain::auth::Scope::All,
             &hoptac_domain::list::OrgFilter {
                 q: Some("H2".into()),
                 ..Default::default()
@@ -292,6 +295,7 @@ fn weak_and_formal_only_htx_get_follow_ups(url: &str) {
     );
     let h1 = reg
         .list(
+            &hoptac_domain::auth::Scope::All,
             &hoptac_domain::list::OrgFilter {
                 q: Some("H1".into()),
                 ..Default::default()

@@ -3,6 +3,7 @@
 use super::*;
 use crate::error::{AppError, Result};
 use chrono::NaiveDate;
+use hoptac_domain::auth::Scope;
 use hoptac_domain::history::{Change, OrgState};
 use hoptac_domain::list::{OrgFilter, OrgView, Page, PageRequest};
 use hoptac_domain::org::{LinkKind, OrgId};
@@ -83,21 +84,30 @@ impl Registry {
             .collect())
     }
 
-    /// The ids of every organisation a filter selects (as of today), in its order:
-    /// for lists whose figures come from elsewhere and whose records are read later.
-    pub fn ids(&self, filter: &OrgFilter) -> Result<Vec<OrgId>> {
+    /// The ids of every organisation within `scope` a filter selects (as of today), in
+    /// its order: for lists whose figures come from elsewhere and whose records are
+    /// read later. System code passes [`Scope::All`] explicitly.
+    pub fn ids(&self, scope: &Scope, filter: &OrgFilter) -> Result<Vec<OrgId>> {
         let today = self.today();
-        Ok(self.db.read(|c| orgs::ids_where(c, filter, today))?)
+        Ok(self.db.read(|c| orgs::ids_where(c, scope, filter, today))?)
     }
 
-    pub fn list(&self, filter: &OrgFilter, page: PageRequest) -> Result<Page<OrgView>> {
+    /// A page of the organisations within `scope` a filter selects, now or as of its
+    /// date. The scope is today's, for past dates too. System code passes
+    /// [`Scope::All`] explicitly.
+    pub fn list(
+        &self,
+        scope: &Scope,
+        filter: &OrgFilter,
+        page: PageRequest,
+    ) -> Result<Page<OrgView>> {
         let places = self.places();
         let today = self.today();
         match filter.as_of.filter(|d| *d < today) {
             None => {
                 let p = self
                     .db
-                    .read(|c| orgs::list_current(c, filter, page, today))?;
+                    .read(|c| orgs::list_current(c, scope, filter, page, today))?;
                 Ok(Page {
                     items: p
                         .items
@@ -118,19 +128,14 @@ impl Registry {
                 let all = self.db.read(|c| orgs::histories_until(c, far))?;
                 // The reader's scope is today's: a record that has since moved into (or
                 // out of) an officer's communes is theirs (or not) in every past list.
-                let mut past = filter.clone();
-                let visible_today: Option<std::collections::HashSet<OrgId>> =
-                    match past.within.take() {
-                        None | Some(hoptac_domain::auth::Scope::All) => None,
-                        Some(scope) => Some(
-                            self.ids(&OrgFilter {
-                                within: Some(scope),
-                                ..OrgFilter::default()
-                            })?
+                let visible_today: Option<std::collections::HashSet<OrgId>> = match scope {
+                    Scope::All => None,
+                    scope => Some(
+                        self.ids(scope, &OrgFilter::default())?
                             .into_iter()
                             .collect(),
-                        ),
-                    };
+                    ),
+                };
                 let mut views: Vec<OrgView> = all
                     .into_iter()
                     .filter(|h| visible_today.as_ref().is_none_or(|v| v.contains(&h.id)))
@@ -138,7 +143,7 @@ impl Registry {
                         OrgState::fold(h.id, h.kind, &h.changes, Some(d))
                             .map(|st| self.view(st, h.version, d, &places))
                     })
-                    .filter(|v| past.matches(v))
+                    .filter(|v| filter.matches(v, &Scope::All))
                     .collect();
                 filter.sort(&mut views);
                 let total = views.len() as u64;

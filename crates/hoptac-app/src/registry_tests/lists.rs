@@ -58,7 +58,11 @@ fn search_sort_filter_and_pages(url: &str) {
         vec!["HỢP TÁC XÃ đông hưng", "Hợp tác xã Nông nghiệp Đồng Đăng"]
     );
     let page = reg
-        .list(&OrgFilter::default(), PageRequest::new(2, 4))
+        .list(
+            &hoptac_domain::auth::Scope::All,
+            &OrgFilter::default(),
+            PageRequest::new(2, 4),
+        )
         .expect("page");
     assert_eq!(page.total, 6);
     // The search index follows a renamed record: the new name is found, the old
@@ -68,7 +72,7 @@ fn search_sort_filter_and_pages(url: &str) {
             q: Some(q.into()),
             ..Default::default()
         };
-        reg.list(&f, PageRequest::default())
+        reg.list(&hoptac_domain::auth::Scope::All, &f, PageRequest::default())
             .expect("search")
             .items
             .iter()
@@ -77,6 +81,7 @@ fn search_sort_filter_and_pages(url: &str) {
     };
     let an_binh = reg
         .list(
+            &hoptac_domain::auth::Scope::All,
             &OrgFilter {
                 q: Some("an binh".into()),
                 ..Default::default()
@@ -157,6 +162,7 @@ fn a_founding_date_corrected_later_reaches_back_in_lists_records_and_indicators(
     }
     let listed = reg
         .list(
+            &hoptac_domain::auth::Scope::All,
             &OrgFilter {
                 as_of: Some(end_2019),
                 ..Default::default()
@@ -238,9 +244,13 @@ fn as_of_reads_a_record_that_moved_across_the_reform_and_changed_sector(url: &st
         ..Default::default()
     };
     assert_eq!(
-        reg.list(&agri_2020, PageRequest::default())
-            .expect("list")
-            .total,
+        reg.list(
+            &hoptac_domain::auth::Scope::All,
+            &agri_2020,
+            PageRequest::default()
+        )
+        .expect("list")
+        .total,
         1
     );
     let agri_now = OrgFilter {
@@ -248,9 +258,13 @@ fn as_of_reads_a_record_that_moved_across_the_reform_and_changed_sector(url: &st
         ..Default::default()
     };
     assert_eq!(
-        reg.list(&agri_now, PageRequest::default())
-            .expect("list")
-            .total,
+        reg.list(
+            &hoptac_domain::auth::Scope::All,
+            &agri_now,
+            PageRequest::default()
+        )
+        .expect("list")
+        .total,
         0
     );
     // The history keeps both clocks for every attribute.
@@ -278,6 +292,7 @@ fn nfd_names_are_stored_as_their_nfc_twin(url: &str) {
     assert_eq!(v.name(), nfc);
     let found = reg
         .list(
+            &hoptac_domain::auth::Scope::All,
             &OrgFilter {
                 q: Some(nfd.clone()),
                 ..Default::default()

@@ -91,7 +91,16 @@ fn seed(reg: &Registry) {
 }
 
 fn query_results(reg: &Registry) -> Vec<Vec<String>> {
-    let q = |f: OrgFilter| names(&reg.list(&f, PageRequest::new(1, 50)).expect("list"));
+    let q = |f: OrgFilter| {
+        names(
+            &reg.list(
+                &hoptac_domain::auth::Scope::All,
+                &f,
+                PageRequest::new(1, 50),
+            )
+            .expect("list"),
+        )
+    };
     vec![
         q(OrgFilter::default()),
         q(OrgFilter {
@@ -126,8 +135,12 @@ fn query_results(reg: &Registry) -> Vec<Vec<String>> {
             ..Default::default()
         }),
         names(
-            &reg.list(&OrgFilter::default(), PageRequest::new(2, 4))
-                .expect("page 2"),
+            &reg.list(
+                &hoptac_domain::auth::Scope::All,
+                &OrgFilter::default(),
+                PageRequest::new(2, 4),
+            )
+            .expect("page 2"),
         ),
     ]
 }

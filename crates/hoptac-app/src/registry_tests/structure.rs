@@ -111,9 +111,13 @@ fn statuses_links_and_conversion(url: &str) {
         ..Default::default()
     };
     assert_eq!(
-        reg.list(&suspended_now, PageRequest::default())
-            .expect("list")
-            .total,
+        reg.list(
+            &hoptac_domain::auth::Scope::All,
+            &suspended_now,
+            PageRequest::default()
+        )
+        .expect("list")
+        .total,
         0
     );
     // Wrong links are refused.
@@ -160,7 +164,12 @@ fn mapping_corrections_re_derive_places(url: &str) {
         place: Some(PlaceFilter::Commune2025("06184".into())),
         ..Default::default()
     };
-    assert_eq!(reg.list(&f, PageRequest::default()).expect("list").total, 1);
+    assert_eq!(
+        reg.list(&hoptac_domain::auth::Scope::All, &f, PageRequest::default())
+            .expect("list")
+            .total,
+        1
+    );
     // The other server picks the correction up without a restart.
     assert!(
         other_server.refresh_places().expect("refresh"),
@@ -172,7 +181,7 @@ fn mapping_corrections_re_derive_places(url: &str) {
     );
     assert_eq!(
         other_server
-            .list(&f, PageRequest::default())
+            .list(&hoptac_domain::auth::Scope::All, &f, PageRequest::default())
             .expect("list")
             .total,
         1

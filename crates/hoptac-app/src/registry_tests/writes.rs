@@ -132,9 +132,13 @@ fn duplicate_tax_codes_and_bad_values_are_refused(url: &str) {
         other => panic!("expected invalid, got {other:?}"),
     }
     assert_eq!(
-        reg.list(&OrgFilter::default(), PageRequest::default())
-            .expect("list")
-            .total,
+        reg.list(
+            &hoptac_domain::auth::Scope::All,
+            &OrgFilter::default(),
+            PageRequest::default()
+        )
+        .expect("list")
+        .total,
         1
     );
 }

@@ -58,7 +58,12 @@ pub fn indexed_word(c: &mut dyn Conn, filter: &OrgFilter) -> Result<Option<Strin
 
 /// The WHERE clause and parameters for a filter on current state, `today` deciding
 /// whether a suspension has ended.
-fn where_clause(filter: &OrgFilter, today: NaiveDate, indexed: Option<&str>) -> (String, Vec<Val>) {
+fn where_clause(
+    scope: &Scope,
+    filter: &OrgFilter,
+    today: NaiveDate,
+    indexed: Option<&str>,
+) -> (String, Vec<Val>) {
     let mut w = vec!["1 = 1".to_owned()];
     let mut p: Vec<Val> = Vec::new();
     if let Some(q) = &filter.q {
@@ -96,16 +101,16 @@ fn where_clause(filter: &OrgFilter, today: NaiveDate, indexed: Option<&str>) -> 
         w.push("founding_date <= ?".into());
         p.push(d.into());
     }
-    match &filter.within {
-        None | Some(Scope::All) => {}
-        Some(Scope::Communes { codes }) => {
+    match scope {
+        Scope::All => {}
+        Scope::Communes { codes } => {
             w.push(format!("commune_2025 IN ({})", in_list(codes.len().max(1))));
             if codes.is_empty() {
                 p.push(Val::Null);
             }
             p.extend(codes.iter().map(|c| Val::from(c.clone())));
         }
-        Some(Scope::Organisation { id }) => {
+        Scope::Organisation { id } => {
             w.push("id = ?".into());
             p.push((*id).into());
         }
@@ -140,15 +145,17 @@ fn order_clause(filter: &OrgFilter) -> String {
     }
 }
 
-/// One page of current states matching a filter (its `as_of` is ignored here).
+/// One page of current states within a scope matching a filter (its `as_of` is
+/// ignored here).
 pub fn list_current(
     c: &mut dyn Conn,
+    scope: &Scope,
     filter: &OrgFilter,
     page: PageRequest,
     today: NaiveDate,
 ) -> Result<Page<StoredOrg>> {
     let indexed = indexed_word(c, filter)?;
-    let (w, p) = where_clause(filter, today, indexed.as_deref());
+    let (w, p) = where_clause(scope, filter, today, indexed.as_deref());
     // A search counts its matches up to a cap: a common word in a national registry
     // would otherwise check every row just to say how many there are.
     let mut count_p = p.clone();
@@ -188,11 +195,16 @@ pub fn list_current(
     })
 }
 
-/// The ids of every organisation a filter selects, in its order: for lists built from
-/// other figures, whose shown page is read afterwards.
-pub fn ids_where(c: &mut dyn Conn, filter: &OrgFilter, today: NaiveDate) -> Result<Vec<OrgId>> {
+/// The ids of every organisation within a scope a filter selects, in its order: for
+/// lists built from other figures, whose shown page is read afterwards.
+pub fn ids_where(
+    c: &mut dyn Conn,
+    scope: &Scope,
+    filter: &OrgFilter,
+    today: NaiveDate,
+) -> Result<Vec<OrgId>> {
     let indexed = indexed_word(c, filter)?;
-    let (w, p) = where_clause(filter, today, indexed.as_deref());
+    let (w, p) = where_clause(scope, filter, today, indexed.as_deref());
     c.query(
         &format!(
             "SELECT id FROM organisations WHERE {w} ORDER BY {}",

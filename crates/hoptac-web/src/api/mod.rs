@@ -162,7 +162,6 @@ impl ListQuery {
             as_of: parse_date(lang, "as_of", &self.as_of)?,
             sort,
             descending: self.desc.unwrap_or(false),
-            within: None,
         };
         Ok((
             filter,

@@ -112,7 +112,9 @@ pub(super) fn run(reg: &Registry, a: ExportArgs, lang: Lang) -> Result<(), Failu
         ..Default::default()
     };
     // The command line is the operator of the database: everything.
-    let (bytes, _) = export(reg, &filter, format, lang, false).map_err(|e| fail(e, lang))?;
+    let scope = hoptac_domain::auth::Scope::All;
+    let (bytes, _) =
+        export(reg, &scope, &filter, format, lang, false).map_err(|e| fail(e, lang))?;
     if a.file.as_os_str() == "-" {
         match std::io::stdout().write_all(&bytes) {
             // The reader stopped early (`| head`): not an error.

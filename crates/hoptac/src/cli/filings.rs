@@ -28,7 +28,13 @@ pub(super) fn run(reg: &Registry, a: FilingsArgs, lang: Lang) -> Result<(), Fail
         }
     };
     let missing = reg
-        .missing_filings(a.year, filing, reg.today(), &reg.deadlines)
+        .missing_filings(
+            &hoptac_domain::auth::Scope::All,
+            a.year,
+            filing,
+            reg.today(),
+            &reg.deadlines,
+        )
         .map_err(|e| fail(e, lang))?;
     let places = reg.places();
     let mut by_commune: std::collections::BTreeMap<String, Vec<String>> =
