@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009", "api_token_expiry"),
     migration!(10, "0010", "audit_digests"),
     migration!(11, "0011", "failed_login_source"),
+    migration!(15, "0015", "second_factor"),
 ];
 
 /// The newest schema version this program knows.

@@ -436,3 +436,53 @@ pub fn purge_pending_imports(c: &mut dyn Conn, before: DateTime<Utc>) -> Result<
         &[Val::Ts(before)],
     )
 }
+
+/// An account's second factor: its secret and the last time step a code was used for.
+pub fn second_factor(c: &mut dyn Conn, user_id: i64) -> Result<Option<(String, i64)>> {
+    c.query_one(
+        "SELECT secret, last_step FROM second_factors WHERE user_id = ?",
+        &[user_id.into()],
+    )?
+    .map(|r| Ok((r.text(0)?, r.i64(1)?)))
+    .transpose()
+}
+
+/// Turns on (or replaces) an account's second factor.
+pub fn set_second_factor(
+    c: &mut dyn Conn,
+    user_id: i64,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    c.execute(
+        "DELETE FROM second_factors WHERE user_id = ?",
+        &[user_id.into()],
+    )?;
+    c.execute(
+        "INSERT INTO second_factors (user_id, secret, last_step, created_at) VALUES (?, ?, 0, ?)",
+        &[user_id.into(), secret.into(), now.into()],
+    )?;
+    touch(c, Audited::SecondFactors, user_id.to_string());
+    Ok(())
+}
+
+/// Turns an account's second factor off; whether it had one.
+pub fn delete_second_factor(c: &mut dyn Conn, user_id: i64) -> Result<bool> {
+    let n = c.execute(
+        "DELETE FROM second_factors WHERE user_id = ?",
+        &[user_id.into()],
+    )?;
+    if n > 0 {
+        touch(c, Audited::SecondFactors, user_id.to_string());
+    }
+    Ok(n > 0)
+}
+
+/// Marks a time step used, if it is later than the last one: false means the code was
+/// used already (a replay), in one statement so two sign-ins cannot both use it.
+pub fn use_second_factor_step(c: &mut dyn Conn, user_id: i64, step: i64) -> Result<bool> {
+    Ok(c.execute(
+        "UPDATE second_factors SET last_step = ? WHERE user_id = ? AND last_step < ?",
+        &[step.into(), user_id.into(), step.into()],
+    )? > 0)
+}

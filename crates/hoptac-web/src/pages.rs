@@ -65,6 +65,7 @@ pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
     use crate::session_pages as session;
     use crate::{audit_page as audit, dashboard as dash, edit_page as edit, eval_page as eval};
     use crate::{followup_page as fu, import_page as import, org_page as org, users_page as users};
+    use crate::second_factor_page as totp;
     use axum::routing::post;
     use Access::*;
     let upload = || axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT_BYTES);
@@ -90,6 +91,7 @@ pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
         ("/quan-tri/nguoi-dung", Admin, get(users::users_page).post(users::add_user)),
         ("/quan-tri/nguoi-dung/thao-tac", PostOnly, post(users::user_action)),
         ("/nhat-ky", Admin, get(audit::audit_page)),
+        ("/tai-khoan/xac-thuc-hai-buoc", SignedIn, get(totp::second_factor_page).post(totp::second_factor_save)),
     ]
 }
 

@@ -62,6 +62,9 @@ struct SignInForm {
     username: String,
     password: String,
     csrf: String,
+    /// The second factor's code, for accounts that have one.
+    #[serde(default)]
+    code: String,
 }
 
 /// `POST /dang-nhap`.
@@ -91,10 +94,11 @@ pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Respons
             .into_response();
     }
     let gate = st.gate.clone();
-    let (user, pass) = (f.username.clone(), f.password.clone());
+    let (user, pass, code) = (f.username.clone(), f.password.clone(), f.code.clone());
     let source = client_address(&parts, st.trusted_proxy);
     let result = tokio::task::spawn_blocking(move || {
-        gate.sign_in(&user, &pass, source.as_deref(), chrono::Utc::now())
+        let code = Some(code.as_str()).filter(|c| !c.trim().is_empty());
+        gate.sign_in(&user, &pass, code, source.as_deref(), chrono::Utc::now())
     })
     .await;
     match result {

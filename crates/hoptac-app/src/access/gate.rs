@@ -67,18 +67,20 @@ impl Gate {
         self.reg.session(token, now)
     }
 
-    /// Checks a password typed at `source` (the client's address, for throttling) and
-    /// starts a session: `(session token, CSRF token)`.
+    /// Checks a password (and the second factor's code, for an account that has one)
+    /// typed at `source` (the client's address, for throttling) and starts a session:
+    /// `(session token, CSRF token)`.
     pub fn sign_in(
         &self,
         username: &str,
         password: &str,
+        code: Option<&str>,
         source: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(String, String)> {
         let p = self
             .reg
-            .authenticate_from(username, password, source, now)?;
+            .authenticate_with(username, password, code, source, now)?;
         self.reg.start_session(&p, now)
     }
 

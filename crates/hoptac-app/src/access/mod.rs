@@ -18,6 +18,7 @@
 //! page (`dossier`), reports, score sheets, follow-ups, indicators, imports, and
 //! administration (accounts, places, audit).
 
+mod account;
 mod admin;
 mod dossier;
 mod follow_ups;

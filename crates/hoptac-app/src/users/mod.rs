@@ -17,8 +17,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 mod passwords;
+mod second_factor;
 mod tokens;
 use passwords::check_password_rules;
+pub use second_factor::TotpSetup;
 pub use tokens::{ApiToken, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS};
 
 /// The longest a browser session lasts without signing in again, however busy.
@@ -83,9 +85,27 @@ pub(crate) fn principal(u: &UserRow) -> Principal {
 
 /// A random secret, URL-safe.
 pub fn random_secret(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
+    random_secret_bytes(bytes)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+/// Random bytes from the operating system.
+pub(crate) fn random_secret_bytes(n: usize) -> Vec<u8> {
+    let mut b = vec![0u8; n];
     OsRng.fill_bytes(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    b
+}
+
+/// A user name as part of a URL (user names are ASCII letters, digits and `._-@`).
+pub(crate) fn url_part(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// A password for an account, generated (and shown once): random, and checked against
@@ -372,12 +392,26 @@ impl Registry {
         self.authenticate_from(username, password, None, now)
     }
 
-    /// Checks a password typed at `source` (the client's address). After failures the
-    /// attempt must wait ([`throttle`]), whatever is typed.
+    /// Checks a password typed at `source` (the client's address), for an account
+    /// without a second factor.
     pub fn authenticate_from(
         &self,
         username: &str,
         password: &str,
+        source: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Principal> {
+        self.authenticate_with(username, password, None, source, now)
+    }
+
+    /// Checks a password, and the second factor's code when the account has one, typed
+    /// at `source` (the client's address). After failures the attempt must wait
+    /// ([`throttle`]), whatever is typed.
+    pub fn authenticate_with(
+        &self,
+        username: &str,
+        password: &str,
+        code: Option<&str>,
         source: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Principal> {
@@ -413,9 +447,28 @@ impl Registry {
         let Some(u) = live.filter(|_| matches) else {
             return Err(bad_credentials());
         };
+        // The attempt stays counted as a failure until the second factor passes too.
+        self.check_second_factor(u.id, code, now)?;
         self.db
             .write(|c| users::clear_failed_logins(c, &username))?;
         Ok(principal(u))
+    }
+
+    /// The account, if `password` is its password (for changes that ask for it again).
+    pub(crate) fn verify_password(&self, username: &str, password: &str) -> Result<UserRow> {
+        let u = self
+            .db
+            .read(|c| users::by_username(c, &username.trim().to_lowercase()))?
+            .filter(|u| !u.disabled);
+        let stored = u
+            .as_ref()
+            .map_or(dummy_hash(), |u| u.password_hash.as_str());
+        let matches = PasswordHash::new(stored).is_ok_and(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        });
+        u.filter(|_| matches).ok_or_else(bad_credentials)
     }
 
     /// Starts a browser session: (session token, CSRF token).

@@ -509,3 +509,95 @@ hoptac_testkit::both_backends!(
     accounts_sessions_tokens_and_throttling,
     parallel_guesses_get_only_the_allowed_checks
 );
+
+/// A second factor: turned on with a code and the password, then needed at sign-in;
+/// a code is good once; the operator can turn it off.
+fn a_second_factor_is_needed_once_turned_on(url: &str) {
+    use super::second_factor::code_at;
+    use super::TotpSetup;
+    let reg = registry(url);
+    let cli = Actor::new("cli", None);
+    reg.add_user(
+        "quan.tri",
+        "Quản trị",
+        Role::Admin,
+        Scope::All,
+        "mot-mat-khau-dai",
+        &cli,
+    )
+    .expect("user");
+    let setup = TotpSetup::new("quan.tri");
+    assert_eq!(setup.secret.len(), 32, "160 bits in base32");
+    assert!(setup
+        .url
+        .starts_with("otpauth://totp/hoptac:quan.tri?secret="));
+    let now = Utc::now();
+    let code = code_at(&setup.secret, now);
+    let refused = |r: crate::Result<()>| match r {
+        Err(crate::AppError::Refused { code, .. }) => code,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // Turning it on needs the password and a code from the secret.
+    assert_eq!(
+        refused(reg.enable_second_factor(
+            "quan.tri",
+            "sai-mat-khau-roi",
+            &setup.secret,
+            &code,
+            &cli
+        )),
+        "bad_credentials"
+    );
+    assert_eq!(
+        refused(reg.enable_second_factor(
+            "quan.tri",
+            "mot-mat-khau-dai",
+            &setup.secret,
+            "000000",
+            &cli
+        )),
+        "bad_second_factor"
+    );
+    reg.enable_second_factor(
+        "quan.tri",
+        "mot-mat-khau-dai",
+        &setup.grouped(),
+        &code,
+        &cli,
+    )
+    .expect("on");
+    assert!(reg.has_second_factor("quan.tri").expect("read"));
+    // Signing in: the password alone is not enough; the code used to turn it on is
+    // spent; the next step's code works once.
+    let sign_in = |code: Option<&str>, at| {
+        reg.authenticate_with("quan.tri", "mot-mat-khau-dai", code, Some("192.0.2.9"), at)
+            .map(|_| ())
+    };
+    assert_eq!(refused(sign_in(None, now)), "second_factor_required");
+    assert_eq!(refused(sign_in(Some(&code), now)), "bad_second_factor");
+    let later = now + Duration::seconds(30);
+    let next = code_at(&setup.secret, later);
+    sign_in(Some(&next), later).expect("signed in with a fresh code");
+    assert_eq!(
+        refused(sign_in(Some(&next), later)),
+        "bad_second_factor",
+        "never twice"
+    );
+    let far = now + Duration::minutes(10);
+    assert_eq!(
+        refused(sign_in(Some(&next), far)),
+        "bad_second_factor",
+        "expired"
+    );
+    // Off: by the account with a code, or by the operator without.
+    assert!(reg
+        .disable_second_factor("quan.tri", Some(("mot-mat-khau-dai", "123456")), &cli)
+        .is_err());
+    assert!(reg
+        .disable_second_factor("quan.tri", None, &cli)
+        .expect("off"));
+    assert!(!reg.has_second_factor("quan.tri").expect("read"));
+    sign_in(None, far + Duration::minutes(1)).expect("password alone again");
+}
+
+hoptac_testkit::both_backends!(a_second_factor_is_needed_once_turned_on);

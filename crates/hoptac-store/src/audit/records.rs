@@ -29,6 +29,9 @@ pub enum Audited {
     ApiTokens,
     /// Place corrections and aliases (*hiệu chỉnh địa bàn*).
     PlaceOverlays,
+    /// Second factors (*xác thực hai bước*): whose, and the secret (not the last step
+    /// used, which every sign-in moves).
+    SecondFactors,
 }
 
 /// How a table's records are read.
@@ -44,7 +47,7 @@ struct Spec {
 }
 
 impl Audited {
-    pub const ALL: [Audited; 8] = [
+    pub const ALL: [Audited; 9] = [
         Audited::Organisations,
         Audited::OrgChanges,
         Audited::OrgLinks,
@@ -53,6 +56,7 @@ impl Audited {
         Audited::Users,
         Audited::ApiTokens,
         Audited::PlaceOverlays,
+        Audited::SecondFactors,
     ];
 
     /// The table's name in the schema.
@@ -66,6 +70,7 @@ impl Audited {
             Audited::Users => "users",
             Audited::ApiTokens => "api_tokens",
             Audited::PlaceOverlays => "place_overlays",
+            Audited::SecondFactors => "second_factors",
         }
     }
 
@@ -120,6 +125,7 @@ impl Audited {
                 "id",
                 "id, kind, legacy_code, body, source, recorded_at, author",
             ),
+            Audited::SecondFactors => one("user_id", "user_id, secret, created_at"),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod import;
 pub mod organisation;
 pub mod organisation_form;
 pub mod registry;
+pub mod second_factor;
 pub mod sign_in;
 pub mod users;
 

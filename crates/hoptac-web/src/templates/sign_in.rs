@@ -40,6 +40,13 @@ pub fn sign_in(v: &SignIn<'_>) -> Markup {
                             (t("Mật khẩu", "Password"))
                             input type="password" name="password" autocomplete="current-password" required;
                         }
+                        label {
+                            (t(
+                                "Mã xác thực (nếu tài khoản đã bật xác thực hai bước)",
+                                "Code (if the account has two-step verification)"
+                            ))
+                            input name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="8";
+                        }
                         button type="submit" { (t("Đăng nhập", "Sign in")) }
                     }
                     p { a href="/" { (t("Về trang danh sách", "Back to the registry")) } }

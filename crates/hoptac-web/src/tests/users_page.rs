@@ -203,3 +203,91 @@ fn administrators_issue_list_and_revoke_api_tokens(url: &str) {
 }
 
 hoptac_testkit::both_backends!(administrators_issue_list_and_revoke_api_tokens);
+
+/// Any account turns two-step verification on for itself; sign-in then needs a code.
+fn an_account_turns_on_two_step_verification(url: &str) {
+    let reg = TestApp::open(url);
+    let (admin, csrf) = reg.admin().session();
+    let uri = "/tai-khoan/xac-thuc-hai-buoc";
+    let code_for = |secret: &str, at: chrono::DateTime<chrono::Utc>| {
+        let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+            .to_bytes()
+            .expect("base32");
+        totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes)
+            .expect("totp")
+            .generate(at.timestamp() as u64)
+    };
+    rt().block_on(async {
+        let (s, html) = page_call(&reg, "GET", uri, Some(&admin), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("Đang tắt") && html.contains("otpauth://totp/hoptac:quan.tri"),
+            "{html}"
+        );
+        let secret = html
+            .split("name=\"secret\" value=\"")
+            .nth(1)
+            .and_then(|x| x.split('"').next())
+            .expect("secret")
+            .to_owned();
+        let post = |body: String| page_call(&reg, "POST", uri, Some(&admin), Some(body));
+        let (s, html) = post(format!(
+            "csrf={csrf}&action=on&secret={secret}&code=000000&password=mat-khau-quan-tri"
+        ))
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("Mã xác thực không đúng"), "{html}");
+        let now = chrono::Utc::now();
+        let (s, html) = post(format!(
+            "csrf={csrf}&action=on&secret={secret}&code={}&password=mat-khau-quan-tri",
+            code_for(&secret, now)
+        ))
+        .await;
+        assert_eq!(s, StatusCode::OK, "{html}");
+        assert!(
+            html.contains("Đã bật xác thực hai bước") && html.contains("Đang bật"),
+            "{html}"
+        );
+        let (s, _) = post("csrf=forged&action=off&code=1&password=x".to_owned()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    });
+    // Sign-in now needs a code: a fresh one (the next step's) works.
+    let next = code_for_outside(&reg, &code_for);
+    let sign_in = |code: &str| {
+        let reg = reg.clone();
+        let code = code.to_owned();
+        std::thread::spawn(move || {
+            reg.authenticate_with(
+                "quan.tri",
+                "mat-khau-quan-tri",
+                Some(&code),
+                None,
+                chrono::Utc::now() + chrono::Duration::seconds(30),
+            )
+            .map(|p| p.username)
+        })
+        .join()
+        .expect("thread")
+    };
+    assert!(reg
+        .authenticate("quan.tri", "mat-khau-quan-tri", chrono::Utc::now())
+        .is_err());
+    assert_eq!(sign_in(&next).expect("signed in"), "quan.tri");
+}
+
+/// The secret as the database holds it, and the code for the next time step.
+fn code_for_outside(
+    reg: &TestApp,
+    code_for: &dyn Fn(&str, chrono::DateTime<chrono::Utc>) -> String,
+) -> String {
+    let secret = reg
+        .db
+        .read(|c| c.query_one("SELECT secret FROM second_factors", &[]))
+        .expect("read")
+        .expect("row")
+        .text(0)
+        .expect("secret");
+    code_for(&secret, chrono::Utc::now() + chrono::Duration::seconds(30))
+}
+
+hoptac_testkit::both_backends!(an_account_turns_on_two_step_verification);

@@ -1,5 +1,5 @@
 //! `hoptac user`: accounts (tài khoản) — add, list, disable, enable, reset a
-//! password; API tokens (khóa API) — issue, list, revoke.
+//! password; API tokens (khóa API) — issue, list, revoke; turn off two-step verification.
 
 use super::{fail, Failure};
 use clap::{Args, Subcommand};
@@ -62,6 +62,9 @@ enum UserCmd {
     Tokens { username: Option<String> },
     /// Revoke an API token by its id (from `hoptac user tokens`).
     RevokeToken { id: i64 },
+    /// Turn off an account's two-step verification (it lost its authenticator); the
+    /// account turns it on again at /tai-khoan/xac-thuc-hai-buoc.
+    SecondFactorOff { username: String },
 }
 
 fn read_password(from_stdin: bool, username: &str, lang: Lang) -> Result<(String, bool), Failure> {
@@ -222,6 +225,26 @@ pub(super) fn run(reg: &Registry, a: UserArgs, lang: Lang) -> Result<(), Failure
         UserCmd::Tokens { username } => {
             let list = reg.tokens(username.as_deref()).map_err(|e| fail(e, lang))?;
             print_tokens(&list, lang);
+            Ok(())
+        }
+        UserCmd::SecondFactorOff { username } => {
+            let had = reg
+                .disable_second_factor(&username, None, &actor)
+                .map_err(|e| fail(e, lang))?;
+            outln!(
+                "{}",
+                if had {
+                    lang.t(
+                        "Đã tắt xác thực hai bước",
+                        "Two-step verification turned off",
+                    )
+                } else {
+                    lang.t(
+                        "Tài khoản chưa bật xác thực hai bước",
+                        "The account had no two-step verification",
+                    )
+                }
+            );
             Ok(())
         }
         UserCmd::RevokeToken { id } => {
