@@ -186,6 +186,9 @@ code_enum! {
         AtRisk = "at_risk", "Có nguy cơ không đạt", "At risk";
         OffTrack = "off_track", "Không đạt tiến độ", "Off track";
         NoData = "no_data", "Chưa có số liệu", "No data";
+        /// One year of figures: not enough to project a trend, and the target is not
+        /// met yet.
+        NotEnoughData = "not_enough_data", "Chưa đủ số liệu để dự báo", "Not enough data to project";
     }
 }
 
@@ -210,15 +213,22 @@ pub fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64)> {
     }
 }
 
-/// The value projected to `year` from a yearly series.
+/// The value projected to `year` from a yearly series: a trend needs at least two
+/// years, so one year gives no projection.
 pub fn project(series: &[(i32, f64)], year: i32) -> Option<f64> {
+    let years: std::collections::BTreeSet<i32> = series.iter().map(|(y, _)| *y).collect();
+    if years.len() < 2 {
+        return None;
+    }
     let pts: Vec<(f64, f64)> = series.iter().map(|(y, v)| (f64::from(*y), *v)).collect();
     least_squares(&pts).map(|(a, b)| a * f64::from(year) + b)
 }
 
 /// Spec §6: on track when the projection meets the target; at risk when it misses by
 /// less than 10% of the target value; off track otherwise. A target of "= 0" is on
-/// track only while the current value is 0.
+/// track only while the current value is 0. Without a projection (one year of
+/// figures), a target the current value meets is on track, any other has not enough
+/// data: one point says nothing of the trend.
 pub fn status(t: &Target, current: Option<f64>, projection: Option<f64>) -> TargetStatus {
     let Some(current) = current else {
         return TargetStatus::NoData;
@@ -230,7 +240,13 @@ pub fn status(t: &Target, current: Option<f64>, projection: Option<f64>) -> Targ
             TargetStatus::OffTrack
         };
     }
-    let p = projection.unwrap_or(current);
+    let Some(p) = projection else {
+        return if t.comparison.shortfall(current, t.value) == 0.0 {
+            TargetStatus::OnTrack
+        } else {
+            TargetStatus::NotEnoughData
+        };
+    };
     let miss = t.comparison.shortfall(p, t.value);
     if miss == 0.0 {
         TargetStatus::OnTrack
@@ -312,7 +328,10 @@ mod tests {
         let (a, b) =
             least_squares(&[(2020.0, 10.0), (2021.0, 20.0), (2022.0, 30.0)]).expect("line");
         assert!((a - 10.0).abs() < 1e-9 && (a * 2025.0 + b - 60.0).abs() < 1e-6);
-        assert_eq!(project(&[(2026, 7.0)], 2030), Some(7.0));
+        // One year is no trend (issue 12: "not enough data", never "off track").
+        assert_eq!(project(&[(2026, 7.0)], 2030), None);
+        assert_eq!(project(&[(2025, 7.0), (2025, 8.0)], 2030), None);
+        assert_eq!(project(&[(2025, 7.0), (2026, 8.0)], 2030), Some(12.0));
         assert_eq!(project(&[], 2030), None);
     }
 
@@ -334,6 +353,11 @@ mod tests {
         let zero = target(Indicator::FormalOnly, Comparison::Equal, 0.0);
         assert_eq!(status(&zero, Some(0.0), Some(3.0)), TargetStatus::OnTrack);
         assert_eq!(status(&zero, Some(1.0), Some(-5.0)), TargetStatus::OffTrack);
+        // Without a projection: met already is on track, anything else not enough data.
+        assert_eq!(status(&t, Some(50.0), None), TargetStatus::NotEnoughData);
+        assert_eq!(status(&t, Some(120.0), None), TargetStatus::OnTrack);
+        assert_eq!(status(&weak, Some(12.0), None), TargetStatus::NotEnoughData);
+        assert_eq!(status(&t, None, None), TargetStatus::NoData);
         assert_eq!(status(&good, None, None), TargetStatus::NoData);
     }
 

@@ -59,7 +59,7 @@ fn status_colour(s: TargetStatus) -> &'static str {
         TargetStatus::OnTrack => "#2e7d32",
         TargetStatus::AtRisk => "#ef6c00",
         TargetStatus::OffTrack => "#c62828",
-        TargetStatus::NoData => "#757575",
+        TargetStatus::NoData | TargetStatus::NotEnoughData => "#757575",
     }
 }
 
