@@ -166,6 +166,14 @@ impl Registry {
             hoptac_domain::validate::check_record_year(year, self.today())
                 .into_iter()
                 .collect();
+        // A new plan sets a deadline still ahead; a recorded one keeps its deadline
+        // (an overdue plan is corrected or closed, not refused).
+        if version.is_none() && input.deadline < self.today() {
+            errs.push(FieldError::new(
+                "deadline",
+                FieldProblem::PastDate(input.deadline),
+            ));
+        }
         for (field, v) in [("description", &input.description), ("owner", &input.owner)] {
             if v.trim().is_empty() {
                 errs.push(FieldError::new(field, FieldProblem::Required));

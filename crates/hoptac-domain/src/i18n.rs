@@ -189,6 +189,8 @@ pub fn problem_message(p: &FieldProblem, lang: Lang) -> String {
             format!("ngày {} ở tương lai (theo giờ Việt Nam)", format_date(*d))
         }
         (FutureDate(d), Lang::En) => format!("{} is in the future (Vietnam time)", format_date(*d)),
+        (PastDate(d), Lang::Vi) => format!("ngày {} đã qua", format_date(*d)),
+        (PastDate(d), Lang::En) => format!("{} has passed", format_date(*d)),
         (BadTaxCode(v), Lang::Vi) => {
             format!("\"{v}\" không phải mã số thuế hợp lệ (10 chữ số, hoặc 10 chữ số-3 chữ số)")
         }

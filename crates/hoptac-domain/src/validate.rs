@@ -128,6 +128,9 @@ pub enum FieldProblem {
     Required,
     #[error("date in the future")]
     FutureDate(NaiveDate),
+    /// A deadline that has passed already, for something still to be done.
+    #[error("date passed")]
+    PastDate(NaiveDate),
     #[error("bad tax code")]
     BadTaxCode(String),
     #[error("tax code already used")]

@@ -30,6 +30,8 @@ pub struct FollowUpQuery {
     year: Option<i32>,
     /// `1`: only those without a follow-up record.
     missing: Option<String>,
+    /// The organisation whose plan was just saved (for the confirmation).
+    saved: Option<i64>,
     page: Option<usize>,
     lang: Option<String>,
 }
@@ -49,7 +51,19 @@ fn plan_label(p: Plan, lang: Lang) -> &'static str {
     }
 }
 
-fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer, lang: Lang) -> tpl::Row {
+/// Not done, and its deadline has passed.
+fn overdue(n: &NeedsFollowUp, today: chrono::NaiveDate) -> bool {
+    n.follow_up
+        .as_ref()
+        .is_some_and(|r| !r.follow_up.closed && r.follow_up.deadline < today)
+}
+
+fn row(
+    n: &NeedsFollowUp,
+    (year, today): (i32, chrono::NaiveDate),
+    places: &hoptac_domain::Gazetteer,
+    lang: Lang,
+) -> tpl::Row {
     let causes: Vec<&str> = n.causes.iter().map(|c| cause_label(*c, lang)).collect();
     tpl::Row {
         id: n.org.id,
@@ -73,6 +87,7 @@ fn row(n: &NeedsFollowUp, year: i32, places: &hoptac_domain::Gazetteer, lang: La
                 } else {
                     lang.t("Đang thực hiện", "In progress")
                 },
+                overdue: overdue(n, today),
                 outcome: f.outcome.clone(),
             }
         }),
@@ -97,6 +112,12 @@ pub async fn follow_up_page(
     let mut list = or_page!(loaded.await);
     let total = list.len();
     let without = list.iter().filter(|n| n.follow_up.is_none()).count();
+    let today = st.gate.today();
+    let late = list.iter().filter(|n| overdue(n, today)).count();
+    let saved = q
+        .saved
+        .and_then(|id| list.iter().find(|n| n.org.id == id))
+        .map(|n| n.org.name().to_owned());
     if missing_only {
         list.retain(|n| n.follow_up.is_none());
     }
@@ -113,7 +134,7 @@ pub async fn follow_up_page(
         .iter()
         .skip((page - 1) * PER_PAGE)
         .take(PER_PAGE)
-        .map(|n| row(n, year, &places, lang))
+        .map(|n| row(n, (year, today), &places, lang))
         .collect();
     let title = format!(
         "{} {year}",
@@ -133,6 +154,8 @@ pub async fn follow_up_page(
         years: (2019, this_year),
         total: &count(total),
         without: &count(without),
+        overdue: &count(late),
+        saved: saved.as_deref(),
         missing_only,
         rows,
         page,
@@ -387,7 +410,8 @@ pub async fn follow_up_save(
     .await;
     match saved {
         Ok(Ok(_)) => {
-            axum::response::Redirect::to(&format!("/theo-doi?year={year}")).into_response()
+            let to = format!("/theo-doi?year={year}&saved={id}");
+            axum::response::Redirect::to(&to).into_response()
         }
         Ok(Err(
             hoptac_app::AppError::StaleDocument { .. }

@@ -255,7 +255,7 @@ fn weak_and_formal_only_htx_get_follow_ups(url: &str) {
         plan: Plan::Support,
         description: desc.into(),
         owner: "Liên minh HTX tỉnh".into(),
-        deadline: d(2026, 6, 30),
+        deadline: d(2027, 6, 30),
         outcome: None,
         closed: false,
     };

@@ -14,6 +14,8 @@ pub struct Recorded {
     pub deadline: String,
     /// "Done" or "In progress".
     pub state: &'static str,
+    /// Not done and its deadline has passed.
+    pub overdue: bool,
     pub outcome: Option<String>,
 }
 
@@ -38,6 +40,10 @@ pub struct List<'a> {
     /// How many need a plan, and how many have none (written for the page's language).
     pub total: &'a str,
     pub without: &'a str,
+    /// How many plans are overdue (written for the page's language).
+    pub overdue: &'a str,
+    /// A plan was just saved: for which cooperative.
+    pub saved: Option<&'a str>,
     pub missing_only: bool,
     pub rows: Vec<Row>,
     pub page: usize,
@@ -52,10 +58,13 @@ pub fn list(v: &List<'_>) -> Markup {
     html! {
         header { h1 { (v.title) } }
         "\n"
+        @if let Some(name) = v.saved {
+            (notice(false, &format!("{} {name}.", t("Đã lưu phương án của", "Plan saved for"))))
+        }
         p {
             @match v.lang {
-                Lang::Vi => { (v.total) " HTX cần có phương án; " strong { (v.without) } " chưa có." }
-                Lang::En => { (v.total) " cooperatives need a plan; " strong { (v.without) } " have none yet." }
+                Lang::Vi => { (v.total) " HTX cần có phương án; " strong { (v.without) } " chưa có; " strong { (v.overdue) } " phương án quá hạn." }
+                Lang::En => { (v.total) " cooperatives need a plan; " strong { (v.without) } " have none yet; " strong { (v.overdue) } " plans are overdue." }
             }
         }
         "\n"
@@ -107,7 +116,12 @@ pub fn list(v: &List<'_>) -> Markup {
                                     None => { td {} td {} td {} }
                                     Some(f) => {
                                         td { (f.owner) }
-                                        td { (f.deadline) }
+                                        td {
+                                            (f.deadline)
+                                            @if f.overdue {
+                                                br; strong.error { (t("Quá hạn", "Overdue")) }
+                                            }
+                                        }
                                         td {
                                             (f.state)
                                             @if let Some(o) = &f.outcome { ": " (o) }

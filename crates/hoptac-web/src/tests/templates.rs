@@ -223,7 +223,7 @@ fn a_follow_up_plan_escapes_its_description() {
             "POST",
             &uri,
             Some(&cookie),
-            Some(form("30%2F06%2F2026")),
+            Some(form("30%2F06%2F2027")),
         )
         .await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{page}");
