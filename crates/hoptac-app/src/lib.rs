@@ -18,6 +18,7 @@ pub use import as import_docs;
 pub mod indicators;
 pub mod registry;
 pub mod reports;
+pub mod stoppages;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;

@@ -15,6 +15,7 @@ pub mod place;
 pub mod report;
 pub mod ruleset;
 pub mod scale;
+pub mod stoppage;
 pub mod text;
 pub mod throttle;
 pub mod validate;

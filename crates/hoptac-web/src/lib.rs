@@ -36,6 +36,7 @@ pub mod pages;
 pub mod run;
 pub mod second_factor_page;
 pub mod session_pages;
+pub mod stoppages_page;
 pub mod templates;
 pub mod users_page;
 

@@ -84,6 +84,7 @@ pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
         ("/danh-gia/{id}/{year}/thao-tac", PostOnly, post(eval::sheet_action)),
         ("/bang-dieu-khien", SignedIn, get(dash::dashboard)),
         ("/theo-doi", SignedIn, get(fu::follow_up_page)),
+        ("/tam-ngung", SignedIn, get(crate::stoppages_page::stoppages_page)),
         ("/theo-doi/{id}/{year}", Officer, get(fu::follow_up_form).post(fu::follow_up_save)),
         ("/nhap", Provincial, get(import::upload_form).post(import::preview).layer(upload())),
         ("/nhap/xac-nhan", PostOnly, post(import::confirm)),

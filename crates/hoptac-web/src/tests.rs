@@ -19,6 +19,7 @@ mod organisation_page;
 mod page_access;
 mod registry_page;
 mod route_access;
+mod stoppages_page;
 mod users_page;
 mod write_scope;
 

@@ -28,3 +28,11 @@ impl Scoped {
         self.reg.update_target(id, version, target, actor)
     }
 }
+
+impl Scoped {
+    /// HTX within the scope stopped today, and the stoppages settled per year.
+    pub fn stoppages(&self) -> Result<crate::stoppages::Stoppages> {
+        self.allowed(Action::ReadInternal)?;
+        self.reg.stoppages(&self.who.scope)
+    }
+}

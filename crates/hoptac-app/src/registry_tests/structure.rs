@@ -204,7 +204,82 @@ fn mapping_corrections_re_derive_places(url: &str) {
     );
 }
 
+/// Stopped HTX to settle: the running stoppages (overdue first) and those settled per
+/// year, within a scope. Today is 27/11/2026.
+fn stopped_htx_to_settle_and_settled_per_year(url: &str) {
+    let reg = registry(url);
+    let a = actor();
+    let stop = |name: &str, commune: &str, events: &[(NaiveDate, Status, Option<NaiveDate>)]| {
+        let mut v = reg
+            .create(htx(name, legacy(commune), d(2015, 1, 1)), &a)
+            .expect("create");
+        for (on, status, until) in events {
+            let change = StatusChange {
+                status: *status,
+                until: *until,
+                reason: None,
+                document: Some("QĐ 12/QĐ-UBND".into()),
+            };
+            v = reg
+                .set_status(v.id, v.version, change, Some(*on), &a)
+                .expect("status");
+        }
+        v.id
+    };
+    use Status::*;
+    let fresh = stop(
+        "HTX Tạm Ngừng",
+        "06205",
+        &[(d(2026, 3, 1), Suspended, Some(d(2026, 12, 31)))],
+    );
+    let silent = stop("HTX Im Lặng", "06205", &[(d(2026, 1, 10), Inactive, None)]);
+    stop(
+        "HTX Trở Lại",
+        "06205",
+        &[(d(2025, 2, 1), Suspended, Some(d(2025, 6, 30)))],
+    );
+    stop(
+        "HTX Giải Thể",
+        "06205",
+        &[
+            (d(2025, 5, 1), Suspended, None),
+            (d(2026, 2, 1), Dissolved, None),
+        ],
+    );
+    let elsewhere = stop("HTX Nơi Khác", "06094", &[(d(2026, 4, 1), Inactive, None)]);
+    let all = reg
+        .stoppages(&hoptac_domain::auth::Scope::All)
+        .expect("all");
+    let listed: Vec<(i64, bool)> = all
+        .to_settle
+        .iter()
+        .map(|t| (t.org.id, t.overdue))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![(silent, true), (elsewhere, true), (fresh, false)],
+        "overdue first"
+    );
+    let s = &all.to_settle[2].stoppage;
+    assert_eq!((s.since, s.until), (d(2026, 3, 1), Some(d(2026, 12, 31))));
+    let years: Vec<(i32, u64, u64)> = all
+        .settled
+        .iter()
+        .map(|y| (y.year, y.resumed, y.closed))
+        .collect();
+    assert_eq!(years, vec![(2026, 0, 1), (2025, 1, 0)]);
+    // A commune officer of Đồng Đăng (06184, which took Cao Lộc's 06205) sees their own.
+    let mine = reg
+        .stoppages(&hoptac_domain::auth::Scope::Communes {
+            codes: vec!["06184".into()],
+        })
+        .expect("mine");
+    assert!(mine.to_settle.iter().all(|t| t.org.id != elsewhere));
+    assert_eq!(mine.to_settle.len(), 2);
+}
+
 hoptac_testkit::both_backends!(
+    stopped_htx_to_settle_and_settled_per_year,
     statuses_links_and_conversion,
     mapping_corrections_re_derive_places
 );

@@ -16,6 +16,7 @@ pub mod organisation_form;
 pub mod registry;
 pub mod second_factor;
 pub mod sign_in;
+pub mod stoppages;
 pub mod users;
 
 use hoptac_domain::auth::{Action, Principal, Scope};
@@ -52,6 +53,7 @@ fn nav_links(lang: Lang, who: Option<&Principal>) -> Vec<(&'static str, &'static
     // Follow-up lists are about many organisations: not for a one-organisation account.
     if !matches!(p.scope, Scope::Organisation { .. }) {
         links.push(("/theo-doi", t("Theo dõi HTX yếu", "Follow-up")));
+        links.push(("/tam-ngung", t("HTX ngừng hoạt động", "Stopped HTX")));
     }
     if p.may(Action::ManageProvince) {
         links.push(("/nhap", t("Nhập tệp", "Import")));
