@@ -27,6 +27,8 @@ pub use registry::{Actor, NewOrg, Registry};
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]
+mod import_bulk_tests;
+#[cfg(test)]
 mod import_doc_tests;
 #[cfg(test)]
 mod import_fuzz_tests;
