@@ -83,7 +83,7 @@ impl RegistryImport<'_> {
                 reg.append(c, *id, *version, bodies.clone(), actor, now, self.places)
                     .map_err(changed_during_import)?;
                 done += 1;
-                if done % 200 == 0 {
+                if done.is_multiple_of(200) {
                     progress(Progress::Writing { done, total });
                 }
             }
@@ -170,7 +170,7 @@ fn insert_made(
             .map(|b| {
                 changes.extend(b.changes);
                 entries.push(b.audit);
-                if entries.len() % 200 == 0 {
+                if entries.len().is_multiple_of(200) {
                     progress(entries.len());
                 }
                 Ok::<_, StoreError>(b.org)
