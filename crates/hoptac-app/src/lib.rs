@@ -32,6 +32,8 @@ mod audit_state_tests;
 #[cfg(test)]
 mod evaluation_tests;
 #[cfg(test)]
+mod import_bulk_tests;
+#[cfg(test)]
 mod import_doc_tests;
 #[cfg(test)]
 mod import_fuzz_tests;

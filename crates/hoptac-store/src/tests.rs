@@ -94,7 +94,7 @@ fn values_round_trip(url: &str) {
         })
         .expect("read")
         .expect("row");
-    // organisation, link, place_overlay, user, api_token
+    // organisation, link, place_overlay, user, api_token (migration 9)
     assert_eq!(r.i64(0).expect("count"), 5);
     assert_eq!(r.i64(1).expect("param"), 42);
 }
@@ -195,6 +195,7 @@ fn hex_uploads_become_bytes(url: &str) {
         Ok::<_, StoreError>(())
     })
     .expect("hex rows");
+    // Migration 8 alone: later ones (9, the token expiry) are not what this tests.
     assert_eq!(
         crate::migrate::migrate_to(&db, 8).expect("migrate"),
         vec![8]

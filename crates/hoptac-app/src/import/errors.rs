@@ -99,6 +99,16 @@ impl<'t> Errors<'t> {
         self.found[mark..].iter().map(|e| e.field.clone()).collect()
     }
 
+    /// Takes back the problems found since `mark` (a row read ahead of its turn).
+    pub(crate) fn take_since(&mut self, mark: usize) -> Vec<RowError> {
+        self.found.split_off(mark)
+    }
+
+    /// Adds problems found elsewhere (by [`Errors::take_since`]), in their order.
+    pub(crate) fn extend(&mut self, problems: Vec<RowError>) {
+        self.found.extend(problems);
+    }
+
     /// Every problem, by row (in the order found within a row).
     pub(crate) fn into_sorted(mut self) -> Vec<RowError> {
         self.found.sort_by_key(|e| e.row);

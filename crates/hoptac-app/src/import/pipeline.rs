@@ -35,8 +35,9 @@ pub(crate) trait Importer {
         true
     }
 
-    /// Called once in the read snapshot before the first row (to load an index).
-    fn begin(&mut self, _c: &mut dyn Conn, _rows: usize) -> Result<()> {
+    /// Called once in the read snapshot before the first row (to load an index, or
+    /// read the rows ahead), with the collector that knows the sheet.
+    fn begin(&mut self, _c: &mut dyn Conn, _errors: &Errors) -> Result<()> {
         Ok(())
     }
 
@@ -221,7 +222,7 @@ pub(crate) fn run<I: Importer>(
     }
     let total = sheet.table.rows.len();
     let plans = reg.db.read(|c| {
-        importer.begin(c, total)?;
+        importer.begin(c, &errors)?;
         let mut plans = Vec::new();
         for (i, r) in sheet.table.rows.iter().enumerate() {
             if i % 200 == 0 {

@@ -183,18 +183,18 @@ impl Registry {
 
 /// Notes a new organisation for the audit trail.
 fn record_creation(c: &mut dyn Conn, actor: &Actor, st: &OrgState) {
-    audit::record(
-        c,
-        &actor.name,
-        actor.source.as_deref(),
-        audit::Entry {
-            entity: "organisation".into(),
-            id: st.id.to_string(),
-            action: "create".into(),
-            before: None,
-            after: serde_json::to_value(st).ok(),
-        },
-    );
+    audit::record(c, &actor.name, actor.source.as_deref(), creation_entry(st));
+}
+
+/// The audit entry of a new organisation (made apart from the write by bulk imports).
+pub(crate) fn creation_entry(st: &OrgState) -> audit::Entry {
+    audit::Entry {
+        entity: "organisation".into(),
+        id: st.id.to_string(),
+        action: "create".into(),
+        before: None,
+        after: serde_json::to_value(st).ok(),
+    }
 }
 
 fn check_tax_code_free(c: &mut dyn Conn, id: OrgId, fields: &OrgFields) -> Result<()> {

@@ -175,28 +175,6 @@ impl Registry {
         Ok((view, st, changes))
     }
 
-    /// Stores many new organisations made by [`Registry::new_record`] in a few
-    /// statements (imports). Tax codes are unique in the database, so a duplicate
-    /// still fails the whole transaction.
-    pub(crate) fn insert_many(
-        &self,
-        c: &mut dyn Conn,
-        records: Vec<(OrgView, OrgState, Vec<Change>)>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut rows = Vec::with_capacity(records.len());
-        let mut changes = Vec::with_capacity(records.len() * 2);
-        for (view, st, ch) in records {
-            record_creation(c, actor, &st);
-            changes.extend(ch);
-            rows.push((view, st));
-        }
-        orgs::insert_many(c, &rows, now).map_err(store)?;
-        orgs::append_changes(c, &changes).map_err(store)?;
-        Ok(())
-    }
-
     /// Appends changes to an organisation after claiming the version its writer read.
     /// The claim is a conditional write: if someone else wrote first, nothing happens
     /// and the caller gets [`AppError::Conflict`] with the current record.

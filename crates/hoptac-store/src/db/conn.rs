@@ -1,5 +1,6 @@
 //! The connection a closure runs its queries on, one implementation per engine.
 
+use super::bulk::{self, Rows};
 use super::{Backend, Result, Row, StoreError, Val};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -9,6 +10,9 @@ pub trait Conn {
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>>;
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<u64>;
     fn batch(&mut self, sql: &str) -> Result<()>;
+    /// Inserts the rows `rows` yields into `table`, pulling each as it is written (see
+    /// [`super::bulk`]); returns how many. The first error stops it.
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: Rows<'_>) -> Result<u64>;
     /// What this transaction will add to the audit trail when it commits.
     fn audit_buffer(&mut self) -> &mut crate::audit::Buffer;
 
@@ -55,6 +59,9 @@ impl Conn for SqliteConn<'_> {
     }
     fn batch(&mut self, sql: &str) -> Result<()> {
         Ok(self.0.execute_batch(sql)?)
+    }
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: Rows<'_>) -> Result<u64> {
+        bulk::sqlite(self.0, table, columns, rows)
     }
     fn audit_buffer(&mut self) -> &mut crate::audit::Buffer {
         &mut self.1
@@ -139,6 +146,9 @@ impl Conn for PgConn<'_, '_> {
     }
     fn batch(&mut self, sql: &str) -> Result<()> {
         Ok(self.0.batch_execute(sql)?)
+    }
+    fn insert_rows(&mut self, table: &str, columns: &[&str], rows: Rows<'_>) -> Result<u64> {
+        bulk::postgres(self.0, table, columns, rows)
     }
     fn audit_buffer(&mut self) -> &mut crate::audit::Buffer {
         &mut self.1

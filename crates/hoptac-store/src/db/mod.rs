@@ -2,11 +2,13 @@
 //! queries are written once with `?` placeholders in the SQL both engines share, and
 //! values travel as [`Val`]. See docs/decisions/0002-storage.md for why not an ORM.
 
+mod bulk;
 mod conn;
 mod error;
 mod pool;
 mod value;
 
+pub use bulk::Rows;
 pub use conn::{pg_placeholders, Conn};
 pub use error::StoreError;
 pub use pool::Db;

@@ -14,8 +14,8 @@ pub use read::{
 };
 pub use search::{ids_where, indexed_word, list_current, SEARCH_COUNT_CAP};
 pub use write::{
-    append_changes, claim_version, insert, insert_link, insert_many, next_seq, save_state,
-    save_state_at,
+    append_change_rows, append_changes, change_row, claim_version, insert, insert_link,
+    insert_many, insert_rows, next_seq, org_row, reserve_cache, save_state, save_state_at,
 };
 
 use crate::db::{Conn, Result, StoreError};

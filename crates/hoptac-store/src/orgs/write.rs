@@ -2,7 +2,7 @@
 
 use super::{corrupt, match_key};
 use crate::audit::{touch, Audited};
-use crate::db::{Conn, Result, Val};
+use crate::db::{Conn, Result, Rows, Val};
 use chrono::{DateTime, Utc};
 use hoptac_domain::history::{Change, OrgState};
 use hoptac_domain::list::OrgView;
@@ -89,6 +89,121 @@ pub fn insert_many(
         touch(c, Audited::Organisations, state.id.to_string());
     }
     Ok(())
+}
+
+/// The columns of a new organisation as [`org_row`] gives them (those of [`INSERT_ORG`]).
+const ORG_COLUMNS: &[&str] = &[
+    "id",
+    "kind",
+    "version",
+    "name",
+    "tax_code",
+    "registration_number",
+    "registering_body",
+    "place_scheme",
+    "place_code",
+    "commune_2025",
+    "legacy_commune",
+    "legacy_district",
+    "province_2025",
+    "sector",
+    "founding_date",
+    "status",
+    "suspended_until",
+    "search_key",
+    "sort_key",
+    "match_key",
+    "state",
+    "created_at",
+    "updated_at",
+];
+
+/// The columns of a history entry as [`change_row`] gives them.
+const CHANGE_COLUMNS: &[&str] = &[
+    "org_id",
+    "seq",
+    "effective",
+    "recorded_at",
+    "author",
+    "source",
+    "body",
+];
+
+/// A new organisation's row at version 1, for [`insert_rows`]. Making it (search
+/// keys, the state as JSON) is most of the cost of a row, so a bulk writer makes rows
+/// on one thread while another inserts them.
+pub fn org_row(view: &OrgView, state: &OrgState, now: DateTime<Utc>) -> Result<Vec<Val>> {
+    let mut p = Vec::with_capacity(ORG_COLUMNS.len());
+    p.extend([state.id.into(), state.kind.code().into(), Val::I64(1)]);
+    p.extend(snapshot_params(view, state)?);
+    p.extend([now.into(), now.into()]);
+    Ok(p)
+}
+
+/// A history entry's row, for [`append_change_rows`].
+pub fn change_row(ch: &Change) -> Result<Vec<Val>> {
+    Ok(vec![
+        ch.org_id.into(),
+        ch.seq.into(),
+        ch.effective.into(),
+        ch.recorded_at.into(),
+        ch.author.clone().into(),
+        ch.source.clone().into(),
+        serde_json::to_string(&ch.body).map_err(corrupt)?.into(),
+    ])
+}
+
+/// Before a bulk insert of `rows` new organisations on SQLite: a page cache that holds
+/// what they write (about 4 KB each, with their indexes and the trigram index), up to
+/// 512 MB, so that the transaction does not spill pages to the WAL and read them back
+/// midway. The pool shrinks the cache again when the transaction ends.
+pub fn reserve_cache(c: &mut dyn Conn, rows: usize) -> Result<()> {
+    if c.backend() != crate::db::Backend::Sqlite {
+        return Ok(());
+    }
+    let kib = (rows.saturating_mul(4)).clamp(16 * 1024, 512 * 1024);
+    c.batch(&format!("PRAGMA cache_size=-{kib}"))
+}
+
+/// Inserts new organisations' rows ([`org_row`]) as `rows` yields them: a prepared
+/// statement per row on SQLite, one `COPY` on PostgreSQL. Returns how many.
+pub fn insert_rows(c: &mut dyn Conn, rows: Rows<'_>) -> Result<u64> {
+    insert_touched(
+        c,
+        "organisations",
+        ORG_COLUMNS,
+        Audited::Organisations,
+        rows,
+    )
+}
+
+/// Appends history rows ([`change_row`]) as `rows` yields them.
+pub fn append_change_rows(c: &mut dyn Conn, rows: Rows<'_>) -> Result<u64> {
+    insert_touched(c, "org_changes", CHANGE_COLUMNS, Audited::OrgChanges, rows)
+}
+
+/// Inserts rows whose first column is the organisation's id, and names each
+/// organisation for the audit trail's digests (as the one-row writes do).
+fn insert_touched(
+    c: &mut dyn Conn,
+    table: &str,
+    columns: &[&str],
+    audited: Audited,
+    rows: Rows<'_>,
+) -> Result<u64> {
+    let mut ids = std::collections::BTreeSet::new();
+    let n = {
+        let mut seen = rows.inspect(|r| {
+            if let Ok(Some(Val::I64(id))) = r.as_ref().map(|r| r.first()) {
+                ids.insert(*id);
+            }
+        });
+        c.insert_rows(table, columns, &mut seen)?
+    };
+    for id in ids {
+        touch(c, audited, id.to_string());
+    }
+    Ok(n)
 }
 
 /// Takes the write on an organisation if it is still at `expected`: a conditional

@@ -2,13 +2,13 @@
 //! matching order: record id, tax code, registration number within its registering
 //! body, then kind + unaccented name + place. Twins are never guessed.
 
-use super::row::{match_key, ParsedRow};
+use super::row::ParsedRow;
 use crate::error::Result;
 use crate::import::errors::Errors;
 use crate::registry::Registry;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::OrgView;
-use hoptac_domain::org::{OrgId, OrgKind};
+use hoptac_domain::org::OrgId;
 use hoptac_domain::place::Gazetteer;
 use hoptac_domain::text::search_key;
 use hoptac_store::{orgs, Conn};
@@ -109,7 +109,7 @@ pub(super) fn find_existing(
     ctx: &mut Errors,
     places: &Gazetteer,
     row: &ParsedRow,
-    kind: OrgKind,
+    key: Option<&str>,
 ) -> Result<Option<OrgView>> {
     let load = |c: &mut dyn Conn, id: OrgId| -> Result<Option<OrgView>> {
         Ok(orgs::get(c, id)?.map(|s| reg.view(s.state, s.version, reg.today(), places)))
@@ -149,8 +149,8 @@ pub(super) fn find_existing(
             }
         }
     }
-    if let Some(k) = match_key(places, kind, &row.fields) {
-        let ids = lookup.key(c, &k)?;
+    if let Some(k) = key {
+        let ids = lookup.key(c, k)?;
         match ids.as_slice() {
             [id] => return load(c, *id),
             [] => {}

@@ -7,7 +7,9 @@
 
 mod lookup;
 mod plan;
+mod read;
 mod row;
+mod write;
 
 use super::errors::Errors;
 use super::pipeline::{self, Importer, Plan};
@@ -15,15 +17,16 @@ use super::{ImportOptions, ImportReport, Progress};
 use crate::columns::REGISTRY_COLUMNS;
 use crate::error::{AppError, Result};
 use crate::registry::{Actor, Registry};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use hoptac_domain::history::ChangeBody;
 use hoptac_domain::org::{OrgFields, OrgId, OrgKind, StatusChange};
 use hoptac_domain::place::Gazetteer;
 use hoptac_domain::validate::Validator;
 use hoptac_io::table::{ColumnSpec, DataRow};
-use hoptac_store::{orgs, Conn};
+use hoptac_store::Conn;
 use lookup::Lookup;
-use std::collections::HashMap;
+use read::ReadRow;
+use std::collections::{HashMap, VecDeque};
 
 /// What a registry row writes.
 enum OrgChange {
@@ -51,6 +54,8 @@ struct RegistryImport<'a> {
     validator: Validator<'a>,
     today: NaiveDate,
     lookup: Lookup,
+    /// The rows read ahead (see `read`), taken in turn.
+    read: VecDeque<ReadRow>,
     /// Tax codes, records and match keys already named, with their row: a file names
     /// each organisation once.
     seen_tax: HashMap<String, usize>,
@@ -77,6 +82,7 @@ pub fn import_file(
         validator: reg.validator(&places),
         today: reg.today(),
         lookup: Lookup::PerRow,
+        read: VecDeque::new(),
         seen_tax: HashMap::new(),
         seen_ids: HashMap::new(),
         seen_keys: HashMap::new(),
@@ -121,8 +127,9 @@ impl Importer for RegistryImport<'_> {
         errors.is_empty()
     }
 
-    fn begin(&mut self, c: &mut dyn Conn, rows: usize) -> Result<()> {
-        self.lookup = Lookup::load(c, rows)?;
+    fn begin(&mut self, c: &mut dyn Conn, errors: &Errors) -> Result<()> {
+        self.read = self.reader(errors).read_sheet();
+        self.lookup = Lookup::load(c, self.read.len())?;
         Ok(())
     }
 
@@ -140,62 +147,7 @@ impl Importer for RegistryImport<'_> {
         ready: &[OrgChange],
         progress: &dyn Fn(Progress),
     ) -> Result<Vec<OrgId>> {
-        let (reg, actor) = (self.reg, self.actor);
-        let creates = ready
-            .iter()
-            .filter(|p| matches!(p, OrgChange::Create { .. }))
-            .count();
-        let now = Utc::now();
-        let mut next = if creates > 0 {
-            orgs::allocate_ids(c, "organisation", creates as i64)?
-        } else {
-            0
-        };
-        let mut ids = Vec::new();
-        // New records go in batches of several hundred rows per statement.
-        let mut batch = Vec::new();
-        for (done, p) in ready.iter().enumerate() {
-            match p {
-                OrgChange::Create {
-                    kind,
-                    fields,
-                    status,
-                    status_at,
-                } => {
-                    batch.push(reg.new_record(
-                        next,
-                        *kind,
-                        (**fields).clone(),
-                        status.clone(),
-                        *status_at,
-                        actor,
-                        now,
-                        self.places,
-                    )?);
-                    ids.push(next);
-                    next += 1;
-                    if batch.len() == 1000 {
-                        reg.insert_many(c, std::mem::take(&mut batch), actor, now)?;
-                    }
-                }
-                OrgChange::Update {
-                    id,
-                    version,
-                    bodies,
-                } => {
-                    reg.append(c, *id, *version, bodies.clone(), actor, now, self.places)
-                        .map_err(changed_during_import)?;
-                }
-            }
-            if (done + 1) % 200 == 0 {
-                progress(Progress::Writing {
-                    done: done + 1,
-                    total: ready.len(),
-                });
-            }
-        }
-        reg.insert_many(c, batch, actor, now)?;
-        Ok(ids)
+        self.write_all(c, ready, progress)
     }
 }
 

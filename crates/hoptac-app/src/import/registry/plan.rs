@@ -3,7 +3,8 @@
 //! status that differ (dated), or nothing. Problems go to the error collector.
 
 use super::lookup::find_existing;
-use super::row::{match_key, parse_row, place, ParsedRow};
+use super::read::{ReadRow, Reader};
+use super::row::{place, ParsedRow};
 use super::{OrgChange, RegistryImport};
 use crate::error::{AppError, Result};
 use crate::import::errors::Errors;
@@ -28,16 +29,38 @@ impl RegistryImport<'_> {
         r: &DataRow,
         errors: &mut Errors,
     ) -> Result<Plan> {
-        let row = parse_row(self.places, self.today, errors, r, self.opts.kind);
+        let ReadRow { row, key, problems } = self.take_read(errors, r);
+        errors.extend(problems);
         self.tax_code_once(errors, &row);
         let Some(kind) = row.kind else {
             return Ok(None);
         };
-        let (reg, places) = (self.reg, self.places);
-        match find_existing(c, &self.lookup, reg, errors, places, &row, kind)? {
+        let (reg, k) = (self.reg, key.as_deref());
+        match find_existing(c, &self.lookup, reg, errors, self.places, &row, k)? {
             Some(cur) => self.plan_update(c, r, errors, row, cur),
             None if row.id.is_some() => Ok(None), // reported by find_existing
-            None => self.plan_create(errors, row, kind),
+            None => self.plan_create(errors, row, kind, key),
+        }
+    }
+
+    /// What reads the rows of this import.
+    pub(super) fn reader<'s>(&'s self, errors: &Errors<'s>) -> Reader<'s> {
+        Reader {
+            places: self.places,
+            today: self.today,
+            kind: self.opts.kind,
+            sheet: errors.sheet(),
+            lang: errors.lang(),
+        }
+    }
+
+    /// The row as read ahead, or read now if it was not.
+    fn take_read(&mut self, errors: &mut Errors, r: &DataRow) -> ReadRow {
+        match self.read.front() {
+            Some(ahead) if ahead.row.number == r.number => {
+                self.read.pop_front().expect("the row just seen")
+            }
+            _ => self.reader(errors).read(errors, r),
         }
     }
 
@@ -195,10 +218,16 @@ impl RegistryImport<'_> {
     }
 
     /// A row about no stored record: a new one, checked as any new record is.
-    fn plan_create(&mut self, errors: &mut Errors, row: ParsedRow, kind: OrgKind) -> Result<Plan> {
+    fn plan_create(
+        &mut self,
+        errors: &mut Errors,
+        row: ParsedRow,
+        kind: OrgKind,
+        key: Option<String>,
+    ) -> Result<Plan> {
         let n = row.number;
         let name = row.fields.name.clone().unwrap_or_default();
-        if let Some(k) = match_key(self.places, kind, &row.fields) {
+        if let Some(k) = key {
             if let Some(prev) = self.seen_keys.insert(k, n) {
                 let m = match errors.lang() {
                     Lang::Vi => format!("trùng tên, loại hình và địa bàn với dòng {prev} của tệp"),
