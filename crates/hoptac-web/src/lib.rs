@@ -25,6 +25,7 @@ pub mod api_eval;
 pub mod audit_page;
 pub mod auth;
 pub mod dashboard;
+pub mod edit_fields;
 pub mod edit_page;
 pub mod error;
 pub mod eval_page;

@@ -6,6 +6,7 @@ mod api_evaluation;
 mod api_write_access;
 mod audit_page;
 mod browser_sign_in;
+mod conflict_screen;
 mod create_form;
 mod dashboard_page;
 mod edit_page;
