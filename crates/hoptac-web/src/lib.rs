@@ -34,6 +34,7 @@ pub mod html;
 pub mod import_page;
 pub mod org_page;
 pub mod pages;
+pub mod proposal_page;
 pub mod run;
 pub mod second_factor_page;
 pub mod session_pages;

@@ -14,6 +14,7 @@ mod evaluation_pages;
 mod follow_up_form;
 mod follow_up_page;
 mod helpers;
+mod identity_proposals;
 mod import_page;
 mod organisation_links_and_status;
 mod organisation_page;
