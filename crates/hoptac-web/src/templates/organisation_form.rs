@@ -135,9 +135,9 @@ fn notice(lang: Lang, n: &Notice) -> Markup {
                             @for r in rows {
                                 tr {
                                     th scope="row" { (field_label(r.field, lang)) }
-                                    td { mark { (r.theirs) } }
+                                    td { mark { @if r.theirs.is_empty() { "—" } @else { (r.theirs) } } }
                                     td {
-                                        (r.mine)
+                                        @if r.mine.is_empty() { "—" } @else { (r.mine) }
                                         @if r.kept {
                                             " " small { (t("(bạn không sửa — giữ bản hiện tại)", "(you did not change it — the current value stays)")) }
                                         }
