@@ -244,7 +244,7 @@ impl Registry {
             .into_iter()
             .map(ProposalRecord::from)
             .collect();
-        all.sort_by(|a, b| b.proposal.proposed_at.cmp(&a.proposal.proposed_at));
+        all.sort_by_key(|r| std::cmp::Reverse(r.proposal.proposed_at));
         Ok(all)
     }
 
