@@ -85,9 +85,15 @@ pub fn touched(form: &Values, field: &str) -> bool {
         return false;
     };
     match form.get(&read_key(field)) {
-        Some(read) => read.trim() != typed.trim(),
+        Some(read) => same_text(read) != same_text(typed),
         None => true,
     }
+}
+
+/// A value compared as typed: browsers send a text area's lines ended by CR LF, while
+/// the hidden copy keeps the record's LF.
+fn same_text(s: &str) -> String {
+    s.trim().replace("\r\n", "\n")
 }
 
 /// Leaves `field` out of a change.
@@ -134,7 +140,7 @@ pub fn on_conflict(form: &Values, current: &OrgView) -> (Values, Vec<ConflictRow
         } else {
             read.get(f).cloned().unwrap_or_default()
         };
-        if theirs.trim() != mine.trim() {
+        if same_text(&theirs) != same_text(&mine) {
             rows.push(ConflictRow {
                 field: f,
                 theirs: theirs.clone(),
@@ -203,4 +209,38 @@ pub fn read_fields(form: &Values, errors: &mut Values, lang: Lang) -> OrgFields 
         }
     }
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> Values {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_field_is_changed_only_when_typed_differs_from_read() {
+        let f = form(&[
+            ("notes", "hai\r\ndòng "),
+            ("read_notes", "hai\ndòng"),
+            ("email", "b@x.vn"),
+            ("read_email", "a@x.vn"),
+            ("phone", "0205"),
+        ]);
+        assert!(!touched(&f, "notes"), "a text area's CR LF is no change");
+        assert!(touched(&f, "email"));
+        assert!(
+            touched(&f, "phone"),
+            "without what it was read at, a field is sent"
+        );
+        assert!(!touched(&f, "members"), "a field not sent is not changed");
+        let mut errors = Values::new();
+        let fields = changed_fields(&f, &mut errors, Lang::Vi);
+        assert_eq!(fields.notes, None);
+        assert_eq!(fields.email.as_deref(), Some("b@x.vn"));
+    }
 }

@@ -50,6 +50,7 @@ fn field_inputs(v: Option<&OrgView>, values: &Values, errors: &Values) -> OrgInp
     OrgInputs {
         text: TEXT.iter().map(|f| input(f)).collect(),
         numbers: NUMBERS.iter().map(|f| input(f)).collect(),
+        no_sector: v.is_some() && sector.is_empty(),
         sector,
     }
 }

@@ -22,6 +22,8 @@ pub struct OrgInputs {
     pub numbers: Vec<Input>,
     /// The code of the chosen sector ("" for none).
     pub sector: String,
+    /// "No sector" is offered (editing a record that has none).
+    pub no_sector: bool,
 }
 
 /// What is said at the top of a form shown again.
@@ -190,6 +192,10 @@ fn org_inputs(lang: Lang, v: &OrgInputs, proposed: &[&str]) -> Markup {
         label {
             (field_label("sector", lang)) " " (proposal_mark(lang, proposed, "sector"))
             select name="sector" {
+                // A record without a sector keeps none unless one is chosen.
+                @if v.no_sector {
+                    option value="" selected { "—" }
+                }
                 @for s in Sector::ALL {
                     option value=(s.code()) selected[s.code() == v.sector] { (lang.t(s.label_vi(), s.label_en())) }
                 }
