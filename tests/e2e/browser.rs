@@ -182,6 +182,80 @@ async fn sign_in(driver: &WebDriver, base: &str, user: &str, pass: &str) -> WebD
     Ok(())
 }
 
+/// A request to the API as `token`, over a plain connection: the raw answer.
+fn http(base: &str, token: &str, method: &str, id: i64, body: &str) -> std::io::Result<String> {
+    let addr = base.trim_start_matches("http://").to_owned();
+    let mut s = std::net::TcpStream::connect(&addr)?;
+    write!(s, "{method} /api/v1/organisations/{id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut s, &mut answer)?;
+    Ok(answer)
+}
+
+/// Issue 12 §6: this person changes only the email while someone else changes the
+/// members; saving from the conflict screen, as it says, keeps the other's members.
+async fn conflict_screen_keeps_the_other_change(
+    driver: &WebDriver,
+    base: &str,
+    token: &str,
+    id: i64,
+) -> Result<(), String> {
+    fn fail(step: &'static str) -> impl Fn(WebDriverError) -> String {
+        move |e| format!("{step}: {e}")
+    }
+    driver
+        .goto(format!("{base}/to-chuc/{id}/sua"))
+        .await
+        .map_err(fail("conflict screen"))?;
+    let answer = http(
+        base,
+        token,
+        "PATCH",
+        id,
+        r#"{"version": 2, "fields": {"members": 41}}"#,
+    )
+    .map_err(|e| format!("conflict screen: {e}"))?;
+    if !answer.starts_with("HTTP/1.1 200") {
+        return Err(format!("conflict screen: the other save failed: {answer}"));
+    }
+    let email = driver
+        .find(By::Name("email"))
+        .await
+        .map_err(fail("conflict screen"))?;
+    email.clear().await.map_err(fail("conflict screen"))?;
+    email
+        .send_keys("hoangdong@example.vn")
+        .await
+        .map_err(fail("conflict screen"))?;
+    let save = || async {
+        let button = driver
+            .find(By::Css("main form button[type=submit]"))
+            .await
+            .map_err(fail("conflict screen"))?;
+        submit(driver, button)
+            .await
+            .map_err(fail("conflict screen"))
+    };
+    save().await?;
+    if !text_of(driver).await.contains("người khác lưu") {
+        return Err("conflict screen not shown".into());
+    }
+    shot(driver, "conflict-screen").await;
+    // Save again, as the screen says, changing nothing.
+    save().await?;
+    let answer = http(base, token, "GET", id, "").map_err(|e| format!("conflict screen: {e}"))?;
+    let json = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(json.trim())
+        .or_else(|_| serde_json::from_str(json.lines().nth(1).unwrap_or_default()))
+        .map_err(|e| format!("conflict screen: {e}: {answer}"))?;
+    if v["fields"]["members"] != 41 || v["fields"]["email"] != "hoangdong@example.vn" {
+        return Err(format!(
+            "conflict screen: the other's members were reverted: {v}"
+        ));
+    }
+    Ok(())
+}
+
 /// The flows; an `Err` names the step that failed.
 async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
     fn fail(step: &'static str) -> impl Fn(WebDriverError) -> String {
@@ -254,12 +328,14 @@ async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
             .map_err(|e| format!("token: {e}"))?;
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     };
-    let body = r#"{"version": 1, "fields": {"members": 40}}"#;
-    let addr = base.trim_start_matches("http://").to_owned();
-    let mut s = std::net::TcpStream::connect(&addr).map_err(|e| format!("edit: {e}"))?;
-    write!(s, "PATCH /api/v1/organisations/{id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).map_err(|e| format!("edit: {e}"))?;
-    let mut answer = String::new();
-    std::io::Read::read_to_string(&mut s, &mut answer).map_err(|e| format!("edit: {e}"))?;
+    let answer = http(
+        base,
+        &token,
+        "PATCH",
+        id,
+        r#"{"version": 1, "fields": {"members": 40}}"#,
+    )
+    .map_err(|e| format!("edit: {e}"))?;
     if !answer.starts_with("HTTP/1.1 200") {
         return Err(format!("edit: the other save failed: {answer}"));
     }
@@ -282,6 +358,7 @@ async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
     if !page.contains("người khác lưu") {
         return Err("edit conflict not shown".into());
     }
+    conflict_screen_keeps_the_other_change(driver, base, &token, id).await?;
     // Import a file with errors: shown, nothing written.
     driver
         .goto(format!("{base}/nhap"))

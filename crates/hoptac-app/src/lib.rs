@@ -16,6 +16,7 @@ pub mod import;
 /// still name it: everything is in [`import`] now.
 pub use import as import_docs;
 pub mod indicators;
+pub mod proposals;
 pub mod registry;
 pub mod reports;
 pub mod stoppages;

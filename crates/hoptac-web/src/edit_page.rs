@@ -3,9 +3,10 @@
 //! messages beside each wrong field in the reader's language; and when someone else
 //! saved in between, both versions side by side and nothing overwritten.
 
-use crate::templates::organisation_form::{
-    self, ConflictRow, CreateForm, Input, Notice, OrgInputs,
+use crate::edit_fields::{
+    self as ef, current_value, date_field, read_fields, Values, NUMBERS, TEXT,
 };
+use crate::templates::organisation_form::{self, CreateForm, Input, Notice, OrgInputs};
 use crate::templates::{Frame, Markup};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -18,9 +19,8 @@ use hoptac_app::AppError;
 use hoptac_domain::auth::Action;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::OrgView;
-use hoptac_domain::org::{OrgFields, OrgId, OrgKind, Sector};
+use hoptac_domain::org::{OrgId, OrgKind};
 use hoptac_domain::place::PlaceRef;
-use std::collections::HashMap;
 
 /// What signing in is needed for here.
 const TO_EDIT: crate::auth::Need = ("Cần đăng nhập để sửa hồ sơ.", "Sign in to edit records.");
@@ -30,32 +30,6 @@ const TO_REGISTER: crate::auth::Need = (
     "Cần đăng nhập để đăng ký tổ chức.",
     "Sign in to register organisations.",
 );
-
-/// Text fields of the form, in order.
-const TEXT: &[&str] = &[
-    "name",
-    "short_name",
-    "tax_code",
-    "registration_number",
-    "registering_body",
-    "address",
-    "legal_representative",
-    "phone",
-    "email",
-    "notes",
-];
-const NUMBERS: &[&str] = &["members", "charter_capital"];
-
-fn current_value(v: &OrgView, field: &str) -> String {
-    v.fields
-        .as_map()
-        .get(field)
-        .map(|x| match x {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
-        .unwrap_or_default()
-}
 
 /// The inputs shared by the create and edit forms, filled from what was typed, else
 /// the record (`None` when registering).
@@ -76,6 +50,7 @@ fn field_inputs(v: Option<&OrgView>, values: &Values, errors: &Values) -> OrgInp
     OrgInputs {
         text: TEXT.iter().map(|f| input(f)).collect(),
         numbers: NUMBERS.iter().map(|f| input(f)).collect(),
+        no_sector: v.is_some() && sector.is_empty(),
         sector,
     }
 }
@@ -89,25 +64,35 @@ fn typed(values: &Values, errors: &Values, f: &'static str) -> Input {
     }
 }
 
-/// The edit form of `v`, filled from what was typed, else the record.
-fn form_html(
-    v: &OrgView,
-    values: &Values,
+/// How the edit form of `v` is shown: what was typed (else the record's values),
+/// the version and values it was read at, and who reads it.
+struct FormState<'a> {
+    values: &'a Values,
+    read: Values,
     version: i64,
-    csrf: &str,
-    errors: &Values,
+    errors: &'a Values,
     notice: Notice,
-    lang: Lang,
-) -> Markup {
+    /// The reader may only propose identity changes (a cooperative account).
+    proposes: bool,
+}
+
+/// The edit form of `v`.
+fn form_html(v: &OrgView, f: FormState<'_>, csrf: &str, lang: Lang) -> Markup {
+    let mut read: Vec<(String, String)> = ef::all()
+        .map(|k| (ef::read_key(k), f.read.get(k).cloned().unwrap_or_default()))
+        .collect();
+    read.sort();
     organisation_form::edit_form(&organisation_form::EditForm {
         lang,
         id: v.id,
         name: v.name(),
         csrf,
-        version,
-        notice,
-        inputs: field_inputs(Some(v), values, errors),
-        effective: typed(values, errors, "effective"),
+        version: f.version,
+        notice: f.notice,
+        inputs: field_inputs(Some(v), f.values, f.errors),
+        effective: typed(f.values, f.errors, "effective"),
+        read,
+        proposed: if f.proposes { ef::IDENTITY } else { &[] },
     })
 }
 
@@ -117,66 +102,6 @@ const SIGN_IN_ON: crate::html::WayOn =
 
 fn deny(status: StatusCode, msg: &str, lang: Lang) -> Response {
     SIGN_IN_ON.message(lang, status, msg)
-}
-
-type Values = HashMap<String, String>;
-
-/// A date typed as dd/mm/yyyy, or an error beside the field.
-fn date_field(form: &Values, key: &str, errors: &mut Values, lang: Lang) -> Option<NaiveDate> {
-    let raw = form.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())?;
-    let parsed = hoptac_domain::i18n::parse_date(raw);
-    if parsed.is_none() {
-        errors.insert(
-            key.to_owned(),
-            format!(
-                "\"{raw}\" {}",
-                lang.t("không phải ngày (dd/mm/yyyy)", "is not a date (dd/mm/yyyy)")
-            ),
-        );
-    }
-    parsed
-}
-
-/// The fields of the shared inputs as typed; problems with numbers go to `errors`.
-fn read_fields(form: &Values, errors: &mut Values, lang: Lang) -> OrgFields {
-    let mut fields = OrgFields::default();
-    let text = |k: &str| form.get(k).map(|v| v.trim().to_owned());
-    fields.name = text("name");
-    fields.short_name = text("short_name");
-    fields.tax_code = text("tax_code");
-    fields.registration_number = text("registration_number");
-    fields.registering_body = text("registering_body");
-    fields.address = text("address");
-    fields.legal_representative = text("legal_representative");
-    fields.phone = text("phone");
-    fields.email = text("email");
-    fields.notes = text("notes");
-    fields.sector = form.get("sector").and_then(|s| Sector::parse(s));
-    for f in NUMBERS {
-        let raw = form.get(*f).map(|v| v.trim()).unwrap_or("");
-        if raw.is_empty() {
-            continue;
-        }
-        match hoptac_app::forms::whole_number(raw) {
-            Ok(n) => {
-                if *f == "members" {
-                    fields.members = n
-                } else {
-                    fields.charter_capital = n
-                }
-            }
-            Err(_) => {
-                errors.insert(
-                    (*f).to_owned(),
-                    format!(
-                        "\"{raw}\" {}",
-                        lang.t("không phải số nguyên", "is not a whole number")
-                    ),
-                );
-            }
-        }
-    }
-    fields
 }
 
 fn edit_page(
@@ -224,16 +149,69 @@ pub async fn edit_form(
         Ok(Err(e)) => return crate::error::page_error(lang, &e),
         Err(r) => return r,
     };
-    let content = form_html(
-        &v,
-        &Values::new(),
-        v.version,
-        &csrf,
-        &Values::new(),
-        Notice::None,
-        lang,
-    );
+    let state = FormState {
+        values: &Values::new(),
+        read: ef::record_values(&v),
+        version: v.version,
+        errors: &Values::new(),
+        notice: Notice::None,
+        proposes: !p.may(Action::EditIdentity),
+    };
+    let content = form_html(&v, state, &csrf, lang);
     edit_page(lang, &p, &csrf, &v, StatusCode::OK, content)
+}
+
+/// What became of a save: done, or the record (as it is now) with why not.
+enum Saved {
+    Done,
+    Invalid(OrgView, Values),
+    Conflict(OrgView),
+}
+
+/// Saves the fields this editor changed. An account that may not change identity
+/// sends its identity changes as a proposal, checked before anything is written and
+/// stored once the rest is saved.
+fn save(
+    me: &hoptac_app::Scoped,
+    id: OrgId,
+    version: i64,
+    mut fields: hoptac_domain::org::OrgFields,
+    effective: Option<NaiveDate>,
+    errors: Values,
+    lang: Lang,
+) -> Result<Saved, AppError> {
+    use hoptac_app::proposals::{identity_part, without_identity};
+    let v = me.for_edit(id)?;
+    if !errors.is_empty() {
+        return Ok(Saved::Invalid(v, errors));
+    }
+    let named = |errs: Vec<hoptac_domain::validate::FieldError>| {
+        errs.iter()
+            .map(|e| (e.field.clone(), e.message(lang)))
+            .collect()
+    };
+    let proposal = if me.principal().may(Action::EditIdentity) {
+        None
+    } else {
+        let asked = identity_part(&fields);
+        fields = without_identity(&fields);
+        match me.identity_change(id, &asked) {
+            Ok(change) if change.is_empty() => None,
+            Ok(change) => Some(change),
+            Err(AppError::Invalid(errs)) => return Ok(Saved::Invalid(v, named(errs))),
+            Err(e) => return Err(e),
+        }
+    };
+    match me.update(id, version, fields, effective, &me.actor("web: sửa hồ sơ")) {
+        Ok(_) => {}
+        Err(AppError::Invalid(errs)) => return Ok(Saved::Invalid(v, named(errs))),
+        Err(AppError::Conflict { current, .. }) => return Ok(Saved::Conflict(*current)),
+        Err(e) => return Err(e),
+    }
+    if let Some(change) = proposal {
+        me.propose_identity(id, &change, &me.actor("web: đề nghị sửa thông tin pháp lý"))?;
+    }
+    Ok(Saved::Done)
 }
 
 pub async fn edit_save(
@@ -246,71 +224,50 @@ pub async fn edit_save(
     let (p, csrf) =
         or_page!(crate::auth::poster(&headers, &st, lang, form.get("csrf"), TO_EDIT).await);
     let mut errors = Values::new();
-    let fields = read_fields(&form, &mut errors, lang);
+    // Only what this editor changed: a field left alone never writes the value it was
+    // read at over someone else's newer one.
+    let fields = ef::changed_fields(&form, &mut errors, lang);
     let effective = date_field(&form, "effective", &mut errors, lang);
     let version: i64 = form
         .get("version")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    let proposes = !p.may(Action::EditIdentity);
     let result = crate::run::on_page_tried(&st, &p, lang, move |me| {
-        let v = me.for_edit(id)?;
-        if !errors.is_empty() {
-            return Ok((v, Err(errors)));
-        }
-        let actor = me.actor("web: sửa hồ sơ");
-        match me.update(id, version, fields, effective, &actor) {
-            Ok(v) => Ok((v, Ok(()))),
-            Err(AppError::Invalid(errs)) => Ok((
-                v,
-                Err(errs
-                    .iter()
-                    .map(|e| (e.field.clone(), e.message(lang)))
-                    .collect()),
-            )),
-            Err(AppError::Conflict { current, .. }) => {
-                let mut m = Values::new();
-                m.insert("__conflict__".to_owned(), String::new());
-                Ok((*current, Err(m)))
-            }
-            Err(e) => Err(e),
-        }
+        save(me, id, version, fields, effective, errors, lang)
     })
     .await;
     match result {
-        Ok(Ok((_, Ok(())))) => Redirect::to(&format!("/to-chuc/{id}")).into_response(),
-        Ok(Ok((current, Err(errors)))) if errors.contains_key("__conflict__") => {
-            // Show what the other person saved beside what this person typed; the form
-            // keeps this person's values and now names the current version.
-            let rows = TEXT
-                .iter()
-                .chain(NUMBERS)
-                .filter_map(|f| {
-                    let theirs = current_value(&current, f);
-                    let mine = form.get(*f).cloned().unwrap_or_default();
-                    (theirs != mine).then_some(ConflictRow {
-                        field: f,
-                        theirs,
-                        mine,
-                    })
-                })
-                .collect();
-            let notice = Notice::Conflict {
+        Ok(Ok(Saved::Done)) => Redirect::to(&format!("/to-chuc/{id}")).into_response(),
+        Ok(Ok(Saved::Conflict(current))) => {
+            // Show what the other person saved beside this person's changes; the form
+            // keeps only those changes, shows the rest as it is now, and names the
+            // current version.
+            let (values, rows) = ef::on_conflict(&form, &current);
+            let state = FormState {
+                values: &values,
+                read: ef::record_values(&current),
                 version: current.version,
-                rows,
+                errors: &Values::new(),
+                notice: Notice::Conflict {
+                    version: current.version,
+                    rows,
+                },
+                proposes,
             };
-            let content = form_html(
-                &current,
-                &form,
-                current.version,
-                &csrf,
-                &Values::new(),
-                notice,
-                lang,
-            );
+            let content = form_html(&current, state, &csrf, lang);
             edit_page(lang, &p, &csrf, &current, StatusCode::CONFLICT, content)
         }
-        Ok(Ok((v, Err(errors)))) => {
-            let content = form_html(&v, &form, version, &csrf, &errors, Notice::Invalid, lang);
+        Ok(Ok(Saved::Invalid(v, errors))) => {
+            let state = FormState {
+                values: &form,
+                read: ef::read_values(&form, &v),
+                version,
+                errors: &errors,
+                notice: Notice::Invalid,
+                proposes,
+            };
+            let content = form_html(&v, state, &csrf, lang);
             edit_page(
                 lang,
                 &p,

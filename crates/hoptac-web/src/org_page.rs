@@ -42,7 +42,7 @@ const FIELD_ORDER: &[&str] = &[
 ];
 
 /// An attribute's value as a person reads it: labels for codes, vi-VN dates and numbers.
-fn value_text(
+pub(crate) fn value_text(
     key: &str,
     v: &serde_json::Value,
     lang: Lang,
@@ -200,6 +200,18 @@ pub async fn org_page(
             active: l.active,
         })
         .collect();
+    // Identity proposals, with Accept / Refuse for an officer who decides them.
+    let proposals = match (&internal, &session) {
+        (Some(i), Some((p, csrf, _))) => crate::proposal_page::section(
+            lang,
+            csrf,
+            &v,
+            &i.proposals,
+            p.may(hoptac_domain::auth::Action::EditIdentity),
+            &places,
+        ),
+        _ => maud::html! {},
+    };
     let signed_in = internal.as_ref().map(|i| {
         let (history, reports, evals) = (&i.history, &i.reports, &i.evaluations);
         // The status over time, on the effective-date line.
@@ -304,5 +316,6 @@ pub async fn org_page(
         who: session.as_ref().map(|(p, csrf, _)| (p, csrf.as_str())),
         here: &here,
     };
+    let body = maud::html! { (body) (proposals) };
     Html(crate::templates::page(&frame, body).into_string()).into_response()
 }

@@ -79,6 +79,8 @@ pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
         ("/to-chuc/{id}", Public, get(org::org_page)),
         ("/to-chuc/moi", Registrar, get(edit::create_form).post(edit::create_save)),
         ("/to-chuc/{id}/sua", Writer, get(edit::edit_form).post(edit::edit_save)),
+        ("/to-chuc/{id}/de-nghi/chap-nhan", PostOnly, post(crate::proposal_page::accept)),
+        ("/to-chuc/{id}/de-nghi/tu-choi", PostOnly, post(crate::proposal_page::refuse)),
         ("/danh-gia", SignedIn, get(eval::eval_list)),
         ("/danh-gia/{id}/{year}", SignedIn, get(eval::sheet_page).post(eval::sheet_save)),
         ("/danh-gia/{id}/{year}/thao-tac", PostOnly, post(eval::sheet_action)),

@@ -32,6 +32,8 @@ pub struct Internal {
     pub reports: Vec<ReportRecord>,
     /// Every year's score sheet, newest first.
     pub evaluations: Vec<EvaluationRecord>,
+    /// Identity proposals, pending and decided, newest first.
+    pub proposals: Vec<crate::proposals::ProposalRecord>,
 }
 
 /// The organisation page's content.
@@ -95,6 +97,7 @@ impl Scoped {
             .iter()
             .filter_map(|y| self.reg.evaluation(id, *y).ok())
             .collect();
+        let proposals = self.reg.proposals(id)?;
         Ok(Dossier {
             view,
             links,
@@ -102,6 +105,7 @@ impl Scoped {
                 history,
                 reports,
                 evaluations,
+                proposals,
             }),
         })
     }

@@ -26,6 +26,9 @@ mod gate;
 mod imports;
 mod indicators;
 mod organisations;
+#[cfg(test)]
+mod proposal_tests;
+mod proposals;
 mod reports;
 #[cfg(test)]
 mod scope_tests;

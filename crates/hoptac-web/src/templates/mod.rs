@@ -13,6 +13,7 @@ pub mod follow_up;
 pub mod import;
 pub mod organisation;
 pub mod organisation_form;
+pub mod proposals;
 pub mod registry;
 pub mod second_factor;
 pub mod sign_in;

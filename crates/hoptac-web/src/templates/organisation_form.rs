@@ -22,6 +22,8 @@ pub struct OrgInputs {
     pub numbers: Vec<Input>,
     /// The code of the chosen sector ("" for none).
     pub sector: String,
+    /// "No sector" is offered (editing a record that has none).
+    pub no_sector: bool,
 }
 
 /// What is said at the top of a form shown again.
@@ -38,11 +40,14 @@ pub enum Notice {
     },
 }
 
-/// A field whose saved value differs from what this reader typed.
+/// A field whose saved value differs from this reader's.
 pub struct ConflictRow {
     pub field: &'static str,
     pub theirs: String,
+    /// What this reader typed, or read when they left it alone.
     pub mine: String,
+    /// This reader left the field alone: the current value stays.
+    pub kept: bool,
 }
 
 /// The edit form of one organisation, read at `version`.
@@ -55,6 +60,12 @@ pub struct EditForm<'a> {
     pub notice: Notice,
     pub inputs: OrgInputs,
     pub effective: Input,
+    /// Each field as it was read (hidden `read_<field>` inputs), so a save applies
+    /// only the fields this reader changed.
+    pub read: Vec<(String, String)>,
+    /// The reader may only propose changes to these identity fields (a cooperative
+    /// account): an officer in scope decides.
+    pub proposed: &'a [&'a str],
 }
 
 /// The form that registers a new organisation.
@@ -110,8 +121,8 @@ fn notice(lang: Lang, n: &Notice) -> Markup {
                 p.error role="alert" {
                     (t("Hồ sơ vừa được người khác lưu", "Someone else saved this record"))
                     " (" (t("phiên bản", "version")) " " (version) "). "
-                    (t("Chưa lưu gì của bạn. So sánh rồi bấm Lưu lần nữa nếu vẫn muốn ghi giá trị của bạn.",
-                       "Nothing of yours was saved. Compare, then press Save again to keep your values."))
+                    (t("Chưa lưu gì của bạn. So sánh rồi bấm Lưu lần nữa: chỉ những thông tin bạn đã sửa được ghi lên bản hiện tại, các thông tin khác giữ như bản hiện tại.",
+                       "Nothing of yours was saved. Compare, then press Save again: only the fields you changed are written over the current version; the others stay as they are now."))
                 }
                 div.w {
                     table {
@@ -126,8 +137,13 @@ fn notice(lang: Lang, n: &Notice) -> Markup {
                             @for r in rows {
                                 tr {
                                     th scope="row" { (field_label(r.field, lang)) }
-                                    td { mark { (r.theirs) } }
-                                    td { (r.mine) }
+                                    td { mark { @if r.theirs.is_empty() { "—" } @else { (r.theirs) } } }
+                                    td {
+                                        @if r.mine.is_empty() { "—" } @else { (r.mine) }
+                                        @if r.kept {
+                                            " " small { (t("(bạn không sửa — giữ bản hiện tại)", "(you did not change it — the current value stays)")) }
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -138,13 +154,23 @@ fn notice(lang: Lang, n: &Notice) -> Markup {
     }
 }
 
-/// The inputs shared by the create and edit forms.
-fn org_inputs(lang: Lang, v: &OrgInputs) -> Markup {
+/// After the label of a field the reader may only propose a change to.
+fn proposal_mark(lang: Lang, proposed: &[&str], name: &str) -> Markup {
+    html! {
+        @if proposed.contains(&name) {
+            small { (lang.t("(đề nghị, cán bộ duyệt)", "(proposal, an officer decides)")) } " "
+        }
+    }
+}
+
+/// The inputs shared by the create and edit forms; changes to `proposed` fields are
+/// proposals.
+fn org_inputs(lang: Lang, v: &OrgInputs, proposed: &[&str]) -> Markup {
     html! {
         @for i in &v.text {
             @let (invalid, described) = aria(i);
             label {
-                (field_label(i.name, lang)) " "
+                (field_label(i.name, lang)) " " (proposal_mark(lang, proposed, i.name))
                 @if i.name == "notes" {
                     textarea name=(i.name) rows="3" aria-invalid=[invalid] aria-describedby=[described] { (i.value) }
                 } @else {
@@ -164,8 +190,12 @@ fn org_inputs(lang: Lang, v: &OrgInputs) -> Markup {
             br;
         }
         label {
-            (field_label("sector", lang)) " "
+            (field_label("sector", lang)) " " (proposal_mark(lang, proposed, "sector"))
             select name="sector" {
+                // A record without a sector keeps none unless one is chosen.
+                @if v.no_sector {
+                    option value="" selected { "—" }
+                }
                 @for s in Sector::ALL {
                     option value=(s.code()) selected[s.code() == v.sector] { (lang.t(s.label_vi(), s.label_en())) }
                 }
@@ -186,7 +216,18 @@ pub fn edit_form(v: &EditForm<'_>) -> Markup {
         form method="post" action={ "/to-chuc/" (v.id) "/sua" } {
             input type="hidden" name="csrf" value=(v.csrf);
             input type="hidden" name="version" value=(v.version);
-            (org_inputs(v.lang, &v.inputs))
+            @for (name, value) in &v.read {
+                input type="hidden" name=(name) value=(value);
+            }
+            @if !v.proposed.is_empty() {
+                p {
+                    small {
+                        (t("Thay đổi tên, mã số thuế, số đăng ký, cơ quan đăng ký hay ngành nghề được gửi thành đề nghị; cán bộ phụ trách chấp nhận hoặc từ chối.",
+                           "Changes to the name, tax code, registration number, registering body or sector are sent as a proposal; the officer in charge accepts or refuses it."))
+                    }
+                }
+            }
+            (org_inputs(v.lang, &v.inputs, v.proposed))
             label {
                 (field_label("effective", v.lang)) " "
                 input name="effective" placeholder="dd/mm/yyyy" value=(v.effective.value) aria-invalid=[invalid] aria-describedby=[described];
@@ -249,7 +290,7 @@ pub fn create_form(v: &CreateForm<'_>) -> Markup {
                 }
                 br;
             }
-            (org_inputs(v.lang, &v.inputs))
+            (org_inputs(v.lang, &v.inputs, &[]))
             button type="submit" { (t("Đăng ký", "Register")) }
         }
     }

@@ -93,3 +93,84 @@ pub(super) fn new_htx(name: &str, tax: &str) -> Value {
         "name": name, "tax_code": tax, "founding_date": "2019-05-01", "members": 9,
         "place": {"scheme": "legacy", "code": "06205"}, "sector": "nong_nghiep"}})
 }
+
+/// The inputs of the first form on a page posting to `action`, as a browser would send
+/// them unchanged: inputs with their values, text areas, and each select's chosen
+/// option. Enough of HTML for the pages maud writes.
+pub(super) fn form_inputs(page: &str, action: &str) -> Vec<(String, String)> {
+    let start = page
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form to {action}: {page}"));
+    let form = &page[start..start + page[start..].find("</form>").expect("form end")];
+    let attr = |tag: &str, name: &str| {
+        let key = format!(" {name}=\"");
+        tag.find(&key).map(|i| {
+            let rest = &tag[i + key.len()..];
+            unescape(&rest[..rest.find('"').expect("quote")])
+        })
+    };
+    let mut out = Vec::new();
+    let mut rest = form;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let tag = &rest[..rest.find('>').expect("tag end")];
+        if tag.starts_with("input ") {
+            let checkbox = attr(tag, "type").as_deref() == Some("checkbox");
+            if let Some(n) = attr(tag, "name") {
+                if !checkbox || tag.contains(" checked") {
+                    out.push((n, attr(tag, "value").unwrap_or_default()));
+                }
+            }
+        } else if tag.starts_with("textarea ") {
+            let body = &rest[tag.len() + 1..];
+            let text = &body[..body.find("</textarea>").expect("textarea end")];
+            out.push((attr(tag, "name").expect("name"), unescape(text)));
+        } else if tag.starts_with("select ") {
+            let name = attr(tag, "name").expect("name");
+            let body = &rest[..rest.find("</select>").expect("select end")];
+            let chosen = body
+                .split("<option ")
+                .find(|o| o.contains(" selected") || o.starts_with("selected"))
+                .and_then(|o| attr(&format!(" {o}"), "value"))
+                .unwrap_or_default();
+            out.push((name, chosen));
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// A form body (`application/x-www-form-urlencoded`) of these pairs.
+pub(super) fn form_body(pairs: &[(String, String)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                b' ' => "+".to_owned(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Replaces (or adds) one field of a form's pairs.
+pub(super) fn set_field(pairs: &mut Vec<(String, String)>, name: &str, value: &str) {
+    match pairs.iter_mut().find(|(k, _)| k == name) {
+        Some(p) => p.1 = value.to_owned(),
+        None => pairs.push((name.to_owned(), value.to_owned())),
+    }
+}
