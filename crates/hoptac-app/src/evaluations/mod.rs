@@ -233,7 +233,12 @@ impl Registry {
         existing: Option<&Evaluation>,
         actor: &Actor,
     ) -> Result<Evaluation> {
-        let org = self.org_in_year(org_id, year)?;
+        let history = self.history_of(org_id)?;
+        if existing.is_none() && !approved {
+            // A new draft, as on the sheet page; sheets approved long ago are history.
+            Self::existed_in(&history, year)?;
+        }
+        let org = self.org_in_year_from(&history, year)?;
         let rs = self.rule_set_for(
             org.kind,
             org.fields.sector,
