@@ -18,6 +18,7 @@
 //! page (`dossier`), reports, score sheets, follow-ups, indicators, imports, and
 //! administration (accounts, places, audit).
 
+mod account;
 mod admin;
 mod dossier;
 mod follow_ups;
@@ -30,6 +31,7 @@ mod reports;
 mod scope_tests;
 mod sheets;
 
+pub use account::People;
 pub use admin::{
     Anchor, AuditEntry, AuditLink, AuditView, Finding, RecordFinding, RecordProblem, StateCheck,
 };

@@ -16,8 +16,10 @@ use rand_core_06::{OsRng, RngCore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+mod own_password;
 mod passwords;
 mod tokens;
+pub use own_password::{PasswordChange, PasswordChangeError};
 use passwords::check_password_rules;
 pub use tokens::{ApiToken, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS};
 
