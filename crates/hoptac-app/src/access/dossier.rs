@@ -32,6 +32,8 @@ pub struct Internal {
     pub reports: Vec<ReportRecord>,
     /// Every year's score sheet, newest first.
     pub evaluations: Vec<EvaluationRecord>,
+    /// The full names of those who made the changes.
+    pub people: crate::users::People,
 }
 
 /// The organisation page's content.
@@ -102,6 +104,7 @@ impl Scoped {
                 history,
                 reports,
                 evaluations,
+                people: self.reg.people()?,
             }),
         })
     }

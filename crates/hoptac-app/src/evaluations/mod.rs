@@ -157,6 +157,8 @@ pub struct Sheet {
     pub record: Option<EvaluationRecord>,
     pub rule_set: RuleSet,
     pub proposals: Vec<Proposal>,
+    /// The full names of the people the sheet names (preparer, reviewer, approver).
+    pub people: crate::users::People,
 }
 
 fn key(org: OrgId, year: i32) -> String {

@@ -18,9 +18,11 @@ use sha2::{Digest, Sha256};
 
 mod own_password;
 mod passwords;
+mod people;
 mod tokens;
 pub use own_password::{PasswordChange, PasswordChangeError};
 use passwords::check_password_rules;
+pub use people::People;
 pub use tokens::{ApiToken, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS};
 
 /// The longest a browser session lasts without signing in again, however busy.
