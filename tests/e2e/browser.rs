@@ -168,6 +168,11 @@ fn which(name: &str) -> Result<PathBuf, ()> {
 
 async fn sign_in(driver: &WebDriver, base: &str, user: &str, pass: &str) -> WebDriverResult<()> {
     driver.goto(format!("{base}/dang-nhap")).await?;
+    fill_sign_in(driver, user, pass).await
+}
+
+/// Types into the sign-in form on the page and sends it.
+async fn fill_sign_in(driver: &WebDriver, user: &str, pass: &str) -> WebDriverResult<()> {
     driver
         .find(By::Name("username"))
         .await?
@@ -261,13 +266,29 @@ async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
     fn fail(step: &'static str) -> impl Fn(WebDriverError) -> String {
         move |e| format!("{step}: {e}")
     }
-    // Sign in.
-    sign_in(driver, base, "quan.tri", "mat-khau-quan-tri")
+    // A protected page asks for a sign-in, and the sign-in lands back on it.
+    let asked = format!("{base}/bang-dieu-khien?year=2025");
+    driver.goto(&asked).await.map_err(fail("asked"))?;
+    submit(
+        driver,
+        driver
+            .find(By::LinkText("Đăng nhập"))
+            .await
+            .map_err(fail("asked"))?,
+    )
+    .await
+    .map_err(fail("asked"))?;
+    fill_sign_in(driver, "quan.tri", "mat-khau-quan-tri")
         .await
         .map_err(fail("sign-in"))?;
+    let landed = driver.current_url().await.map_err(fail("sign-in"))?;
+    if landed.as_str() != asked {
+        return Err(format!("sign-in landed on {landed}, not {asked}"));
+    }
     if !text_of(driver).await.contains("Quản trị tỉnh") {
         return Err("sign-in".into());
     }
+    driver.goto(base).await.map_err(fail("search"))?;
     // Search without diacritics.
     let q = driver.find(By::Name("q")).await.map_err(fail("search"))?;
     q.send_keys("hop tac nong nghiep hoang dong")
@@ -478,6 +499,66 @@ async fn steps(driver: &WebDriver, base: &str, db: &str) -> Result<(), String> {
         .map_err(fail("commune"))?;
     if text_of(driver).await.contains("Hoàng Đồng</a>") {
         return Err("another commune's record appeared in a commune officer's search".into());
+    }
+    change_own_password(driver, base).await
+}
+
+/// The commune officer changes their own password from the link on their name, then
+/// signs in again with the new one.
+async fn change_own_password(driver: &WebDriver, base: &str) -> Result<(), String> {
+    fn fail(step: &'static str) -> impl Fn(WebDriverError) -> String {
+        move |e| format!("{step}: {e}")
+    }
+    let new = "mưa xuân trên phố Kỳ Lừa";
+    submit(
+        driver,
+        driver
+            .find(By::Css("a[href='/tai-khoan/mat-khau']"))
+            .await
+            .map_err(fail("password"))?,
+    )
+    .await
+    .map_err(fail("password"))?;
+    for (name, value) in [
+        ("current", "mat-khau-can-bo"),
+        ("new", new),
+        ("repeat", new),
+    ] {
+        driver
+            .find(By::Name(name))
+            .await
+            .map_err(fail("password"))?
+            .send_keys(value)
+            .await
+            .map_err(fail("password"))?;
+    }
+    submit(
+        driver,
+        driver
+            .find(By::Css("main form button[type=submit]"))
+            .await
+            .map_err(fail("password"))?,
+    )
+    .await
+    .map_err(fail("password"))?;
+    if !text_of(driver).await.contains("Đã đổi mật khẩu") {
+        return Err("password not changed".into());
+    }
+    shot(driver, "password-changed").await;
+    submit(
+        driver,
+        driver
+            .find(By::Css("form[action='/dang-xuat'] button"))
+            .await
+            .map_err(fail("password sign-out"))?,
+    )
+    .await
+    .map_err(fail("password sign-out"))?;
+    sign_in(driver, base, "xa.khac", new)
+        .await
+        .map_err(fail("new password"))?;
+    if !text_of(driver).await.contains("/dang-xuat") {
+        return Err("the new password did not sign in".into());
     }
     Ok(())
 }

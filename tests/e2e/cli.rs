@@ -583,3 +583,128 @@ fn api_tokens_are_issued_listed_and_revoked_from_the_command_line() {
         assert_eq!(hoptac(&db, &bad).status.code(), Some(1), "{bad:?}");
     }
 }
+
+/// `hoptac` run the way a newcomer runs it: in a folder, without HOPTAC_DATABASE.
+fn hoptac_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hoptac"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("HOPTAC_DATABASE")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run hoptac")
+}
+
+/// A command printed after `label`, run as printed (the `hoptac` it starts with is
+/// this build's binary), with `<…>` placeholders filled from `fill`.
+fn run_printed(dir: &Path, printed: &str, label: &str, fill: &[(&str, &str)]) -> Output {
+    let line = printed
+        .lines()
+        .find(|l| l.contains(label) && l.contains("hoptac "))
+        .unwrap_or_else(|| panic!("no `{label}` command in: {printed}"));
+    let mut command = line.split_once(": hoptac ").expect("command").1.to_owned();
+    for (k, v) in fill {
+        command = command.replace(k, v);
+    }
+    let words: Vec<&str> = command.split_whitespace().collect();
+    hoptac_in(dir, &words)
+}
+
+/// The first ten minutes (issue 12 §1): `hoptac demo` makes an account for each role
+/// and prints their passwords once; each signs in and lands on the dashboard. Run
+/// again, it says how to give one a new password, and on a demo database without
+/// accounts how to add the first administrator: both commands work as printed, on
+/// the demo's database (never the default one).
+#[test]
+fn the_demo_prints_how_to_sign_in_and_its_commands_work_as_printed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let help = text(&hoptac_in(dir.path(), &["demo", "--help"]).stdout);
+    assert!(help.contains("sqlite://hoptac-demo.db"), "{help}");
+    let first = hoptac_in(dir.path(), &["demo", "--no-serve", "--scale", "0.05"]);
+    ok(&first);
+    let out = text(&first.stdout);
+    let accounts: Vec<(String, String)> = out
+        .lines()
+        .filter(|l| l.starts_with("  demo."))
+        .map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w[0].to_owned(), w[w.len() - 1].to_owned())
+        })
+        .collect();
+    let names: Vec<&str> = accounts.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "demo.quantri",
+            "demo.tinh",
+            "demo.xa",
+            "demo.htx",
+            "demo.lanhdao"
+        ],
+        "{out}"
+    );
+    assert!(out.contains("/dang-nhap"), "{out}");
+    let db = format!("sqlite://{}", dir.path().join("hoptac-demo.db").display());
+    let server = Server::start(&db);
+    for (user, password) in &accounts {
+        let form = server.call("GET", "/dang-nhap", &[], "");
+        let csrf = form
+            .split("hoptac_login=")
+            .nth(1)
+            .and_then(|s| s.split(';').next())
+            .expect("login cookie")
+            .to_owned();
+        let signed = server.call(
+            "POST",
+            "/dang-nhap",
+            &[
+                ("Cookie", &format!("hoptac_login={csrf}")),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            &format!("username={user}&password={password}&csrf={csrf}"),
+        );
+        assert!(signed.starts_with("HTTP/1.1 303"), "{user}: {signed}");
+        assert!(
+            signed.contains("location: /bang-dieu-khien"),
+            "{user} lands on the dashboard: {signed}"
+        );
+    }
+    drop(server);
+
+    let again = hoptac_in(dir.path(), &["demo", "--no-serve"]);
+    ok(&again);
+    let printed = text(&again.stdout);
+    assert!(printed.contains("demo.quantri"), "{printed}");
+    let reset = run_printed(dir.path(), &printed, "reset-password", &[]);
+    ok(&reset);
+    assert!(
+        text(&reset.stdout).contains("Mật khẩu mới (chỉ hiện một lần)"),
+        "{}",
+        text(&reset.stdout)
+    );
+
+    let bare = dir.path().join("bare");
+    std::fs::create_dir(&bare).expect("dir");
+    let o = hoptac_in(
+        &bare,
+        &["demo", "--no-serve", "--no-accounts", "--scale", "0.05"],
+    );
+    ok(&o);
+    let hint = text(&o.stderr);
+    let added = run_printed(&bare, &hint, "--role admin", &[("<tên>", "quan.tri")]);
+    ok(&added);
+    let listed = text(
+        &hoptac_in(
+            &bare,
+            &["--database", "sqlite://hoptac-demo.db", "user", "list"],
+        )
+        .stdout,
+    );
+    assert!(listed.contains("quan.tri"), "{listed}");
+    for d in [dir.path(), bare.as_path()] {
+        assert!(
+            !d.join("hoptac.db").exists(),
+            "the default database was not touched"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 use crate::history::OrgState;
 use crate::org::{Link, OrgFields, OrgId, OrgKind, Sector, Status, StatusChange};
 use crate::place::{Gazetteer, PlaceInBothSchemes};
-use crate::text::{search_key, search_terms};
+use crate::text::{search_key, search_words};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -206,7 +206,7 @@ impl OrgFilter {
     pub fn matches(&self, v: &OrgView, scope: &crate::auth::Scope) -> bool {
         if let Some(q) = &self.q {
             let hay = v.search_text();
-            if !search_terms(q).iter().all(|t| hay.contains(t.as_str())) {
+            if !search_words(q).iter().all(|w| w.found_in(&hay)) {
                 return false;
             }
         }

@@ -82,6 +82,56 @@ pub fn search_terms(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// One word of a search (*từ tìm kiếm*): a record matches when its search key contains
+/// any of these (most words have one form; a kind's abbreviation also stands for its
+/// full name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchWord {
+    pub any_of: Vec<String>,
+}
+
+impl SearchWord {
+    /// The word as typed when it has no other form (only such words are worth looking
+    /// up in a trigram index: an alternative would need one lookup per form).
+    pub fn plain(&self) -> Option<&str> {
+        match self.any_of.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+
+    /// Whether a search key holds the word in one of its forms.
+    pub fn found_in(&self, key: &str) -> bool {
+        self.any_of.iter().any(|f| key.contains(f.as_str()))
+    }
+}
+
+/// The abbreviations officers type for the kinds of organisation, and the names they
+/// stand for: HTX (*hợp tác xã*), THT (*tổ hợp tác*), LHHTX (*liên hiệp hợp tác xã*).
+pub const KIND_ABBREVIATIONS: [(&str, &str); 3] = [
+    ("htx", "hop tac xa"),
+    ("tht", "to hop tac"),
+    ("lhhtx", "lien hiep hop tac xa"),
+];
+
+/// The words of a search query as officers type them: [`search_terms`], with `htx`,
+/// `tht` and `lhhtx` also matching the names they abbreviate, so `htx che` finds
+/// "Hợp tác xã … Chè" as well as "HTX Chè …".
+pub fn search_words(query: &str) -> Vec<SearchWord> {
+    search_terms(query)
+        .into_iter()
+        .map(|t| {
+            let full = KIND_ABBREVIATIONS
+                .iter()
+                .find(|(short, _)| *short == t)
+                .map(|(_, full)| (*full).to_owned());
+            SearchWord {
+                any_of: std::iter::once(t).chain(full).collect(),
+            }
+        })
+        .collect()
+}
+
 /// A search key with punctuation made space: `"CN-TTCN"` → `"cn ttcn"`, for matching
 /// labels people write in many ways.
 pub fn loose_key(s: &str) -> String {
@@ -217,6 +267,31 @@ mod tests {
         );
         assert_eq!(search_key("ĐỒNG  Đăng "), "dong dang");
         assert_eq!(search_terms(" hop  TAC "), vec!["hop", "tac"]);
+    }
+
+    #[test]
+    fn kind_abbreviations_also_match_the_names_they_stand_for() {
+        let words = search_words("HTX chè tht LHHTX");
+        let forms: Vec<Vec<&str>> = words
+            .iter()
+            .map(|w| w.any_of.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            forms,
+            vec![
+                vec!["htx", "hop tac xa"],
+                vec!["che"],
+                vec!["tht", "to hop tac"],
+                vec!["lhhtx", "lien hiep hop tac xa"],
+            ]
+        );
+        assert_eq!(words[1].plain(), Some("che"));
+        assert_eq!(words[0].plain(), None);
+        assert!(words[0].found_in(&search_key("Hợp tác xã Chè Bắc Sơn")));
+        assert!(words[0].found_in("htx che"));
+        assert!(!words[2].found_in(&search_key("Hợp tác xã Chè")));
+        // Only the whole word is an abbreviation: "htxa" is searched as typed.
+        assert_eq!(search_words("htxa")[0].any_of, vec!["htxa"]);
     }
 
     #[test]

@@ -182,6 +182,14 @@ pub fn delete_sessions_of(c: &mut dyn Conn, user_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Ends every session of an account but one (the one that changed its password).
+pub fn delete_other_sessions(c: &mut dyn Conn, user_id: i64, keep_hash: &str) -> Result<u64> {
+    c.execute(
+        "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+        &[user_id.into(), keep_hash.into()],
+    )
+}
+
 /// A new API token (stored as the digest of its secret).
 pub struct NewToken<'a> {
     pub id: i64,

@@ -46,6 +46,7 @@ pub async fn audit_page(
         recent: links,
         state: records,
     } = or_page!(crate::run::on_page(&st, &p, lang, move |me| me.audit(100, compare)).await);
+    let people = or_page!(crate::run::on_page(&st, &p, lang, |me| me.people()).await);
     let bad = |vi: String, en: String| tpl::State {
         text: match lang {
             hoptac_domain::i18n::Lang::Vi => vi,
@@ -103,7 +104,7 @@ pub async fn audit_page(
                 at: (l.recorded_at + chrono::Duration::hours(7))
                     .format("%d/%m/%Y %H:%M:%S")
                     .to_string(),
-                actor: l.actor,
+                actor: people.name_of(&l.actor).to_owned(),
                 source: l.source.unwrap_or_default(),
                 changes,
                 more,

@@ -16,16 +16,45 @@ fn short_page(
     (status, axum::response::Html(markup.into_string())).into_response()
 }
 
-/// The 401 page of a signed-in page: what needs signing in, and the way to sign in.
+tokio::task_local! {
+    /// The page a GET request asked for (path and query) while its handlers run. Pages
+    /// ask for a sign-in deep inside handlers that see only headers; the page routes'
+    /// layer knows the address, and sets it here for [`sign_in_required`].
+    pub static ASKED_FOR: String;
+}
+
+/// The 401 page of a signed-in page: what needs signing in, and the way to sign in,
+/// which comes back to the page asked for.
 pub fn sign_in_required(lang: hoptac_domain::i18n::Lang, what: &str) -> axum::response::Response {
+    let href = ASKED_FOR
+        .try_with(|asked| sign_in_href(Some(asked)))
+        .unwrap_or_else(|_| sign_in_href(None));
     short_page(
         lang,
         axum::http::StatusCode::UNAUTHORIZED,
         lang.t("Cần đăng nhập", "Sign in needed"),
         what,
-        "/dang-nhap",
+        &href,
         lang.t("Đăng nhập", "Sign in"),
     )
+}
+
+/// The sign-in form's address, with the page to land on after it (`next`).
+pub fn sign_in_href(next: Option<&str>) -> String {
+    match next.filter(|n| is_local_path(n)) {
+        Some(n) => format!("/dang-nhap?next={}", url_escape(n)),
+        None => "/dang-nhap".to_owned(),
+    }
+}
+
+/// Where a sign-in lands: the page that asked for it when that is a page of this site
+/// (never another host: an open redirect would lend our address to a phishing link),
+/// else the dashboard. A `lang=` in it stays: the page is shown as it was asked for.
+pub fn after_sign_in(next: Option<&str>) -> String {
+    match next.filter(|n| is_local_path(n) && !n.starts_with("/dang-nhap")) {
+        Some(n) => n.to_owned(),
+        None => "/bang-dieu-khien".to_owned(),
+    }
 }
 
 /// A short page with one message and one way on (errors, refusals).
@@ -152,7 +181,7 @@ pub async fn switch_language(
 /// A path on this site: one leading slash, then only printable characters that cannot
 /// make a browser read it as another host (no `//`, backslash, whitespace or control
 /// characters, which browsers drop or turn into slashes).
-fn is_local_path(b: &str) -> bool {
+pub fn is_local_path(b: &str) -> bool {
     b.starts_with('/')
         && !b.starts_with("//")
         && b.chars().all(|c| c.is_ascii_graphic() && c != '\\')
@@ -219,6 +248,33 @@ mod tests {
         ] {
             assert!(!super::is_local_path(outside), "{outside:?}");
         }
+    }
+
+    #[test]
+    fn a_sign_in_lands_only_on_this_sites_pages() {
+        assert_eq!(
+            super::after_sign_in(Some("/to-chuc/3?lang=en")),
+            "/to-chuc/3?lang=en"
+        );
+        for outside in [
+            None,
+            Some("//evil.example/x"),
+            Some("https://evil.example"),
+            Some("/\\evil.example"),
+            Some("evil.example"),
+            Some("/dang-nhap?next=/x"),
+        ] {
+            assert_eq!(
+                super::after_sign_in(outside),
+                "/bang-dieu-khien",
+                "{outside:?}"
+            );
+        }
+        assert_eq!(
+            super::sign_in_href(Some("/danh-gia?year=2024&lang=en")),
+            "/dang-nhap?next=%2Fdanh-gia%3Fyear%3D2024%26lang%3Den"
+        );
+        assert_eq!(super::sign_in_href(Some("//evil.example")), "/dang-nhap");
     }
 
     #[test]

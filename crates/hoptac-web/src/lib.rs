@@ -20,6 +20,7 @@ macro_rules! or_page {
     };
 }
 
+pub mod account_page;
 pub mod api;
 pub mod api_eval;
 pub mod audit_page;

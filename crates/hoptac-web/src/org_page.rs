@@ -287,7 +287,7 @@ pub async fn org_page(
                 recorded: (a.recorded_at + chrono::Duration::hours(7))
                     .format("%d/%m/%Y %H:%M")
                     .to_string(),
-                author: a.author.clone(),
+                author: i.people.name_of(&a.author).to_owned(),
             })
             .collect();
         SignedIn {

@@ -63,6 +63,7 @@ impl Access {
 #[rustfmt::skip]
 pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
     use crate::session_pages as session;
+    use crate::account_page as account;
     use crate::{audit_page as audit, dashboard as dash, edit_page as edit, eval_page as eval};
     use crate::{followup_page as fu, import_page as import, org_page as org, users_page as users};
     use crate::second_factor_page as totp;
@@ -95,6 +96,7 @@ pub fn table() -> Vec<(&'static str, Access, MethodRouter<AppState>)> {
         ("/quan-tri/nguoi-dung/thao-tac", PostOnly, post(users::user_action)),
         ("/nhat-ky", Admin, get(audit::audit_page)),
         ("/tai-khoan/xac-thuc-hai-buoc", SignedIn, get(totp::second_factor_page).post(totp::second_factor_save)),
+        ("/tai-khoan/mat-khau", SignedIn, get(account::password_form).post(account::change_password)),
     ]
 }
 
@@ -123,8 +125,30 @@ pub(crate) fn guarded(
     handlers.route_layer(guard)
 }
 
-/// The route layer of [`routes`].
+/// The route layer of [`routes`]. A GET's address is kept for the request's handlers
+/// ([`crate::html::ASKED_FOR`]): a page that needs a sign-in sends the reader back
+/// to it afterwards.
 async fn admit(
+    st: AppState,
+    access: Access,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let asked = (req.method() == axum::http::Method::GET)
+        .then(|| req.uri().path_and_query().map(|pq| pq.as_str().to_owned()))
+        .flatten();
+    match asked {
+        Some(here) => {
+            crate::html::ASKED_FOR
+                .scope(here, admit_asked(st, access, req, next))
+                .await
+        }
+        None => admit_asked(st, access, req, next).await,
+    }
+}
+
+/// [`admit`] once the address asked for is kept.
+async fn admit_asked(
     st: AppState,
     access: Access,
     req: axum::extract::Request,

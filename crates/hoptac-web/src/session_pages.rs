@@ -36,23 +36,33 @@ fn cookie_attrs(secure: bool) -> &'static str {
     }
 }
 
-fn page(lang: Lang, csrf: &str, error: Option<&str>, username: &str) -> String {
+fn page(lang: Lang, csrf: &str, error: Option<&str>, username: &str, next: Option<&str>) -> String {
     crate::templates::sign_in::sign_in(&crate::templates::sign_in::SignIn {
         lang,
         csrf,
         error,
         username,
+        next: next.filter(|n| crate::html::is_local_path(n)),
     })
     .into_string()
 }
 
-/// `GET /dang-nhap`.
-pub(crate) async fn sign_in_page(State(st): State<AppState>) -> Response {
+/// The sign-in page's query: the page that asked for the sign-in.
+#[derive(Deserialize)]
+pub(crate) struct SignInQuery {
+    next: Option<String>,
+}
+
+/// `GET /dang-nhap[?next=/page]`.
+pub(crate) async fn sign_in_page(
+    State(st): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<SignInQuery>,
+) -> Response {
     let csrf = hoptac_app::users::random_secret(16);
     let set = format!("{LOGIN_CSRF}={csrf}{}", cookie_attrs(st.secure_cookies));
     (
         [(header::SET_COOKIE, set)],
-        Html(page(Lang::Vi, &csrf, None, "")),
+        Html(page(Lang::Vi, &csrf, None, "", q.next.as_deref())),
     )
         .into_response()
 }
@@ -65,6 +75,8 @@ struct SignInForm {
     /// The second factor's code, for accounts that have one.
     #[serde(default)]
     code: String,
+    /// Where to land: the page that asked for the sign-in.
+    next: Option<String>,
 }
 
 /// `POST /dang-nhap`.
@@ -75,7 +87,7 @@ pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Respons
     let Ok(Form(f)) = Form::<SignInForm>::from_request(req, &st).await else {
         return (
             StatusCode::BAD_REQUEST,
-            Html(page(Lang::Vi, "", Some("Biểu mẫu không hợp lệ"), "")),
+            Html(page(Lang::Vi, "", Some("Biểu mẫu không hợp lệ"), "", None)),
         )
             .into_response();
     };
@@ -89,6 +101,7 @@ pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Respons
                 &f.csrf,
                 Some("Phiên biểu mẫu đã hết hạn; hãy tải lại trang và đăng nhập lại"),
                 &f.username,
+                f.next.as_deref(),
             )),
         )
             .into_response();
@@ -108,12 +121,19 @@ pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Respons
                 cookie_attrs(st.secure_cookies),
                 hoptac_app::users::SESSION_HOURS * 3600
             );
-            ([(header::SET_COOKIE, set)], Redirect::to("/")).into_response()
+            let to = crate::html::after_sign_in(f.next.as_deref());
+            ([(header::SET_COOKIE, set)], Redirect::to(&to)).into_response()
         }
         Ok(Err(e)) if e.is_server_fault() => crate::error::page_error(lang, &e),
         Ok(Err(e)) => (
             StatusCode::UNAUTHORIZED,
-            Html(page(lang, &f.csrf, Some(&e.message(lang)), &f.username)),
+            Html(page(
+                lang,
+                &f.csrf,
+                Some(&e.message(lang)),
+                &f.username,
+                f.next.as_deref(),
+            )),
         )
             .into_response(),
         Err(join) => crate::error::page_error(lang, &crate::error::panicked(join, "sign-in")),
@@ -122,7 +142,10 @@ pub(crate) async fn sign_in(State(st): State<AppState>, req: Request) -> Respons
 
 /// The client's address, for sign-in throttling: the last `X-Forwarded-For` entry
 /// (the one our proxy added) when a proxy is trusted, else the connection's peer.
-fn client_address(parts: &axum::http::request::Parts, trusted_proxy: bool) -> Option<String> {
+pub(crate) fn client_address(
+    parts: &axum::http::request::Parts,
+    trusted_proxy: bool,
+) -> Option<String> {
     let forwarded = || {
         let h = parts.headers.get("x-forwarded-for")?.to_str().ok()?;
         let last = h.rsplit(',').next()?.trim();

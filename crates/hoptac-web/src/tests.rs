@@ -11,6 +11,7 @@ mod create_form;
 mod dashboard_page;
 mod edit_page;
 mod evaluation_pages;
+mod first_ten_minutes;
 mod follow_up_form;
 mod follow_up_page;
 mod helpers;

@@ -34,6 +34,8 @@ pub struct Internal {
     pub evaluations: Vec<EvaluationRecord>,
     /// Identity proposals, pending and decided, newest first.
     pub proposals: Vec<crate::proposals::ProposalRecord>,
+    /// The full names of those who made the changes.
+    pub people: crate::users::People,
 }
 
 /// The organisation page's content.
@@ -106,6 +108,7 @@ impl Scoped {
                 reports,
                 evaluations,
                 proposals,
+                people: self.reg.people()?,
             }),
         })
     }

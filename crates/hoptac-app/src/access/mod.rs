@@ -34,6 +34,7 @@ mod reports;
 mod scope_tests;
 mod sheets;
 
+pub use crate::users::People;
 pub use admin::{
     Anchor, AuditEntry, AuditLink, AuditView, Finding, RecordFinding, RecordProblem, StateCheck,
 };

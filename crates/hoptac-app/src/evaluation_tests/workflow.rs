@@ -343,7 +343,65 @@ fn tt09_criterion_1_is_proposed_from_imported_report_figures(url: &str) {
     );
 }
 
+/// Issue 12 §6: a draft score sheet for a year before the organisation existed is
+/// refused, the message naming the founding date; the founding year itself is fine.
+fn no_score_sheet_for_a_year_before_the_founding(url: &str) {
+    use hoptac_domain::i18n::Lang;
+    use hoptac_domain::validate::FieldProblem;
+    let reg = registry(url);
+    let a = actor();
+    let org = reg
+        .create(
+            htx(
+                "Hợp tác xã Lập Sau",
+                PlaceRef::new(Scheme::Legacy, "06205"),
+                d(2021, 6, 15),
+            ),
+            &a,
+        )
+        .expect("org");
+    let mut partial = BTreeMap::new();
+    partial.insert("1a".to_owned(), 55);
+    let early = reg.save_scores(
+        org.id,
+        2020,
+        partial.clone(),
+        BTreeMap::new(),
+        None,
+        None,
+        &a,
+    );
+    let Err(e @ AppError::Invalid(_)) = early else {
+        panic!("a sheet for 2020 was not refused: {early:?}");
+    };
+    let AppError::Invalid(errs) = &e else {
+        unreachable!()
+    };
+    assert!(
+        matches!(
+            &errs[..],
+            [f] if f.field == "year"
+                && f.problem == FieldProblem::BeforeFounding { year: 2020, founded: d(2021, 6, 15) }
+        ),
+        "{errs:?}"
+    );
+    assert!(
+        e.message(Lang::Vi).contains("15/06/2021"),
+        "{}",
+        e.message(Lang::Vi)
+    );
+    assert!(
+        e.message(Lang::En).contains("founding") || e.message(Lang::En).contains("founded"),
+        "{}",
+        e.message(Lang::En)
+    );
+    assert!(reg.evaluation(org.id, 2020).is_err(), "nothing was written");
+    reg.save_scores(org.id, 2021, partial, BTreeMap::new(), None, None, &a)
+        .expect("the founding year can be scored");
+}
+
 hoptac_testkit::both_backends!(
     the_evaluation_workflow,
+    no_score_sheet_for_a_year_before_the_founding,
     tt09_criterion_1_is_proposed_from_imported_report_figures
 );

@@ -157,6 +157,8 @@ pub struct Sheet {
     pub record: Option<EvaluationRecord>,
     pub rule_set: RuleSet,
     pub proposals: Vec<Proposal>,
+    /// The full names of the people the sheet names (preparer, reviewer, approver).
+    pub people: crate::users::People,
 }
 
 fn key(org: OrgId, year: i32) -> String {
@@ -233,7 +235,12 @@ impl Registry {
         existing: Option<&Evaluation>,
         actor: &Actor,
     ) -> Result<Evaluation> {
-        let org = self.org_in_year(org_id, year)?;
+        let history = self.history_of(org_id)?;
+        if existing.is_none() && !approved {
+            // A new draft, as on the sheet page; sheets approved long ago are history.
+            Self::existed_in(&history, year)?;
+        }
+        let org = self.org_in_year_from(&history, year)?;
         let rs = self.rule_set_for(
             org.kind,
             org.fields.sector,

@@ -58,6 +58,7 @@ impl Registry {
             record: existing,
             rule_set,
             proposals,
+            people: self.people()?,
         })
     }
 

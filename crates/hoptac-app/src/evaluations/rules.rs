@@ -5,7 +5,7 @@ use super::*;
 use crate::error::{AppError, Result};
 use crate::registry::Registry;
 use crate::reports::AnnualReport;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use hoptac_domain::evaluation::{self, Facts};
 use hoptac_domain::history::OrgState;
 use hoptac_domain::i18n::Lang;
@@ -120,6 +120,22 @@ impl Registry {
             id: h.id.to_string(),
         })?;
         Ok(self.view(st, h.version, today, &places))
+    }
+
+    /// A year can be evaluated only once the organisation exists: a sheet for an
+    /// earlier year would score a year it never had (its founding date as known now,
+    /// corrections included).
+    pub(super) fn existed_in(h: &OrgHistory, year: i32) -> Result<()> {
+        use hoptac_domain::validate::{FieldError, FieldProblem};
+        let founded =
+            OrgState::fold(h.id, h.kind, &h.changes, None).and_then(|st| st.fields.founding_date);
+        match founded {
+            Some(founded) if year < founded.year() => Err(AppError::invalid(FieldError::new(
+                "year",
+                FieldProblem::BeforeFounding { year, founded },
+            ))),
+            _ => Ok(()),
+        }
     }
 
     pub(super) fn facts_for(

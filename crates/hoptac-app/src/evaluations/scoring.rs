@@ -26,13 +26,15 @@ impl Registry {
         version: Option<i64>,
         actor: &Actor,
     ) -> Result<EvaluationRecord> {
-        let org = self.org_in_year(org_id, year)?;
+        let history = self.history_of(org_id)?;
+        let org = self.org_in_year_from(&history, year)?;
         if year > self.today().year() {
             return Err(AppError::invalid(hoptac_domain::validate::FieldError::new(
                 "year",
                 hoptac_domain::validate::FieldProblem::FutureYear(year),
             )));
         }
+        Self::existed_in(&history, year)?;
         // A draft keeps its rule set unless one is named.
         let existing = self.evaluation(org_id, year).ok();
         let named = rule_set.or(existing.as_ref().map(|e| e.evaluation.rule_set.as_str()));

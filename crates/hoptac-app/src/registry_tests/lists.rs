@@ -303,8 +303,74 @@ fn nfd_names_are_stored_as_their_nfc_twin(url: &str) {
     assert_eq!(found.total, 1);
 }
 
+/// Officers type the kinds' abbreviations: `htx che` finds "Hợp tác xã … Chè" and
+/// "HTX Chè …", `tht` the groups, `lhhtx` the unions; the other words still go through
+/// the trigram index; the as-of path reads the same words.
+fn kind_abbreviations_find_the_names_they_stand_for(url: &str) {
+    use hoptac_domain::org::OrgKind;
+    let reg = registry(url);
+    let a = actor();
+    let place = legacy("06205");
+    let kinds = [
+        ("Hợp tác xã Nông nghiệp Chè Tân Tiến", OrgKind::Cooperative),
+        ("HTX Chè Bản Lải", OrgKind::Cooperative),
+        ("Hợp tác xã Lúa Gạo", OrgKind::Cooperative),
+        ("Tổ hợp tác chè Khau Ca", OrgKind::CooperativeGroup),
+        ("Liên hiệp hợp tác xã Chè Xứ Lạng", OrgKind::Union),
+    ];
+    for (name, kind) in kinds {
+        let mut new = htx(name, place.clone(), d(2020, 1, 1));
+        new.kind = Some(kind);
+        reg.create(new, &a).expect(name);
+    }
+    let search = |q: &str, as_of: Option<NaiveDate>| -> Vec<String> {
+        let f = OrgFilter {
+            q: Some(q.into()),
+            as_of,
+            ..Default::default()
+        };
+        let mut n = names(
+            &reg.list(&hoptac_domain::auth::Scope::All, &f, PageRequest::default())
+                .expect("search"),
+        );
+        n.sort();
+        n
+    };
+    for as_of in [None, Some(d(2025, 1, 1))] {
+        assert_eq!(
+            search("htx che", as_of),
+            vec![
+                "HTX Chè Bản Lải",
+                "Hợp tác xã Nông nghiệp Chè Tân Tiến",
+                "Liên hiệp hợp tác xã Chè Xứ Lạng",
+            ],
+            "{as_of:?}"
+        );
+        assert_eq!(search("THT chè", as_of), vec!["Tổ hợp tác chè Khau Ca"]);
+        assert_eq!(
+            search("lhhtx che", as_of),
+            vec!["Liên hiệp hợp tác xã Chè Xứ Lạng"]
+        );
+        assert_eq!(search("hop tac xa lua", as_of), vec!["Hợp tác xã Lúa Gạo"]);
+    }
+    // The plain word is the one looked up in the trigram index (SQLite; PostgreSQL's
+    // planner picks its index itself).
+    let f = OrgFilter {
+        q: Some("htx tan tien".into()),
+        ..Default::default()
+    };
+    let word = reg
+        .db
+        .read(|c| hoptac_store::orgs::indexed_word(c, &f))
+        .expect("word");
+    if url.starts_with("sqlite") {
+        assert_eq!(word.as_deref(), Some("tien"));
+    }
+}
+
 hoptac_testkit::both_backends!(
     search_sort_filter_and_pages,
+    kind_abbreviations_find_the_names_they_stand_for,
     a_founding_date_corrected_later_reaches_back_in_lists_records_and_indicators,
     as_of_reads_a_record_that_moved_across_the_reform_and_changed_sector,
     nfd_names_are_stored_as_their_nfc_twin

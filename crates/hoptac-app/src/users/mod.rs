@@ -16,10 +16,14 @@ use rand_core_06::{OsRng, RngCore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+mod own_password;
 mod passwords;
+mod people;
 mod second_factor;
 mod tokens;
+pub use own_password::{PasswordChange, PasswordChangeError};
 use passwords::check_password_rules;
+pub use people::People;
 pub use second_factor::TotpSetup;
 pub use tokens::{ApiToken, DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS};
 

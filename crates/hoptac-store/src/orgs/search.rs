@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use hoptac_domain::auth::Scope;
 use hoptac_domain::list::{OrgFilter, Page, PageRequest, PlaceFilter, SortBy};
 use hoptac_domain::org::OrgId;
-use hoptac_domain::text::search_terms;
+use hoptac_domain::text::search_words;
 
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
@@ -35,9 +35,12 @@ pub fn indexed_word(c: &mut dyn Conn, filter: &OrgFilter) -> Result<Option<Strin
     if c.backend() != Backend::Sqlite {
         return Ok(None);
     }
-    let mut words: Vec<String> = search_terms(q)
-        .into_iter()
+    // A word with several forms (a kind's abbreviation) is checked on the rows.
+    let mut words: Vec<String> = search_words(q)
+        .iter()
+        .filter_map(|w| w.plain())
         .filter(|t| t.chars().count() >= 3 && !t.contains(['%', '_', '\\']))
+        .map(str::to_owned)
         .collect();
     words.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
     for t in words {
@@ -67,13 +70,21 @@ fn where_clause(
     let mut w = vec!["1 = 1".to_owned()];
     let mut p: Vec<Val> = Vec::new();
     if let Some(q) = &filter.q {
-        for t in search_terms(q) {
-            if indexed == Some(t.as_str()) {
-                w.push("id IN (SELECT rowid FROM org_search WHERE search_key LIKE ?)".into());
-                p.push(format!("%{t}%").into());
-            } else {
-                w.push("search_key LIKE ? ESCAPE '\\'".into());
-                p.push(format!("%{}%", escape_like(&t)).into());
+        for word in search_words(q) {
+            match word.plain() {
+                Some(t) if indexed == Some(t) => {
+                    w.push("id IN (SELECT rowid FROM org_search WHERE search_key LIKE ?)".into());
+                    p.push(format!("%{t}%").into());
+                }
+                _ => {
+                    let any = vec!["search_key LIKE ? ESCAPE '\\'"; word.any_of.len()];
+                    w.push(format!("({})", any.join(" OR ")));
+                    p.extend(
+                        word.any_of
+                            .iter()
+                            .map(|f| Val::from(format!("%{}%", escape_like(f)))),
+                    );
+                }
             }
         }
     }

@@ -147,10 +147,11 @@ pub(super) fn sheet_html(
     let returned = ev
         .filter(|e| e.state == EvalState::Draft)
         .and_then(|e| e.last_return.as_deref());
+    let name = |u: &str| sheet.people.name_of(u).to_owned();
     let people = ev.map(|e| tpl::People {
-        prepared_by: e.prepared_by.clone(),
-        reviewed_by: e.reviewed_by.clone(),
-        approved_by: e.approved_by.clone(),
+        prepared_by: name(&e.prepared_by),
+        reviewed_by: e.reviewed_by.as_deref().map(name),
+        approved_by: e.approved_by.as_deref().map(name),
     });
     let possible: &[(&'static str, &'static str, bool)] = match state {
         Some(EvalState::Draft) => &[("submit", "Nộp phiếu|Submit", false)],

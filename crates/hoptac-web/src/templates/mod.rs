@@ -6,6 +6,7 @@
 //! what the reader may use, account, language switch, `<main>`), the short pages of
 //! refusals and errors ([`short_page`]), and small parts used by several pages.
 
+pub mod account;
 pub mod audit;
 pub mod dashboard;
 pub mod evaluation;
@@ -110,7 +111,13 @@ pub fn page(f: &Frame<'_>, body: Markup) -> Markup {
                         }
                         @match f.who {
                             Some((p, csrf)) => {
-                                li { (p.display_name) }
+                                li {
+                                    @if path == "/tai-khoan/mat-khau" {
+                                        a href="/tai-khoan/mat-khau" aria-current="page" title=(t("Đổi mật khẩu", "Change password")) { (p.display_name) }
+                                    } @else {
+                                        a href="/tai-khoan/mat-khau" title=(t("Đổi mật khẩu", "Change password")) { (p.display_name) }
+                                    }
+                                }
                                 li {
                                     form.inline method="post" action="/dang-xuat" {
                                         input type="hidden" name="csrf" value=(csrf);

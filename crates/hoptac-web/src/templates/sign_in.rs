@@ -10,6 +10,8 @@ pub struct SignIn<'a> {
     pub csrf: &'a str,
     pub error: Option<&'a str>,
     pub username: &'a str,
+    /// The page to land on after signing in (kept through a failed attempt).
+    pub next: Option<&'a str>,
 }
 
 pub fn sign_in(v: &SignIn<'_>) -> Markup {
@@ -32,6 +34,9 @@ pub fn sign_in(v: &SignIn<'_>) -> Markup {
                     }
                     form method="post" action="/dang-nhap" {
                         input type="hidden" name="csrf" value=(v.csrf);
+                        @if let Some(next) = v.next {
+                            input type="hidden" name="next" value=(next);
+                        }
                         label {
                             (t("Tên đăng nhập", "Username"))
                             input name="username" autocomplete="username" required value=(v.username) autofocus;

@@ -1,10 +1,12 @@
 //! `hoptac demo`: fill a database with the demo province (tỉnh mẫu), the national
-//! dataset or the one-million stress dataset, then serve it.
+//! dataset or the one-million stress dataset, with demo accounts (tài khoản mẫu) for
+//! each role, then serve it. Everything printed to copy works as printed.
 
-use super::{fail, open, Failure, Global};
+use super::{fail, open, Failure, Global, DEMO_DATABASE};
 use clap::Args;
 use hoptac_demo::{generate, DemoSpec};
 use hoptac_domain::i18n::Lang;
+use std::io::Write;
 
 #[derive(Args)]
 pub(super) struct DemoArgs {
@@ -24,6 +26,10 @@ pub(super) struct DemoArgs {
     /// Generate and exit without serving.
     #[arg(long)]
     no_serve: bool,
+    /// Make no demo accounts (by default a newly filled demo database gets one account
+    /// for each role, with random passwords printed once).
+    #[arg(long)]
+    no_accounts: bool,
 }
 
 pub(super) fn run(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
@@ -51,9 +57,9 @@ pub(super) fn run(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
             counts: None,
         }
     };
-    if g.database == "sqlite://hoptac.db" {
+    if g.database.is_none() {
         // The demo never touches the default database.
-        g.database = "sqlite://hoptac-demo.db".into();
+        g.database = Some(DEMO_DATABASE.into());
     }
     let reg = open(&g, lang)?;
     let existing = reg
@@ -90,6 +96,10 @@ pub(super) fn run(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
             s.evaluations,
             lang.t("phiếu đánh giá đã phê duyệt", "approved evaluations")
         );
+        if !a.no_accounts {
+            let made = hoptac_demo::create_demo_accounts(&reg).map_err(|e| fail(e, lang))?;
+            print_accounts(&made, &a.bind, lang);
+        }
     } else {
         eprintln!(
             "{} ({existing} {})",
@@ -97,6 +107,11 @@ pub(super) fn run(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
             lang.t("tổ chức", "organisations")
         );
     }
+    let database = g.database_option();
+    if existing > 0 {
+        existing_accounts_hint(&reg, &database, lang);
+    }
+    super::serve::first_admin_hint(&reg, &database, lang);
     if a.no_serve {
         return Ok(());
     }
@@ -108,4 +123,54 @@ pub(super) fn run(g: &Global, a: DemoArgs, lang: Lang) -> Result<(), Failure> {
         super::serve::anchor_file_from_env(),
         lang,
     )
+}
+
+/// The demo accounts just made, each password shown this once, and where to sign in.
+fn print_accounts(made: &[hoptac_demo::DemoAccount], bind: &str, lang: Lang) {
+    if made.is_empty() {
+        return;
+    }
+    outln!(
+        "{}",
+        lang.t(
+            "Tài khoản mẫu (mật khẩu chỉ hiện một lần):",
+            "Demo accounts (passwords shown once):"
+        )
+    );
+    for a in made {
+        outln!(
+            "  {:<14} {:<24} {}",
+            a.username,
+            lang.t(a.role.label_vi(), a.role.label_en()),
+            a.password
+        );
+    }
+    outln!(
+        "{}: http://{bind}/dang-nhap",
+        lang.t("Đăng nhập tại", "Sign in at")
+    );
+}
+
+/// On a demo database filled before: which demo accounts it has and how to give one
+/// a new password (theirs were shown only when they were made).
+fn existing_accounts_hint(reg: &hoptac_app::Registry, database: &str, lang: Lang) {
+    let Ok(users) = reg.users() else { return };
+    let demo: Vec<&str> = hoptac_demo::DEMO_ACCOUNTS
+        .iter()
+        .map(|(name, _, _)| *name)
+        .filter(|name| users.iter().any(|u| u.username == *name && !u.disabled))
+        .collect();
+    let Some(first) = demo.first() else { return };
+    outln!(
+        "{}: {}",
+        lang.t("Tài khoản mẫu", "Demo accounts"),
+        demo.join(", ")
+    );
+    outln!(
+        "{}: hoptac {database}user reset-password {first}",
+        lang.t(
+            "Đặt lại mật khẩu (mật khẩu mới chỉ hiện một lần)",
+            "Give one a new password (shown once)"
+        )
+    );
 }

@@ -33,13 +33,9 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Global {
     /// Database: sqlite://PATH (created if missing) or postgres://USER@HOST/DB.
-    #[arg(
-        long,
-        global = true,
-        env = "HOPTAC_DATABASE",
-        default_value = "sqlite://hoptac.db"
-    )]
-    database: String,
+    /// Default: sqlite://hoptac.db; for `hoptac demo`, sqlite://hoptac-demo.db.
+    #[arg(long, global = true, env = "HOPTAC_DATABASE")]
+    database: Option<String>,
     /// Province served, by its 2025 code (Lạng Sơn: 20), or `all` for a national view.
     #[arg(long, global = true, env = "HOPTAC_PROVINCE", default_value = "20")]
     province: String,
@@ -70,7 +66,7 @@ enum Command {
     Import(import::ImportArgs),
     /// Export organisations (filtered) to .xlsx or .csv in the import layout.
     Export(Box<export::ExportArgs>),
-    /// Fill a database with the demo province (if empty) and serve it.
+    /// Fill a database with the demo province and demo accounts (if empty) and serve it.
     Demo(demo::DemoArgs),
     /// Write a consistent copy of a live SQLite database (for PostgreSQL use pg_dump).
     Backup(backup::BackupArgs),
@@ -88,6 +84,44 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Accounts: add, list, disable, enable, reset a password, issue an API token.
     User(user::UserArgs),
+}
+
+/// The database when none is named (`hoptac demo` has its own, [`DEMO_DATABASE`]).
+const DEFAULT_DATABASE: &str = "sqlite://hoptac.db";
+/// The demo's database when none is named: the demo never fills the default one.
+const DEMO_DATABASE: &str = "sqlite://hoptac-demo.db";
+
+impl Global {
+    /// The database URL: as named, else the default.
+    fn database(&self) -> &str {
+        self.database.as_deref().unwrap_or(DEFAULT_DATABASE)
+    }
+
+    /// `--database URL` as a command to copy names it (nothing for the default), so
+    /// that a printed hint works on the database it was printed for.
+    fn database_option(&self) -> String {
+        let url = self.database();
+        // Named by HOPTAC_DATABASE, the copied command finds it there too (and a
+        // password in the URL is not printed).
+        let from_env = std::env::var("HOPTAC_DATABASE").is_ok_and(|v| v == url);
+        if url == DEFAULT_DATABASE || from_env {
+            String::new()
+        } else {
+            format!("--database {} ", shell_word(url))
+        }
+    }
+}
+
+/// A word as a POSIX shell reads it back unchanged: quoted unless plainly safe.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/:@._-+=,%".contains(c));
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 struct Failure(String);
@@ -115,7 +149,7 @@ fn province(g: &Global) -> Option<String> {
 
 fn open(g: &Global, lang: Lang) -> Result<Registry, Failure> {
     // A bare path is refused by Db::open, which names the accepted schemes.
-    let db = Db::open(&g.database).map_err(|e| fail(e.into(), lang))?;
+    let db = Db::open(g.database()).map_err(|e| fail(e.into(), lang))?;
     migrate(&db).map_err(|e| fail(e.into(), lang))?;
     let province = province(g);
     if let Some(p) = &province {
@@ -177,7 +211,8 @@ pub fn run() -> ExitCode {
         .with_writer(std::io::stderr)
         .try_init();
     let result = match cli.command {
-        Command::Serve(a) => open(&cli.global, lang).and_then(|reg| serve::run(reg, a, lang)),
+        Command::Serve(a) => open(&cli.global, lang)
+            .and_then(|reg| serve::run(reg, a, &cli.global.database_option(), lang)),
         Command::Migrate => open(&cli.global, lang).map(|_| {
             outln!(
                 "{}",
@@ -223,4 +258,19 @@ fn parse_deadlines(s: &str) -> Option<hoptac_domain::report::Deadlines> {
         self_evaluation: day_month(a)?,
         final_report: day_month(b)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn printed_database_urls_are_read_back_by_a_shell_unchanged() {
+        assert_eq!(
+            super::shell_word("sqlite://hoptac-demo.db"),
+            "sqlite://hoptac-demo.db"
+        );
+        assert_eq!(
+            super::shell_word("sqlite:///tmp/my demo's.db"),
+            "'sqlite:///tmp/my demo'\\''s.db'"
+        );
+    }
 }

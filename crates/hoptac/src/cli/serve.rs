@@ -29,7 +29,9 @@ pub(super) struct ServeArgs {
     anchor_file: Option<std::path::PathBuf>,
 }
 
-pub(super) fn run(reg: Registry, a: ServeArgs, lang: Lang) -> Result<(), Failure> {
+/// `database` is the `--database URL ` to print in hints (empty for the default).
+pub(super) fn run(reg: Registry, a: ServeArgs, database: &str, lang: Lang) -> Result<(), Failure> {
+    first_admin_hint(&reg, database, lang);
     serve(
         reg,
         &a.bind,
@@ -38,6 +40,22 @@ pub(super) fn run(reg: Registry, a: ServeArgs, lang: Lang) -> Result<(), Failure
         a.anchor_file,
         lang,
     )
+}
+
+/// Without an administrator, how to make the first one: a command that works as
+/// printed on this database (`database`: its `--database URL `, or empty).
+pub(super) fn first_admin_hint(reg: &Registry, database: &str, lang: Lang) {
+    if reg.has_admin().unwrap_or(true) {
+        return;
+    }
+    eprintln!(
+        "{}: hoptac {database}user add {} --role admin",
+        lang.t(
+            "Chưa có tài khoản quản trị. Tạo tài khoản đầu tiên",
+            "No administrator yet. Create the first one"
+        ),
+        lang.t("<tên>", "<name>")
+    );
 }
 
 /// `HOPTAC_ANCHOR_FILE` read by hand, for `hoptac demo` (which has no such flag).
@@ -72,15 +90,6 @@ pub(super) fn serve(
     anchor_file: Option<std::path::PathBuf>,
     lang: Lang,
 ) -> Result<(), Failure> {
-    if !reg.has_admin().unwrap_or(true) {
-        eprintln!(
-            "{}",
-            lang.t(
-                "Chưa có tài khoản quản trị. Tạo tài khoản đầu tiên: hoptac user add <tên> --role admin",
-                "No administrator yet. Create the first one: hoptac user add <name> --role admin"
-            )
-        );
-    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
