@@ -249,10 +249,31 @@ impl Deadlines {
     pub fn final_report_due(&self, year: i32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(year + 1, self.final_report.0, self.final_report.1)
     }
+
+    /// The latest year whose figures are final on `today`: its final-report deadline
+    /// has passed. Lists and dashboards open on it; later years are provisional.
+    pub fn latest_final_year(&self, today: NaiveDate) -> i32 {
+        use chrono::Datelike;
+        let mut year = today.year();
+        while self.final_report_due(year).is_none_or(|due| due >= today) && year > 1 {
+            year -= 1;
+        }
+        year
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_latest_final_year_is_the_one_whose_final_report_deadline_has_passed() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let dl = super::Deadlines::default();
+        // The final report of Y is due on 15 January of Y+1.
+        assert_eq!(dl.latest_final_year(d(2026, 12, 2)), 2025);
+        assert_eq!(dl.latest_final_year(d(2026, 1, 15)), 2024);
+        assert_eq!(dl.latest_final_year(d(2026, 1, 16)), 2025);
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -201,9 +201,8 @@ pub async fn dashboard(
 ) -> Response {
     let lang = crate::html::page_lang(&headers, q.lang.as_deref());
     let (p, csrf) = or_page!(crate::auth::reader(&headers, &st, lang, SIGN_IN).await);
-    let year = q
-        .year
-        .unwrap_or_else(|| chrono::Datelike::year(&st.gate.today()));
+    // The latest year whose figures are final; the current year is one click away.
+    let year = q.year.unwrap_or_else(|| st.gate.latest_final_year());
     let scheme = q
         .scheme
         .as_deref()

@@ -106,7 +106,7 @@ pub async fn follow_up_page(
     let year = q
         .year
         .filter(|y| (1997..=this_year).contains(y))
-        .unwrap_or(this_year - 1);
+        .unwrap_or_else(|| st.gate.latest_final_year());
     let missing_only = q.missing.as_deref() == Some("1");
     let loaded = crate::run::on_page(&st, &p, lang, move |me| me.needing_follow_up(year));
     let mut list = or_page!(loaded.await);

@@ -57,6 +57,12 @@ impl Gate {
         self.reg.today()
     }
 
+    /// The latest year whose figures are final (its final-report deadline has passed):
+    /// the year the dashboard and the lists open on.
+    pub fn latest_final_year(&self) -> i32 {
+        self.reg.deadlines.latest_final_year(self.reg.today())
+    }
+
     /// The account behind an API token.
     pub fn token_principal(&self, token: &str) -> Result<Option<Principal>> {
         self.reg.token_principal(token)

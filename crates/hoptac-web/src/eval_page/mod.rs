@@ -69,7 +69,7 @@ pub async fn eval_list(
     let year = q
         .year
         .filter(|y| (2015..=this_year).contains(y))
-        .unwrap_or(this_year - 1);
+        .unwrap_or_else(|| st.gate.latest_final_year());
     let wanted = q.state.clone().filter(|s| !s.is_empty());
     let want = wanted.clone();
     let asked_page = q.page.unwrap_or(1);

@@ -134,3 +134,25 @@ fn the_dashboard_draws_targets_trends_and_the_map_for_signed_in_readers() {
         );
     });
 }
+
+/// The dashboard, the evaluation list and the follow-up list open on the same year:
+/// the latest whose figures are final (today is 27/11/2026, so 2025, whose final
+/// reports were due on 15/01/2026); the current year is one click away.
+#[test]
+fn the_pages_open_on_the_latest_final_year() {
+    let reg = TestApp::sqlite();
+    let (cookie, _) = reg.admin().session();
+    rt().block_on(async {
+        for uri in ["/bang-dieu-khien", "/danh-gia", "/theo-doi"] {
+            let (s, html) = page_call(&reg, "GET", uri, Some(&cookie), None).await;
+            assert_eq!(s, StatusCode::OK, "{uri}");
+            let title = html
+                .split("<h1>")
+                .nth(1)
+                .and_then(|t| t.split("</h1>").next())
+                .unwrap_or_default();
+            assert!(title.contains("2025"), "{uri}: {title}");
+            assert!(html.contains("2026"), "{uri}: the current year is offered");
+        }
+    });
+}
