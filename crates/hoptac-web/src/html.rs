@@ -151,6 +151,36 @@ pub fn query_lang(query: Option<&str>) -> Option<&str> {
         .map(|(_, v)| v)
 }
 
+tokio::task_local! {
+    /// The path and query of the request being answered, for the language switch's
+    /// way back (set by [`remember_request_target`]).
+    static REQUEST_TARGET: String;
+}
+
+/// Keeps the request's path and query for the page it answers with, so the language
+/// switch returns to the same filters, year and page.
+pub async fn remember_request_target(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let target = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
+    REQUEST_TARGET.scope(target, next.run(req)).await
+}
+
+/// Where the language switch returns to: the request's own path and query when the
+/// page answers its own path, else the page's path.
+pub fn way_back(here: &str) -> String {
+    let path = here.split('?').next().unwrap_or("/");
+    REQUEST_TARGET
+        .try_with(|t| t.clone())
+        .ok()
+        .filter(|t| t.split('?').next() == Some(path))
+        .unwrap_or_else(|| here.to_owned())
+}
+
 /// `GET /ngon-ngu?to=en&back=/path`: saves the reader's language and goes back. Only
 /// local paths are followed, so the link cannot send anyone elsewhere.
 pub async fn switch_language(

@@ -104,6 +104,7 @@ pub fn router_for(state: AppState) -> Router {
         .merge(pages::routes(&state))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(axum::middleware::from_fn(html::remember_request_target))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session_pages::security_headers,

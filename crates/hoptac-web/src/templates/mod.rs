@@ -90,7 +90,7 @@ pub fn page(f: &Frame<'_>, body: Markup) -> Markup {
     };
     let switch = format!(
         "/ngon-ngu?to={other}&back={}",
-        crate::html::url_escape(f.here)
+        crate::html::url_escape(&crate::html::way_back(f.here))
     );
     html! {
         (DOCTYPE)

@@ -156,3 +156,27 @@ fn the_pages_open_on_the_latest_final_year() {
         }
     });
 }
+
+/// The language switch returns to the same page with its filters, year and page.
+#[test]
+fn the_language_switch_keeps_the_query() {
+    let reg = TestApp::sqlite();
+    let (cookie, _) = reg.admin().session();
+    rt().block_on(async {
+        let (_, html) = page_call(
+            &reg,
+            "GET",
+            "/theo-doi?year=2024&page=2",
+            Some(&cookie),
+            None,
+        )
+        .await;
+        assert!(
+            html.contains("/ngon-ngu?to=en&amp;back=%2Ftheo-doi%3Fyear%3D2024%26page%3D2"),
+            "{html}"
+        );
+        // The registry keeps its search too.
+        let (_, html) = page_call(&reg, "GET", "/?q=ch%C3%A8", None, None).await;
+        assert!(html.contains("back=%2F%3Fq%3Dch%25C3%25A8"), "{html}");
+    });
+}
