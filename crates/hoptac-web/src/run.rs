@@ -6,7 +6,7 @@ use crate::api::ReqLang;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::response::Response;
 use hoptac_app::{AppError, Reader, Scoped};
@@ -40,6 +40,15 @@ impl FromRequestParts<AppState> for Api {
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
         let Ok(ReqLang(lang)) = ReqLang::from_request_parts(parts, st).await;
         let caller = Caller::from_request_parts(parts, st).await?;
+        // An operation that needs an account says so before anything else is read: a
+        // caller without one hears 401, not what was wrong with the body they sent.
+        let public = parts
+            .extensions
+            .get::<MatchedPath>()
+            .is_none_or(|m| crate::api::contract::is_public(parts.method.as_str(), m.as_str()));
+        if caller.0.is_none() && !public {
+            return Err(ApiError::new(AppError::Unauthorized, lang));
+        }
         Ok(Api {
             st: st.clone(),
             lang,
@@ -65,6 +74,11 @@ impl Api {
     ) -> ApiResult<T> {
         let (gate, caller) = (self.st.gate, self.caller);
         blocking(self.lang, move || f(&gate.reader(caller.0.as_ref()))).await
+    }
+
+    /// A year from the path or query, if within [`crate::api::YEARS`] (else 400).
+    pub fn year(&self, year: i32) -> ApiResult<i32> {
+        crate::api::check_year(self.lang, year)
     }
 
     /// A 400 answer in the request's language.

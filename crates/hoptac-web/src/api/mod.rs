@@ -3,9 +3,11 @@
 //! through [`ApiError`]. By subject: organisations, files (export, import), places,
 //! and the OpenAPI document.
 
+pub(crate) mod contract;
 mod files;
 mod openapi;
 mod organisations;
+pub(crate) mod params;
 mod places;
 
 pub use files::{ExportQuery, ImportQuery};
@@ -74,13 +76,40 @@ pub(crate) fn parse_date(
     })
 }
 
+/// Years a path or query may name (*năm*): wide around any record (the first are of
+/// 1990), narrow enough that a year's deadlines, which fall in the next year, are plain
+/// four-digit dates. Another year is a bad request (400), never a server error.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// `year` if it is within [`YEARS`], else a 400 naming the parameter.
+pub(crate) fn check_year(lang: Lang, year: i32) -> ApiResult<i32> {
+    if YEARS.contains(&year) {
+        return Ok(year);
+    }
+    let (lo, hi) = (YEARS.start(), YEARS.end());
+    Err(ApiError::bad_request(
+        lang,
+        format!("Tham số year: {year} nằm ngoài khoảng {lo}–{hi}"),
+        format!("Parameter year: {year} is outside {lo}–{hi}"),
+    ))
+}
+
 fn parse_list<T>(
     lang: Lang,
     name: &str,
     v: &Option<String>,
     parse: fn(&str) -> Option<T>,
 ) -> ApiResult<Vec<T>> {
-    hoptac_domain::list::parse_list(v.as_deref(), parse).map_err(|bad| {
+    // `kind=` is no filter, but `kind=HTX,,` or `kind=,` names an empty value: refused,
+    // as the document's list of values says.
+    let given = v.as_deref().filter(|v| !v.is_empty());
+    let empty_item = given.is_some_and(|v| v.split(',').any(|s| s.trim().is_empty()));
+    let listed = if empty_item {
+        Err(String::new())
+    } else {
+        hoptac_domain::list::parse_list(given, parse)
+    };
+    listed.map_err(|bad| {
         ApiError::bad_request(
             lang,
             format!("Tham số {name}: giá trị \"{bad}\" không hợp lệ"),
@@ -97,11 +126,14 @@ pub struct ListQuery {
     /// without diacritics (`hop tac nong nghiep`).
     pub q: Option<String>,
     /// `HTX`, `LHHTX`, `THT` (comma-separated).
+    #[param(value_type = Option<Vec<OrgKind>>, style = Form, explode = false)]
     pub kind: Option<String>,
     /// `active`, `suspended`, `inactive`, `dissolving`, `dissolved`, `bankrupt`,
     /// `revoked`, `converted` (comma-separated).
+    #[param(value_type = Option<Vec<Status>>, style = Form, explode = false)]
     pub status: Option<String>,
     /// Sector codes or labels (comma-separated).
+    #[param(value_type = Option<Vec<Sector>>, style = Form, explode = false)]
     pub sector: Option<String>,
     /// A 2025 commune code.
     pub commune_2025: Option<String>,
@@ -110,18 +142,24 @@ pub struct ListQuery {
     /// A legacy commune code.
     pub legacy_commune: Option<String>,
     /// Founded on or after (yyyy-mm-dd or dd/mm/yyyy).
+    #[param(schema_with = params::founded_from)]
     pub founded_from: Option<String>,
     /// Founded on or before.
+    #[param(schema_with = params::founded_to)]
     pub founded_to: Option<String>,
     /// Read the registry as it was on this date.
+    #[param(schema_with = params::list_as_of)]
     pub as_of: Option<String>,
     /// `name` (Vietnamese order, default), `founding_date` or `id`.
+    #[param(schema_with = params::sort)]
     pub sort: Option<String>,
     /// Descending order.
     pub desc: Option<bool>,
     /// Page number, from 1.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295.0)]
     pub page: Option<u32>,
-    /// Rows per page (default 50, at most 1000).
+    /// Rows per page (default 50; more than 1000 reads as 1000).
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
     /// `vi` (default) or `en`.
     pub lang: Option<String>,
