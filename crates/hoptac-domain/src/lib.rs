@@ -18,6 +18,7 @@ pub mod scale;
 pub mod text;
 pub mod throttle;
 pub mod validate;
+pub mod wire;
 
 pub use history::{Change, ChangeBody, OrgState};
 pub use i18n::Lang;

@@ -2,7 +2,7 @@
 
 use crate::api::{blocking, ReqLang};
 use crate::error::{ApiError, ErrorBody};
-use crate::run::{Api, ApiResult};
+use crate::run::{Api, ApiResult, Body};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post, put};
@@ -38,6 +38,7 @@ async fn rule_sets(
 pub struct ReportRequest {
     pub stage: ReportStage,
     /// The figures to set (others keep their values).
+    #[serde(deserialize_with = "hoptac_domain::wire::from_object")]
     pub figures: ReportFigures,
     /// The version read; omit for a first filing.
     pub version: Option<i64>,
@@ -60,7 +61,7 @@ async fn get_report(
 async fn put_report(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
-    Json(r): Json<ReportRequest>,
+    Body(r): Body<ReportRequest>,
 ) -> ApiResult<Json<ReportRecord>> {
     let year = api.year(year)?;
     api.scoped(move |me| {
@@ -160,7 +161,7 @@ async fn get_evaluation(
 async fn put_scores(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
-    Json(r): Json<ScoresRequest>,
+    Body(r): Body<ScoresRequest>,
 ) -> ApiResult<Json<EvaluationRecord>> {
     let year = api.year(year)?;
     let scores = tenths(api.lang, r.scores)?;
@@ -186,7 +187,7 @@ pub struct ActionRequest {
 async fn act(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
-    Json(r): Json<ActionRequest>,
+    Body(r): Body<ActionRequest>,
 ) -> ApiResult<Json<EvaluationRecord>> {
     let year = api.year(year)?;
     api.scoped(move |me| {
@@ -285,7 +286,7 @@ pub struct TargetRecord {
 async fn put_target(
     api: Api,
     Path(id): Path<String>,
-    Json(r): Json<TargetRequest>,
+    Body(r): Body<TargetRequest>,
 ) -> ApiResult<Json<TargetRecord>> {
     let (id, version, target) = api
         .scoped(move |me| me.update_target(&id, r.version, r.target, &me.actor("api: target")))
@@ -334,7 +335,7 @@ pub struct FollowUpRequest {
 async fn put_follow_up(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
-    Json(r): Json<FollowUpRequest>,
+    Body(r): Body<FollowUpRequest>,
 ) -> ApiResult<Json<FollowUpRecord>> {
     let year = api.year(year)?;
     api.scoped(move |me| {

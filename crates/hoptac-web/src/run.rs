@@ -16,6 +16,37 @@ use hoptac_domain::i18n::Lang;
 /// The answer of an API handler.
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// A JSON request body that must be an object, as every body of this API is
+/// documented: serde would also read a struct from an array, by position.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = axum::response::Response;
+    async fn from_request(req: axum::extract::Request, st: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let lang =
+            crate::html::page_lang(req.headers(), crate::html::query_lang(req.uri().query()));
+        let axum::Json(v) = axum::Json::<serde_json::Value>::from_request(req, st)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let read = if v.is_object() {
+            serde_json::from_value(v).map_err(|e| e.to_string())
+        } else {
+            Err("the body must be a JSON object".to_owned())
+        };
+        read.map(Body).map_err(|why| {
+            let e = AppError::refused(
+                "invalid",
+                format!("Dữ liệu gửi lên không hợp lệ: {why}"),
+                format!("The request body is not valid: {why}"),
+            );
+            ApiError::new(e, lang)
+                .with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+                .into_response()
+        })
+    }
+}
+
 /// Runs blocking work (database calls) off the async threads.
 pub(crate) async fn blocking<T: Send + 'static>(
     lang: Lang,

@@ -3,7 +3,7 @@
 
 use super::{parse_date, ApiResult, ListQuery};
 use crate::error::ErrorBody;
-use crate::run::Api;
+use crate::run::{Api, Body};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
@@ -28,7 +28,7 @@ pub(super) async fn list(api: Api, Query(q): Query<ListQuery>) -> ApiResult<Json
     responses((status = 201, body = OrgView), (status = 422, body = ErrorBody)))]
 pub(super) async fn create(
     api: Api,
-    Json(new): Json<NewOrg>,
+    Body(new): Body<NewOrg>,
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let v = api
         .scoped(move |me| me.create(new, &me.actor("api: POST /organisations")))
@@ -70,6 +70,7 @@ pub(super) async fn get_one(
 pub struct UpdateRequest {
     pub version: i64,
     /// The attributes to change; an empty text clears one.
+    #[serde(deserialize_with = "hoptac_domain::wire::from_object")]
     pub fields: OrgFields,
     /// When the change took effect (default today; never in the future).
     pub effective: Option<NaiveDate>,
@@ -81,7 +82,7 @@ pub struct UpdateRequest {
 pub(super) async fn update(
     api: Api,
     Path(id): Path<OrgId>,
-    Json(r): Json<UpdateRequest>,
+    Body(r): Body<UpdateRequest>,
 ) -> ApiResult<Json<OrgView>> {
     let yours = r.fields.clone();
     api.scoped(move |me| {
@@ -106,7 +107,7 @@ pub struct StatusRequest {
 pub(super) async fn set_status(
     api: Api,
     Path(id): Path<OrgId>,
-    Json(r): Json<StatusRequest>,
+    Body(r): Body<StatusRequest>,
 ) -> ApiResult<Json<OrgView>> {
     api.scoped(move |me| {
         let actor = me.actor("api: status");
@@ -131,7 +132,7 @@ pub struct LinkRequest {
 pub(super) async fn add_link(
     api: Api,
     Path(id): Path<OrgId>,
-    Json(r): Json<LinkRequest>,
+    Body(r): Body<LinkRequest>,
 ) -> ApiResult<Json<OrgView>> {
     api.scoped(move |me| {
         let actor = me.actor("api: link");
@@ -162,7 +163,7 @@ pub struct EndLinkRequest {
 pub(super) async fn end_link(
     api: Api,
     Path((id, link_id)): Path<(OrgId, i64)>,
-    Json(r): Json<EndLinkRequest>,
+    Body(r): Body<EndLinkRequest>,
 ) -> ApiResult<Json<OrgView>> {
     api.scoped(move |me| {
         let actor = me.actor("api: end link");
@@ -177,6 +178,7 @@ pub struct ConvertRequest {
     /// The group's version.
     pub version: i64,
     /// The new cooperative's attributes (missing ones come from the group).
+    #[serde(deserialize_with = "hoptac_domain::wire::from_object")]
     pub fields: OrgFields,
     pub document: Option<String>,
 }
@@ -187,7 +189,7 @@ pub struct ConvertRequest {
 pub(super) async fn convert(
     api: Api,
     Path(id): Path<OrgId>,
-    Json(r): Json<ConvertRequest>,
+    Body(r): Body<ConvertRequest>,
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let v = api
         .scoped(move |me| {

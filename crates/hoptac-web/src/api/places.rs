@@ -2,7 +2,7 @@
 
 use super::{ApiResult, ReqLang};
 use crate::error::{ApiError, ErrorBody};
-use crate::run::Api;
+use crate::run::{Api, Body};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -172,7 +172,7 @@ pub(super) async fn suspect(State(st): State<AppState>) -> Json<Vec<SuspectRow>>
     responses((status = 204), (status = 400, body = ErrorBody)))]
 pub(super) async fn add_correction(
     api: Api,
-    Json(c): Json<MappingCorrection>,
+    Body(c): Body<MappingCorrection>,
 ) -> ApiResult<StatusCode> {
     api.scoped(move |me| me.add_correction(c, &me.actor("api: correction")))
         .await?;
@@ -182,7 +182,7 @@ pub(super) async fn add_correction(
 /// Add an alias: an old commune name and its legacy successor, with the source.
 #[utoipa::path(post, path = "/api/v1/places/aliases", request_body = PlaceAlias, tag = "places",
     responses((status = 204), (status = 400, body = ErrorBody)))]
-pub(super) async fn add_alias(api: Api, Json(a): Json<PlaceAlias>) -> ApiResult<StatusCode> {
+pub(super) async fn add_alias(api: Api, Body(a): Body<PlaceAlias>) -> ApiResult<StatusCode> {
     api.scoped(move |me| me.add_alias(a, &me.actor("api: alias")))
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -93,6 +93,57 @@ fn no_token_is_401_before_the_body_is_read(url: &str) {
     });
 }
 
+/// serde would read a struct from an array by position; the document says objects.
+fn bodies_and_records_in_them_are_objects_only(url: &str) {
+    let app = TestApp::open(url);
+    rt().block_on(async {
+        let (_, org) = call(
+            &app,
+            "POST",
+            "/api/v1/organisations",
+            Some(new_htx("Hợp tác xã Đối Tượng", "4900000074")),
+        )
+        .await;
+        let id = org["id"].as_i64().expect("id");
+        let report = format!("/api/v1/organisations/{id}/reports/2024");
+        for (method, uri, body) in [
+            (
+                "PUT",
+                report.as_str(),
+                json!({"stage": "estimate", "figures": [null, null]}),
+            ),
+            ("PUT", report.as_str(), json!(["estimate", {}])),
+            (
+                "POST",
+                "/api/v1/organisations",
+                json!({"kind": "HTX", "fields": []}),
+            ),
+            ("POST", "/api/v1/organisations", json!([])),
+            (
+                "PATCH",
+                &format!("/api/v1/organisations/{id}"),
+                json!({"version": 1, "fields": [null]}),
+            ),
+        ] {
+            let (s, e) = call(&app, method, uri, Some(body.clone())).await;
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{method} {uri} {body}: {e}"
+            );
+            assert_eq!(e["error"]["code"], "invalid", "{body}");
+        }
+        let (s, _) = call(
+            &app,
+            "PUT",
+            &report,
+            Some(json!({"stage": "estimate", "figures": {"revenue": 5}})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+    });
+}
+
 fn a_score_finer_than_tenths_is_invalid_with_the_criterion_named(url: &str) {
     let app = TestApp::open(url);
     rt().block_on(async {
@@ -150,6 +201,7 @@ fn a_bad_registry_filter_is_the_page_with_a_message(url: &str) {
 hoptac_testkit::both_backends!(
     out_of_range_years_and_ids_are_400_or_404,
     no_token_is_401_before_the_body_is_read,
+    bodies_and_records_in_them_are_objects_only,
     a_score_finer_than_tenths_is_invalid_with_the_criterion_named,
     a_bad_registry_filter_is_the_page_with_a_message
 );
