@@ -5,6 +5,7 @@
 //! every operation alike.
 
 use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::security::SecurityRequirement;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 
@@ -97,11 +98,10 @@ fn errors(
             "no such record, or one outside the caller's scope (the same answer)",
         ));
     }
-    let names_version = body
+    let body_schema = body
         .and_then(|c| c.get("application/json"))
-        .and_then(|c| c.schema.as_ref())
-        .is_some_and(|s| matches!(s, RefOr::Ref(r) if versioned.iter().any(|v| r.ref_location.ends_with(&format!("/{v}")))));
-    if names_version {
+        .and_then(|c| c.schema.as_ref());
+    if is_one_of(body_schema, versioned) {
         out.push(("409", "edited by someone else since `version`"));
     }
     if body.is_some() {
@@ -123,6 +123,16 @@ fn errors(
         ));
     }
     out
+}
+
+/// Whether `schema` refers to one of the named schemas.
+fn is_one_of(schema: Option<&RefOr<Schema>>, names: &[String]) -> bool {
+    let Some(RefOr::Ref(r)) = schema else {
+        return false;
+    };
+    names
+        .iter()
+        .any(|n| r.ref_location == format!("#/components/schemas/{n}"))
 }
 
 /// Names of request schemas that carry the `version` a write was based on.

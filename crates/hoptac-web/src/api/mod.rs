@@ -31,7 +31,6 @@ use axum::Router;
 use chrono::NaiveDate;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::{OrgFilter, PageRequest, PlaceFilter, SortBy};
-use hoptac_domain::org::{OrgKind, Sector, Status};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -94,22 +93,22 @@ pub(crate) fn check_year(lang: Lang, year: i32) -> ApiResult<i32> {
     ))
 }
 
+/// A comma-separated list of values, each exactly one of those `params` publishes
+/// (`kind=HTX,THT`); empty is no filter. Loose spellings (`htx`, ` HTX`) and empty
+/// items (`HTX,`) are refused, as the document's pattern says.
 fn parse_list<T>(
     lang: Lang,
     name: &str,
     v: &Option<String>,
     parse: fn(&str) -> Option<T>,
 ) -> ApiResult<Vec<T>> {
-    // `kind=` is no filter, but `kind=HTX,,` or `kind=,` names an empty value: refused,
-    // as the document's list of values says.
     let given = v.as_deref().filter(|v| !v.is_empty());
-    let empty_item = given.is_some_and(|v| v.split(',').any(|s| s.trim().is_empty()));
-    let listed = if empty_item {
-        Err(String::new())
-    } else {
-        hoptac_domain::list::parse_list(given, parse)
-    };
-    listed.map_err(|bad| {
+    let listed = given.map_or(Ok(vec![]), |v| {
+        v.split(',')
+            .map(|s| parse(s).ok_or_else(|| s.to_owned()))
+            .collect()
+    });
+    listed.map_err(|bad: String| {
         ApiError::bad_request(
             lang,
             format!("Tham số {name}: giá trị \"{bad}\" không hợp lệ"),
@@ -126,14 +125,14 @@ pub struct ListQuery {
     /// without diacritics (`hop tac nong nghiep`).
     pub q: Option<String>,
     /// `HTX`, `LHHTX`, `THT` (comma-separated).
-    #[param(value_type = Option<Vec<OrgKind>>, style = Form, explode = false)]
+    #[param(schema_with = params::kinds)]
     pub kind: Option<String>,
     /// `active`, `suspended`, `inactive`, `dissolving`, `dissolved`, `bankrupt`,
     /// `revoked`, `converted` (comma-separated).
-    #[param(value_type = Option<Vec<Status>>, style = Form, explode = false)]
+    #[param(schema_with = params::statuses)]
     pub status: Option<String>,
-    /// Sector codes or labels (comma-separated).
-    #[param(value_type = Option<Vec<Sector>>, style = Form, explode = false)]
+    /// Sector codes or labels, exactly as published (comma-separated).
+    #[param(schema_with = params::sectors)]
     pub sector: Option<String>,
     /// A 2025 commune code.
     pub commune_2025: Option<String>,
@@ -191,9 +190,9 @@ impl ListQuery {
         };
         let filter = OrgFilter {
             q: self.q.clone().filter(|q| !q.trim().is_empty()),
-            kinds: parse_list(lang, "kind", &self.kind, OrgKind::parse)?,
-            statuses: parse_list(lang, "status", &self.status, Status::parse)?,
-            sectors: parse_list(lang, "sector", &self.sector, Sector::parse)?,
+            kinds: parse_list(lang, "kind", &self.kind, params::exact_kind)?,
+            statuses: parse_list(lang, "status", &self.status, params::exact_status)?,
+            sectors: parse_list(lang, "sector", &self.sector, params::exact_sector)?,
             place,
             founded_from: parse_date(lang, "founded_from", &self.founded_from)?,
             founded_to: parse_date(lang, "founded_to", &self.founded_to)?,

@@ -4,6 +4,7 @@
 //! utoipa leaves a field's doc comment out when its schema is given, so each schema
 //! carries its own description.
 
+use hoptac_domain::org::{OrgKind, Sector, Status};
 use utoipa::openapi::schema::{
     KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
 };
@@ -89,4 +90,66 @@ pub fn breakdown() -> Object {
         "`commune` (2025), `district` (legacy), `legacy_commune`, `sector` or `kind`; \
          empty: the whole province.",
     )
+}
+
+/// A comma-separated list of `values` (each exactly as written), or empty.
+fn list_of(values: &[&str], what: &str) -> Object {
+    let one = values
+        .iter()
+        .map(|v| regex_escape(v))
+        .collect::<Vec<_>>()
+        .join("|");
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!("^$|^({one})(,({one}))*$")))
+        .description(Some(format!(
+            "{what} (comma-separated): {}.",
+            values.join(", ")
+        )))
+        .build()
+}
+
+fn regex_escape(v: &str) -> String {
+    v.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$".contains(c);
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect()
+}
+
+fn sector_names() -> impl Iterator<Item = (Sector, &'static str)> {
+    Sector::ALL
+        .iter()
+        .flat_map(|s| [(*s, s.code()), (*s, s.label_vi()), (*s, s.label_en())])
+}
+
+pub fn kinds() -> Object {
+    let codes: Vec<_> = OrgKind::ALL.iter().map(|k| k.code()).collect();
+    list_of(&codes, "Kinds")
+}
+
+pub fn statuses() -> Object {
+    let codes: Vec<_> = Status::ALL.iter().map(|s| s.code()).collect();
+    list_of(&codes, "Statuses")
+}
+
+pub fn sectors() -> Object {
+    let names: Vec<_> = sector_names().map(|(_, n)| n).collect();
+    list_of(&names, "Sectors, by code or label")
+}
+
+/// A kind by its code, exactly.
+pub fn exact_kind(s: &str) -> Option<OrgKind> {
+    OrgKind::ALL.iter().copied().find(|k| k.code() == s)
+}
+
+/// A status by its code, exactly.
+pub fn exact_status(s: &str) -> Option<Status> {
+    Status::ALL.iter().copied().find(|v| v.code() == s)
+}
+
+/// A sector by its code or a label, exactly.
+pub fn exact_sector(s: &str) -> Option<Sector> {
+    sector_names().find(|(_, n)| *n == s).map(|(v, _)| v)
 }

@@ -38,6 +38,8 @@ fn out_of_range_years_and_ids_are_400_or_404(url: &str) {
             format!("/api/v1/organisations/{id}/evaluations/0"),
             "/api/v1/organisations/99999999999999999999".to_owned(),
             "/api/v1/organisations?kind=HTX,,".to_owned(),
+            "/api/v1/organisations?status=,".to_owned(),
+            "/api/v1/export?kind=htx".to_owned(),
         ];
         for uri in &bad_request {
             let (s, code) = error_of(&app, token, uri).await;
@@ -62,6 +64,8 @@ fn out_of_range_years_and_ids_are_400_or_404(url: &str) {
             "/api/v1/evaluations?year=1900".to_owned(),
             "/api/v1/follow-ups?year=2999".to_owned(),
             "/api/v1/organisations?kind=&founded_from=&sort=".to_owned(),
+            "/api/v1/organisations?kind=HTX,THT&status=active&sector=nong_nghiep,X%C3%A2y%20d%E1%BB%B1ng"
+                .to_owned(),
         ] {
             let (s, _) = call(&app, "GET", &uri, None).await;
             assert_eq!(s, StatusCode::OK, "{uri}");
