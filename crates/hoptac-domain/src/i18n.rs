@@ -248,6 +248,8 @@ pub fn problem_message(p: &FieldProblem, lang: Lang) -> String {
             format_date(*end),
             format_date(*start)
         ),
+        (NotTenths(v), Lang::Vi) => format!("{v} điểm (chỉ lẻ tới 0,1)"),
+        (NotTenths(v), Lang::En) => format!("{v} points (tenths at most)"),
         (OutOfRange { value, range }, Lang::Vi) => {
             format!("{value} nằm ngoài khoảng cho phép ({range})")
         }

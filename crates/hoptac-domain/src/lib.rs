@@ -19,6 +19,7 @@ pub mod stoppage;
 pub mod text;
 pub mod throttle;
 pub mod validate;
+pub mod wire;
 
 pub use history::{Change, ChangeBody, OrgState};
 pub use i18n::Lang;

@@ -174,6 +174,9 @@ pub enum FieldProblem {
     /// A figure outside what it can be (a share above 100 %, a fractional count …).
     #[error("out of range")]
     OutOfRange { value: String, range: String },
+    /// Points finer than a tenth (a score sheet counts in tenths: 6,5).
+    #[error("finer than tenths")]
+    NotTenths(String),
 }
 
 /// A problem with a named field.

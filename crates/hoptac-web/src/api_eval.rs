@@ -2,7 +2,7 @@
 
 use crate::api::{blocking, ReqLang};
 use crate::error::{ApiError, ErrorBody};
-use crate::run::{Api, ApiResult};
+use crate::run::{Api, ApiResult, Body};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post, put};
@@ -12,11 +12,13 @@ use hoptac_app::evaluations::{Action, EvaluationRecord};
 use hoptac_app::followups::{FollowUpInput, FollowUpRecord, NeedsFollowUp};
 use hoptac_app::indicators::{Breakdown, TargetReport};
 use hoptac_app::reports::{Filing, MissingFiling, ReportRecord};
+use hoptac_app::AppError;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::indicators::Target;
 use hoptac_domain::org::OrgId;
 use hoptac_domain::report::{ReportFigures, ReportStage};
 use hoptac_domain::ruleset::RuleSet;
+use hoptac_domain::validate::{FieldError, FieldProblem};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -36,29 +38,32 @@ async fn rule_sets(
 pub struct ReportRequest {
     pub stage: ReportStage,
     /// The figures to set (others keep their values).
+    #[serde(deserialize_with = "hoptac_domain::wire::from_object")]
     pub figures: ReportFigures,
     /// The version read; omit for a first filing.
     pub version: Option<i64>,
 }
 
 /// One organisation's annual report for a year.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/reports/{year}", params(("id" = i64, Path), ("year" = i32, Path)), tag = "reports",
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/reports/{year}", params(("id" = i64, Path, example = 1), ("year" = i32, Path, minimum = 1900, maximum = 2999, example = 2024)), tag = "reports",
     responses((status = 200, body = ReportRecord), (status = 404, body = ErrorBody)))]
 async fn get_report(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<ReportRecord>> {
+    let year = api.year(year)?;
     api.scoped(move |me| me.report(id, year)).await.map(Json)
 }
 
 /// File or correct an annual report (estimate, then final).
-#[utoipa::path(put, path = "/api/v1/organisations/{id}/reports/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ReportRequest, tag = "reports",
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/reports/{year}", params(("id" = i64, Path, example = 1), ("year" = i32, Path, minimum = 1900, maximum = 2999, example = 2024)), request_body = ReportRequest, tag = "reports",
     responses((status = 200, body = ReportRecord), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_report(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
-    Json(r): Json<ReportRequest>,
+    Body(r): Body<ReportRequest>,
 ) -> ApiResult<Json<ReportRecord>> {
+    let year = api.year(year)?;
     api.scoped(move |me| {
         let who = me.actor("api: report");
         me.file_report(id, year, r.stage, r.figures, r.version, &who)
@@ -68,12 +73,13 @@ async fn put_report(
 }
 
 /// Every version of a report with author and time.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/reports/{year}/history", params(("id" = i64, Path), ("year" = i32, Path)), tag = "reports",
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/reports/{year}/history", params(("id" = i64, Path, example = 1), ("year" = i32, Path, minimum = 1900, maximum = 2999, example = 2024)), tag = "reports",
     responses((status = 200, body = Vec<serde_json::Value>)))]
 async fn report_history(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<serde_json::Value>> {
+    let year = api.year(year)?;
     let h = api.scoped(move |me| me.report_history(id, year)).await?;
     Ok(Json(serde_json::to_value(h).unwrap_or_default()))
 }
@@ -81,10 +87,12 @@ async fn report_history(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct MissingQuery {
+    #[param(minimum = 1900, maximum = 2999)]
     pub year: i32,
     /// `self_evaluation` (due 15/12 of the year) or `final_report` (due 15/01 after).
     pub filing: Filing,
     /// The day to judge on (default today).
+    #[param(schema_with = crate::api::params::judged_on)]
     pub on: Option<String>,
     pub lang: Option<String>,
 }
@@ -93,16 +101,9 @@ pub struct MissingQuery {
 /// from each record's `places`).
 #[utoipa::path(get, path = "/api/v1/reports/missing", params(MissingQuery), tag = "reports", responses((status = 200, body = Vec<MissingFiling>)))]
 async fn missing(api: Api, Query(q): Query<MissingQuery>) -> ApiResult<Json<Vec<MissingFiling>>> {
-    let on = match q.on.as_deref() {
-        Some(s) => Some(hoptac_domain::i18n::parse_date(s).ok_or_else(|| {
-            api.bad_request(
-                format!("Ngày \"{s}\" không hợp lệ"),
-                format!("\"{s}\" is not a date"),
-            )
-        })?),
-        None => None,
-    };
-    api.scoped(move |me| me.missing_filings(q.year, q.filing, on))
+    let on = crate::api::parse_date(api.lang, "on", &q.on)?;
+    let year = api.year(q.year)?;
+    api.scoped(move |me| me.missing_filings(year, q.filing, on))
         .await
         .map(Json)
 }
@@ -127,10 +128,12 @@ fn tenths(lang: Lang, scores: BTreeMap<String, f64>) -> ApiResult<BTreeMap<Strin
         .map(|(k, v)| {
             let t = v * 10.0;
             if (t - t.round()).abs() > 1e-6 || !t.is_finite() {
-                Err(ApiError::bad_request(
+                // A score the body may hold but the sheet cannot: invalid (422), like
+                // any other wrong score, with the criterion named.
+                let problem = FieldProblem::NotTenths(v.to_string());
+                Err(ApiError::new(
+                    AppError::Invalid(vec![FieldError::new(&format!("scores.{k}"), problem)]),
                     lang,
-                    format!("Tiêu chí {k}: {v} điểm (chỉ lẻ tới 0,1)"),
-                    format!("Criterion {k}: {v} points (tenths at most)"),
                 ))
             } else {
                 Ok((k, t.round() as i32))
@@ -140,25 +143,27 @@ fn tenths(lang: Lang, scores: BTreeMap<String, f64>) -> ApiResult<BTreeMap<Strin
 }
 
 /// An evaluation (score sheet) for a year.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/evaluations/{year}", params(("id" = i64, Path), ("year" = i32, Path)), tag = "evaluation",
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/evaluations/{year}", params(("id" = i64, Path, example = 1), ("year" = i32, Path, minimum = 1900, maximum = 2999, example = 2024)), tag = "evaluation",
     responses((status = 200, body = EvaluationRecord), (status = 404, body = ErrorBody)))]
 async fn get_evaluation(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
 ) -> ApiResult<Json<EvaluationRecord>> {
+    let year = api.year(year)?;
     api.scoped(move |me| me.evaluation(id, year))
         .await
         .map(Json)
 }
 
 /// Save scores on a draft sheet (creating it).
-#[utoipa::path(put, path = "/api/v1/organisations/{id}/evaluations/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ScoresRequest, tag = "evaluation",
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/evaluations/{year}", params(("id" = i64, Path, example = 1), ("year" = i32, Path, minimum = 1900, maximum = 2999, example = 2024)), request_body = ScoresRequest, tag = "evaluation",
     responses((status = 200, body = EvaluationRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn put_scores(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
-    Json(r): Json<ScoresRequest>,
+    Body(r): Body<ScoresRequest>,
 ) -> ApiResult<Json<EvaluationRecord>> {
+    let year = api.year(year)?;
     let scores = tenths(api.lang, r.scores)?;
     api.scoped(move |me| {
         let who = me.actor("api: scores");
@@ -177,13 +182,14 @@ pub struct ActionRequest {
 }
 
 /// Submit, review, approve, return (with reason) or reopen (with reason) a sheet.
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/evaluations/{year}/actions", params(("id" = i64, Path), ("year" = i32, Path)), request_body = ActionRequest, tag = "evaluation",
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/evaluations/{year}/actions", params(("id" = i64, Path, example = 1), ("year" = i32, Path, minimum = 1900, maximum = 2999, example = 2024)), request_body = ActionRequest, tag = "evaluation",
     responses((status = 200, body = EvaluationRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn act(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
-    Json(r): Json<ActionRequest>,
+    Body(r): Body<ActionRequest>,
 ) -> ApiResult<Json<EvaluationRecord>> {
+    let year = api.year(year)?;
     api.scoped(move |me| {
         let who = me.actor("api: evaluation");
         me.transition(id, year, r.action, r.version, &who)
@@ -195,11 +201,14 @@ async fn act(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct YearQuery {
+    #[param(minimum = 1900, maximum = 2999)]
     pub year: i32,
     /// With `per_page`: the page wanted, from 1 (default 1).
-    pub page: Option<usize>,
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295.0)]
+    pub page: Option<u32>,
     /// Sheets per page; without it, every sheet of the year (tens of MB nationally).
-    pub per_page: Option<usize>,
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295.0)]
+    pub per_page: Option<u32>,
     pub lang: Option<String>,
 }
 
@@ -212,17 +221,13 @@ async fn evaluations(
     api: Api,
     Query(q): Query<YearQuery>,
 ) -> ApiResult<([(&'static str, String); 1], Json<Vec<EvaluationRecord>>)> {
-    let year = q.year;
+    let year = api.year(q.year)?;
     let mut all = api.scoped(move |me| me.evaluations_for_year(year)).await?;
     all.sort_by_key(|e| e.evaluation.org_id);
     let total = all.len().to_string();
-    if let Some(per) = q.per_page.filter(|n| *n > 0) {
-        let skip = q
-            .page
-            .unwrap_or(1)
-            .max(1)
-            .saturating_sub(1)
-            .saturating_mul(per);
+    if let Some(per) = q.per_page.filter(|n| *n > 0).map(|n| n as usize) {
+        let page = q.page.unwrap_or(1).max(1) as usize;
+        let skip = (page - 1).saturating_mul(per);
         all = all.into_iter().skip(skip).take(per).collect();
     }
     Ok(([("x-total-count", total)], Json(all)))
@@ -232,8 +237,10 @@ async fn evaluations(
 #[into_params(parameter_in = Query)]
 pub struct TargetsQuery {
     /// Default: this year.
+    #[param(minimum = 1900, maximum = 2999)]
     pub year: Option<i32>,
     /// `commune` (2025), `district` (legacy), `legacy_commune`, `sector` or `kind`.
+    #[param(schema_with = crate::api::params::breakdown)]
     pub by: Option<String>,
     pub lang: Option<String>,
 }
@@ -251,8 +258,9 @@ async fn targets(api: Api, Query(q): Query<TargetsQuery>) -> ApiResult<Json<Targ
         })?),
         None => None,
     };
+    let year = q.year.map(|y| api.year(y)).transpose()?;
     api.scoped(move |me| {
-        let year = q.year.unwrap_or_else(|| me.today().year());
+        let year = year.unwrap_or_else(|| me.today().year());
         me.target_report(year, by)
     })
     .await
@@ -278,7 +286,7 @@ pub struct TargetRecord {
 async fn put_target(
     api: Api,
     Path(id): Path<String>,
-    Json(r): Json<TargetRequest>,
+    Body(r): Body<TargetRequest>,
 ) -> ApiResult<Json<TargetRecord>> {
     let (id, version, target) = api
         .scoped(move |me| me.update_target(&id, r.version, r.target, &me.actor("api: target")))
@@ -293,6 +301,7 @@ async fn put_target(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FollowUpQuery {
+    #[param(minimum = 1900, maximum = 2999)]
     pub year: i32,
     /// Only those without a follow-up record.
     pub missing_only: Option<bool>,
@@ -305,7 +314,7 @@ async fn follow_ups(
     api: Api,
     Query(q): Query<FollowUpQuery>,
 ) -> ApiResult<Json<Vec<NeedsFollowUp>>> {
-    let year = q.year;
+    let year = api.year(q.year)?;
     let mut list = api.scoped(move |me| me.needing_follow_up(year)).await?;
     if q.missing_only.unwrap_or(false) {
         list.retain(|n| n.follow_up.is_none());
@@ -321,13 +330,14 @@ pub struct FollowUpRequest {
 }
 
 /// Record or update the follow-up of a weak or formal-only HTX.
-#[utoipa::path(put, path = "/api/v1/organisations/{id}/follow-ups/{year}", params(("id" = i64, Path), ("year" = i32, Path)), request_body = FollowUpRequest, tag = "evaluation",
+#[utoipa::path(put, path = "/api/v1/organisations/{id}/follow-ups/{year}", params(("id" = i64, Path, example = 1), ("year" = i32, Path, minimum = 1900, maximum = 2999, example = 2024)), request_body = FollowUpRequest, tag = "evaluation",
     responses((status = 200, body = FollowUpRecord), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn put_follow_up(
     api: Api,
     Path((id, year)): Path<(OrgId, i32)>,
-    Json(r): Json<FollowUpRequest>,
+    Body(r): Body<FollowUpRequest>,
 ) -> ApiResult<Json<FollowUpRecord>> {
+    let year = api.year(year)?;
     api.scoped(move |me| {
         let who = me.actor("api: follow-up");
         me.save_follow_up(id, year, r.input, r.version, &who)
@@ -369,7 +379,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(rule_sets, get_report, put_report, report_history, missing, get_evaluation, put_scores, act, evaluations, targets, put_target, follow_ups, put_follow_up),
-    components(schemas(ReportRequest, ScoresRequest, ActionRequest, TargetRequest, TargetRecord, FollowUpRequest, ReportRecord, EvaluationRecord, TargetReport, MissingFiling, NeedsFollowUp, FollowUpRecord, RuleSet)),
+    components(schemas(Filing, ReportRequest, ScoresRequest, ActionRequest, TargetRequest, TargetRecord, FollowUpRequest, ReportRecord, EvaluationRecord, TargetReport, MissingFiling, NeedsFollowUp, FollowUpRecord, RuleSet)),
     tags((name = "reports", description = "Annual reports"), (name = "evaluation", description = "Evaluation, classification and follow-up"), (name = "targets", description = "Letter 538 targets and indicators"))
 )]
 pub struct EvalDoc;

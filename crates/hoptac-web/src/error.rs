@@ -58,6 +58,9 @@ pub struct ApiError {
     pub lang: Lang,
     /// What the request wanted to write, shown beside the current record on a conflict.
     pub yours: Option<Box<serde_json::Value>>,
+    /// A status other than [`status_of`]'s, where the API's contract names one (a
+    /// place looked up and not found is 404, though the app calls it a refusal).
+    pub status: Option<StatusCode>,
 }
 
 impl ApiError {
@@ -66,7 +69,14 @@ impl ApiError {
             error,
             lang,
             yours: None,
+            status: None,
         }
+    }
+
+    /// Answers with `status` instead of [`status_of`]'s.
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = Some(status);
+        self
     }
 
     /// Attaches the request's changes (shown on a conflict).
@@ -252,7 +262,7 @@ impl IntoResponse for ApiError {
         let lang = self.lang;
         let yours = self.yours;
         let e = self.error;
-        let status = status_of(&e);
+        let status = self.status.unwrap_or_else(|| status_of(&e));
         log_fault(&e, "request failed");
         let mut detail = ErrorDetail {
             code: e.code().to_owned(),

@@ -5,13 +5,14 @@
 use crate::api::{ListQuery, ReqLang};
 use crate::templates::registry as tpl;
 use crate::AppState;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 use axum::Router;
 use hoptac_domain::i18n::{format_date, format_int, Lang};
-use hoptac_domain::list::OrgView;
+use hoptac_domain::list::{OrgFilter, OrgView, PageRequest};
 
 /// Who may open a page. Every page route is listed in [`table`] with its access, a
 /// route layer ([`routes`]) refuses everyone else before the handler runs, and a test
@@ -196,19 +197,50 @@ fn row<'a>(v: &'a OrgView, lang: Lang, places: &hoptac_domain::Gazetteer) -> tpl
     }
 }
 
+/// The registry's filter from the address; a bad one (`?page=abc`, `?status=nope`) is
+/// the whole unfiltered list with a message saying what was wrong, so a reader who
+/// mistyped an address still gets the page, never an error body.
+fn filter_of(
+    q: Result<Query<ListQuery>, QueryRejection>,
+    lang: Lang,
+) -> (ListQuery, OrgFilter, PageRequest, Option<String>) {
+    let bad = |vi: String, en: String| Some(lang.t(&vi, &en).to_owned());
+    let (q, problem) = match q {
+        Ok(Query(q)) => (q, None),
+        Err(r) => {
+            let why = r.body_text();
+            let problem = bad(
+                format!("Bộ lọc không hợp lệ ({why}); đang hiện toàn bộ sổ."),
+                format!("The filter is not valid ({why}); showing the whole registry."),
+            );
+            (ListQuery::default(), problem)
+        }
+    };
+    match q.to_filter(lang) {
+        Ok((filter, page)) => (q, filter, page, problem),
+        Err(e) => {
+            let why = e.error.message(lang);
+            let problem = bad(
+                format!("{why}; đang hiện toàn bộ sổ."),
+                format!("{why}; showing the whole registry."),
+            );
+            let (filter, page) = ListQuery::default()
+                .to_filter(lang)
+                .unwrap_or_else(|_| (OrgFilter::default(), PageRequest::new(1, 50)));
+            (ListQuery::default(), filter, page, problem)
+        }
+    }
+}
+
 async fn home(
     State(st): State<AppState>,
     headers: axum::http::HeaderMap,
     uri: Uri,
-    Query(q): Query<ListQuery>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Response {
-    let lang = crate::html::page_lang(&headers, q.lang.as_deref());
+    let lang = crate::html::page_lang(&headers, crate::html::query_lang(uri.query()));
     let session = or_page!(crate::auth::page_session(&headers, &st, lang).await);
-    let (filter, page) = match q.to_filter(lang) {
-        Ok(x) => x,
-        // A page reader gets a page, not the API's JSON.
-        Err(e) => return crate::error::page_error(lang, &e.error),
-    };
+    let (q, filter, page, problem) = filter_of(q, lang);
     let reader = st.gate.reader(session.as_ref().map(|(p, _, _)| p));
     let f2 = filter.clone();
     let result = tokio::task::spawn_blocking(move || reader.list(&f2, page)).await;
@@ -270,6 +302,7 @@ async fn home(
         last,
         prev: (page_data.page > 1).then(|| at(page_data.page - 1)),
         next: (page_data.page < last).then(|| at(page_data.page + 1)),
+        problem,
     };
     let who = session.as_ref().map(|(p, csrf, _)| (p, csrf.as_str()));
     let here = uri.path_and_query().map_or("/", |p| p.as_str());
@@ -279,7 +312,13 @@ async fn home(
         who,
         here,
     };
-    Html(crate::templates::page(&frame, tpl::registry(&view)).into_string()).into_response()
+    let status = if view.problem.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = crate::templates::page(&frame, tpl::registry(&view)).into_string();
+    (status, Html(body)).into_response()
 }
 
 /// Unknown paths: JSON under /api, a short page elsewhere.

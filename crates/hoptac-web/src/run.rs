@@ -6,7 +6,7 @@ use crate::api::ReqLang;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::response::Response;
 use hoptac_app::{AppError, Reader, Scoped};
@@ -15,6 +15,37 @@ use hoptac_domain::i18n::Lang;
 
 /// The answer of an API handler.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON request body that must be an object, as every body of this API is
+/// documented: serde would also read a struct from an array, by position.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for Body<T> {
+    type Rejection = axum::response::Response;
+    async fn from_request(req: axum::extract::Request, st: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let lang =
+            crate::html::page_lang(req.headers(), crate::html::query_lang(req.uri().query()));
+        let axum::Json(v) = axum::Json::<serde_json::Value>::from_request(req, st)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let read = if v.is_object() {
+            serde_json::from_value(v).map_err(|e| e.to_string())
+        } else {
+            Err("the body must be a JSON object".to_owned())
+        };
+        read.map(Body).map_err(|why| {
+            let e = AppError::refused(
+                "invalid",
+                format!("Dữ liệu gửi lên không hợp lệ: {why}"),
+                format!("The request body is not valid: {why}"),
+            );
+            ApiError::new(e, lang)
+                .with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY)
+                .into_response()
+        })
+    }
+}
 
 /// Runs blocking work (database calls) off the async threads.
 pub(crate) async fn blocking<T: Send + 'static>(
@@ -40,6 +71,15 @@ impl FromRequestParts<AppState> for Api {
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
         let Ok(ReqLang(lang)) = ReqLang::from_request_parts(parts, st).await;
         let caller = Caller::from_request_parts(parts, st).await?;
+        // An operation that needs an account says so before anything else is read: a
+        // caller without one hears 401, not what was wrong with the body they sent.
+        let public = parts
+            .extensions
+            .get::<MatchedPath>()
+            .is_none_or(|m| crate::api::contract::is_public(parts.method.as_str(), m.as_str()));
+        if caller.0.is_none() && !public {
+            return Err(ApiError::new(AppError::Unauthorized, lang));
+        }
         Ok(Api {
             st: st.clone(),
             lang,
@@ -65,6 +105,11 @@ impl Api {
     ) -> ApiResult<T> {
         let (gate, caller) = (self.st.gate, self.caller);
         blocking(self.lang, move || f(&gate.reader(caller.0.as_ref()))).await
+    }
+
+    /// A year from the path or query, if within [`crate::api::YEARS`] (else 400).
+    pub fn year(&self, year: i32) -> ApiResult<i32> {
+        crate::api::check_year(self.lang, year)
     }
 
     /// A 400 answer in the request's language.

@@ -2,6 +2,7 @@
 //! `helpers`. The OpenAPI snapshot stays here: its file is named after this module.
 
 mod api;
+mod api_contract;
 mod api_evaluation;
 mod api_write_access;
 mod audit_page;

@@ -120,8 +120,10 @@ pub struct Activity {
     pub supplied_to_members: Option<i64>,
 }
 
-/// A group of a breakdown.
+/// A group of a breakdown. Published as `BreakdownGroup`: the rule sets have a
+/// `Group` of criteria too, and one document cannot hold two schemas of one name.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[schema(as = BreakdownGroup)]
 pub struct Group {
     pub code: String,
     pub label: String,

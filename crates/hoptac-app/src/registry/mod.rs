@@ -38,7 +38,7 @@ impl Actor {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NewOrg {
     pub kind: Option<OrgKind>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "hoptac_domain::wire::from_object")]
     pub fields: OrgFields,
     /// Initial status (default active, effective on the founding date).
     #[serde(default)]

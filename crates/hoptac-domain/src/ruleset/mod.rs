@@ -57,7 +57,10 @@ pub struct Criterion {
     pub subs: Vec<SubCriterion>,
 }
 
+/// A group of criteria (*nhóm tiêu chí*), published as `CriterionGroup`: the
+/// indicators' breakdown has a `Group` too.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = CriterionGroup)]
 pub struct Group {
     pub code: String,
     pub name: String,

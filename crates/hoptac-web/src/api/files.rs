@@ -12,18 +12,23 @@ use hoptac_app::export::Format;
 use hoptac_app::import::{ImportOptions, ImportReport};
 use hoptac_domain::org::OrgKind;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `xlsx` (default) or `csv` (UTF-8 with BOM).
+    #[param(schema_with = super::params::export_format)]
     pub format: Option<String>,
 }
 
 /// Export a filtered list (every page) as .xlsx or .csv, in the import layout.
 #[utoipa::path(get, path = "/api/v1/export", params(ExportQuery, ListQuery), tag = "registry",
-    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "the file, as an attachment", content(
+        (Spreadsheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (String = "text/csv")),
+        headers(("Content-Disposition" = String, description = "`attachment; filename=\"…\"`"))),
+        (status = 400, body = ErrorBody)))]
 pub(super) async fn export_list(
     api: Api,
     Query(q): Query<ExportQuery>,
@@ -54,10 +59,28 @@ pub(super) async fn export_list(
         .into_response())
 }
 
+/// An .xlsx workbook.
+// Only for the OpenAPI document: bytes, where `Vec<u8>` would read as numbers.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct Spreadsheet(pub Vec<u8>);
+
+/// The upload form: one spreadsheet in the field `file`.
+// Only for the OpenAPI document; the handler reads the fields as they stream in.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportForm {
+    /// The .xlsx or .csv file.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Kind of every row when the file has no kind column.
+    #[param(schema_with = super::params::kind)]
     pub kind: Option<String>,
     /// Check only, write nothing.
     pub dry_run: Option<bool>,
@@ -67,7 +90,7 @@ pub struct ImportQuery {
 /// Import a .xlsx/.csv file (multipart field `file`). The whole file is checked first;
 /// on any error nothing is written and the report lists every error with row and column.
 #[utoipa::path(post, path = "/api/v1/import", params(ImportQuery), tag = "registry",
-    request_body(content_type = "multipart/form-data", description = "field `file`: the spreadsheet"),
+    request_body(content = ImportForm, content_type = "multipart/form-data", description = "field `file`: the spreadsheet"),
     responses((status = 200, body = ImportReport), (status = 422, body = ErrorBody)))]
 pub(super) async fn import(
     api: Api,

@@ -3,9 +3,11 @@
 //! through [`ApiError`]. By subject: organisations, files (export, import), places,
 //! and the OpenAPI document.
 
+pub(crate) mod contract;
 mod files;
 mod openapi;
 mod organisations;
+pub(crate) mod params;
 mod places;
 
 pub use files::{ExportQuery, ImportQuery};
@@ -29,7 +31,6 @@ use axum::Router;
 use chrono::NaiveDate;
 use hoptac_domain::i18n::Lang;
 use hoptac_domain::list::{OrgFilter, PageRequest, PlaceFilter, SortBy};
-use hoptac_domain::org::{OrgKind, Sector, Status};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -74,13 +75,40 @@ pub(crate) fn parse_date(
     })
 }
 
+/// Years a path or query may name (*năm*): wide around any record (the first are of
+/// 1990), narrow enough that a year's deadlines, which fall in the next year, are plain
+/// four-digit dates. Another year is a bad request (400), never a server error.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
+
+/// `year` if it is within [`YEARS`], else a 400 naming the parameter.
+pub(crate) fn check_year(lang: Lang, year: i32) -> ApiResult<i32> {
+    if YEARS.contains(&year) {
+        return Ok(year);
+    }
+    let (lo, hi) = (YEARS.start(), YEARS.end());
+    Err(ApiError::bad_request(
+        lang,
+        format!("Tham số year: {year} nằm ngoài khoảng {lo}–{hi}"),
+        format!("Parameter year: {year} is outside {lo}–{hi}"),
+    ))
+}
+
+/// A comma-separated list of values, each exactly one of those `params` publishes
+/// (`kind=HTX,THT`); empty is no filter. Loose spellings (`htx`, ` HTX`) and empty
+/// items (`HTX,`) are refused, as the document's pattern says.
 fn parse_list<T>(
     lang: Lang,
     name: &str,
     v: &Option<String>,
     parse: fn(&str) -> Option<T>,
 ) -> ApiResult<Vec<T>> {
-    hoptac_domain::list::parse_list(v.as_deref(), parse).map_err(|bad| {
+    let given = v.as_deref().filter(|v| !v.is_empty());
+    let listed = given.map_or(Ok(vec![]), |v| {
+        v.split(',')
+            .map(|s| parse(s).ok_or_else(|| s.to_owned()))
+            .collect()
+    });
+    listed.map_err(|bad: String| {
         ApiError::bad_request(
             lang,
             format!("Tham số {name}: giá trị \"{bad}\" không hợp lệ"),
@@ -97,11 +125,14 @@ pub struct ListQuery {
     /// without diacritics (`hop tac nong nghiep`).
     pub q: Option<String>,
     /// `HTX`, `LHHTX`, `THT` (comma-separated).
+    #[param(schema_with = params::kinds)]
     pub kind: Option<String>,
     /// `active`, `suspended`, `inactive`, `dissolving`, `dissolved`, `bankrupt`,
     /// `revoked`, `converted` (comma-separated).
+    #[param(schema_with = params::statuses)]
     pub status: Option<String>,
-    /// Sector codes or labels (comma-separated).
+    /// Sector codes or labels, exactly as published (comma-separated).
+    #[param(schema_with = params::sectors)]
     pub sector: Option<String>,
     /// A 2025 commune code.
     pub commune_2025: Option<String>,
@@ -110,18 +141,24 @@ pub struct ListQuery {
     /// A legacy commune code.
     pub legacy_commune: Option<String>,
     /// Founded on or after (yyyy-mm-dd or dd/mm/yyyy).
+    #[param(schema_with = params::founded_from)]
     pub founded_from: Option<String>,
     /// Founded on or before.
+    #[param(schema_with = params::founded_to)]
     pub founded_to: Option<String>,
     /// Read the registry as it was on this date.
+    #[param(schema_with = params::list_as_of)]
     pub as_of: Option<String>,
     /// `name` (Vietnamese order, default), `founding_date` or `id`.
+    #[param(schema_with = params::sort)]
     pub sort: Option<String>,
     /// Descending order.
     pub desc: Option<bool>,
     /// Page number, from 1.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295.0)]
     pub page: Option<u32>,
-    /// Rows per page (default 50, at most 1000).
+    /// Rows per page (default 50; more than 1000 reads as 1000).
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4294967295.0)]
     pub per_page: Option<u32>,
     /// `vi` (default) or `en`.
     pub lang: Option<String>,
@@ -153,9 +190,9 @@ impl ListQuery {
         };
         let filter = OrgFilter {
             q: self.q.clone().filter(|q| !q.trim().is_empty()),
-            kinds: parse_list(lang, "kind", &self.kind, OrgKind::parse)?,
-            statuses: parse_list(lang, "status", &self.status, Status::parse)?,
-            sectors: parse_list(lang, "sector", &self.sector, Sector::parse)?,
+            kinds: parse_list(lang, "kind", &self.kind, params::exact_kind)?,
+            statuses: parse_list(lang, "status", &self.status, params::exact_status)?,
+            sectors: parse_list(lang, "sector", &self.sector, params::exact_sector)?,
             place,
             founded_from: parse_date(lang, "founded_from", &self.founded_from)?,
             founded_to: parse_date(lang, "founded_to", &self.founded_to)?,

@@ -14,7 +14,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "hoptac API", description = "Sổ đăng ký kinh tế tập thể: hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác. Errors: JSON `{\"error\": {\"code\", \"message\", …}}`, message in Vietnamese unless `?lang=en` or `Accept-Language: en`. Writes need an API token (`Authorization: Bearer …`, issued with `hoptac user token`) of an account whose role and scope allow them: 401 without one, 403 outside its role or communes."),
     paths(openapi_json, list, create, get_one, update, set_status, add_link, end_link, convert, history, export_list, import, communes, districts, suspect, add_correction, add_alias),
-    components(schemas(ErrorBody, Page<OrgView>, OrgView, NewOrg, UpdateRequest, StatusRequest, LinkRequest, EndLinkRequest, ConvertRequest, History, ImportReport, CommuneInfo, SuspectRow)),
+    components(schemas(ErrorBody, ImportForm, Page<OrgView>, OrgView, NewOrg, UpdateRequest, StatusRequest, LinkRequest, EndLinkRequest, ConvertRequest, History, ImportReport, CommuneInfo, SuspectRow)),
     tags((name = "registry", description = "Organisations and their history"), (name = "places", description = "Administrative units before and after 1 July 2025"))
 )]
 pub struct ApiDoc;
@@ -23,9 +23,9 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(<crate::api_eval::EvalDoc as OpenApi>::openapi());
-    // Bearer tokens (`hoptac user token`) carry an account's role and scope. Sign-in is
-    // optional for the document as a whole: public routes answer anyone, the rest answer
-    // 401/403 or hide records outside the caller's scope.
+    // Bearer tokens (`hoptac user token`) carry an account's role and scope: public
+    // routes answer anyone, the rest answer 401/403 or hide records outside the
+    // caller's scope.
     use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
     let mut bearer = Http::new(HttpAuthScheme::Bearer);
     bearer.description = Some(
@@ -36,15 +36,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.components
         .get_or_insert_with(Default::default)
         .add_security_scheme("bearer", SecurityScheme::Http(bearer));
-    doc.security = Some(vec![
-        SecurityRequirement::default(),
-        SecurityRequirement::new("bearer", Vec::<String>::new()),
-    ]);
+    // Each operation says whether it needs the token ([`super::contract`]); an
+    // operation that forgot would need one.
+    doc.security = Some(vec![SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
+    super::contract::complete(&mut doc);
     doc
 }
 
 /// This document.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "the OpenAPI 3 document")))]
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", responses((status = 200, description = "the OpenAPI 3 document", body = Object)))]
 pub(super) async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     Json(openapi())
 }

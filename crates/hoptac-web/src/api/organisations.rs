@@ -3,7 +3,7 @@
 
 use super::{parse_date, ApiResult, ListQuery};
 use crate::error::ErrorBody;
-use crate::run::Api;
+use crate::run::{Api, Body};
 use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
@@ -28,7 +28,7 @@ pub(super) async fn list(api: Api, Query(q): Query<ListQuery>) -> ApiResult<Json
     responses((status = 201, body = OrgView), (status = 422, body = ErrorBody)))]
 pub(super) async fn create(
     api: Api,
-    Json(new): Json<NewOrg>,
+    Body(new): Body<NewOrg>,
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let v = api
         .scoped(move |me| me.create(new, &me.actor("api: POST /organisations")))
@@ -40,12 +40,13 @@ pub(super) async fn create(
 #[into_params(parameter_in = Query)]
 pub struct AsOfQuery {
     /// Read the record as it was on this date (yyyy-mm-dd or dd/mm/yyyy).
+    #[param(schema_with = super::params::record_as_of)]
     pub as_of: Option<String>,
     pub lang: Option<String>,
 }
 
 /// One organisation, now or as of a date.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}", params(("id" = i64, Path), AsOfQuery), tag = "registry",
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", params(("id" = i64, Path, example = 1), AsOfQuery), tag = "registry",
     responses((status = 200, body = OrgView), (status = 404, body = ErrorBody)))]
 pub(super) async fn get_one(
     api: Api,
@@ -53,8 +54,15 @@ pub(super) async fn get_one(
     Query(q): Query<AsOfQuery>,
 ) -> ApiResult<Json<OrgView>> {
     let as_of = parse_date(api.lang, "as_of", &q.as_of)?;
-    // Outside the reader's scope a record does not exist for them, whatever the date.
-    api.reader(move |r| r.get(id, as_of)).await.map(Json)
+    // Outside the reader's scope a record does not exist for them, whatever the date;
+    // nor does one on a day before it was registered.
+    api.reader(move |r| r.get(id, as_of))
+        .await
+        .map(Json)
+        .map_err(|e| match e.error.code() {
+            "not_yet_registered" => e.with_status(StatusCode::NOT_FOUND),
+            _ => e,
+        })
 }
 
 /// An update names the version it read; a stale version is refused with 409.
@@ -62,18 +70,19 @@ pub(super) async fn get_one(
 pub struct UpdateRequest {
     pub version: i64,
     /// The attributes to change; an empty text clears one.
+    #[serde(deserialize_with = "hoptac_domain::wire::from_object")]
     pub fields: OrgFields,
     /// When the change took effect (default today; never in the future).
     pub effective: Option<NaiveDate>,
 }
 
 /// Change attributes.
-#[utoipa::path(patch, path = "/api/v1/organisations/{id}", params(("id" = i64, Path)), request_body = UpdateRequest, tag = "registry",
+#[utoipa::path(patch, path = "/api/v1/organisations/{id}", params(("id" = i64, Path, example = 1)), request_body = UpdateRequest, tag = "registry",
     responses((status = 200, body = OrgView), (status = 409, description = "edited by someone else since `version`", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn update(
     api: Api,
     Path(id): Path<OrgId>,
-    Json(r): Json<UpdateRequest>,
+    Body(r): Body<UpdateRequest>,
 ) -> ApiResult<Json<OrgView>> {
     let yours = r.fields.clone();
     api.scoped(move |me| {
@@ -93,12 +102,12 @@ pub struct StatusRequest {
 }
 
 /// Record a status change (with its deciding document).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/status", params(("id" = i64, Path)), request_body = StatusRequest, tag = "registry",
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/status", params(("id" = i64, Path, example = 1)), request_body = StatusRequest, tag = "registry",
     responses((status = 200, body = OrgView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn set_status(
     api: Api,
     Path(id): Path<OrgId>,
-    Json(r): Json<StatusRequest>,
+    Body(r): Body<StatusRequest>,
 ) -> ApiResult<Json<OrgView>> {
     api.scoped(move |me| {
         let actor = me.actor("api: status");
@@ -118,12 +127,12 @@ pub struct LinkRequest {
 }
 
 /// Link to another organisation (membership of a union, succession).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/links", params(("id" = i64, Path)), request_body = LinkRequest, tag = "registry",
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/links", params(("id" = i64, Path, example = 1)), request_body = LinkRequest, tag = "registry",
     responses((status = 200, body = OrgView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn add_link(
     api: Api,
     Path(id): Path<OrgId>,
-    Json(r): Json<LinkRequest>,
+    Body(r): Body<LinkRequest>,
 ) -> ApiResult<Json<OrgView>> {
     api.scoped(move |me| {
         let actor = me.actor("api: link");
@@ -149,12 +158,12 @@ pub struct EndLinkRequest {
 }
 
 /// End a link (the history keeps it).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/links/{link_id}/end", params(("id" = i64, Path), ("link_id" = i64, Path)), request_body = EndLinkRequest, tag = "registry",
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/links/{link_id}/end", params(("id" = i64, Path, example = 1), ("link_id" = i64, Path)), request_body = EndLinkRequest, tag = "registry",
     responses((status = 200, body = OrgView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub(super) async fn end_link(
     api: Api,
     Path((id, link_id)): Path<(OrgId, i64)>,
-    Json(r): Json<EndLinkRequest>,
+    Body(r): Body<EndLinkRequest>,
 ) -> ApiResult<Json<OrgView>> {
     api.scoped(move |me| {
         let actor = me.actor("api: end link");
@@ -169,17 +178,18 @@ pub struct ConvertRequest {
     /// The group's version.
     pub version: i64,
     /// The new cooperative's attributes (missing ones come from the group).
+    #[serde(deserialize_with = "hoptac_domain::wire::from_object")]
     pub fields: OrgFields,
     pub document: Option<String>,
 }
 
 /// Convert a cooperative group (THT) into a new cooperative (HTX).
-#[utoipa::path(post, path = "/api/v1/organisations/{id}/convert", params(("id" = i64, Path)), request_body = ConvertRequest, tag = "registry",
+#[utoipa::path(post, path = "/api/v1/organisations/{id}/convert", params(("id" = i64, Path, example = 1)), request_body = ConvertRequest, tag = "registry",
     responses((status = 201, description = "the new cooperative", body = OrgView), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub(super) async fn convert(
     api: Api,
     Path(id): Path<OrgId>,
-    Json(r): Json<ConvertRequest>,
+    Body(r): Body<ConvertRequest>,
 ) -> ApiResult<(StatusCode, Json<OrgView>)> {
     let v = api
         .scoped(move |me| {
@@ -208,7 +218,7 @@ pub struct IncomingLink {
 }
 
 /// The full history of an organisation.
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/history", params(("id" = i64, Path)), tag = "registry",
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/history", params(("id" = i64, Path, example = 1)), tag = "registry",
     responses((status = 200, body = History), (status = 404, body = ErrorBody)))]
 pub(super) async fn history(api: Api, Path(id): Path<OrgId>) -> ApiResult<Json<History>> {
     let (changes, incoming) = api

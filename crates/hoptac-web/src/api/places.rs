@@ -2,14 +2,16 @@
 
 use super::{ApiResult, ReqLang};
 use crate::error::{ApiError, ErrorBody};
-use crate::run::Api;
+use crate::run::{Api, Body};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use hoptac_app::AppError;
 use hoptac_domain::i18n::Lang;
-use hoptac_domain::place::{Commune, District, MappingCorrection, MappingRow, PlaceAlias, Scheme};
+use hoptac_domain::place::{
+    Commune, District, MappingCorrection, MappingRow, PlaceAlias, PlaceError, Scheme,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -17,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct CommuneQuery {
     /// `legacy` or `2025` (default 2025).
+    #[param(schema_with = super::params::scheme)]
     pub scheme: Option<String>,
     /// Only communes of this legacy district.
     pub district: Option<String>,
@@ -82,6 +85,13 @@ pub(super) async fn communes(
         },
     };
     let not_found = |e: hoptac_domain::place::PlaceError| {
+        // A name that fits several communes is the caller's to narrow (400); any other
+        // miss is a commune that does not exist here (404).
+        let status = if matches!(e, PlaceError::Ambiguous { .. }) {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::NOT_FOUND
+        };
         ApiError::new(
             AppError::refused(
                 "place_not_found",
@@ -90,6 +100,7 @@ pub(super) async fn communes(
             ),
             lang,
         )
+        .with_status(status)
     };
     if let Some(code) = q.code.as_deref().filter(|c| !c.is_empty()) {
         let place = hoptac_domain::PlaceRef::new(scheme, code.to_owned());
@@ -161,7 +172,7 @@ pub(super) async fn suspect(State(st): State<AppState>) -> Json<Vec<SuspectRow>>
     responses((status = 204), (status = 400, body = ErrorBody)))]
 pub(super) async fn add_correction(
     api: Api,
-    Json(c): Json<MappingCorrection>,
+    Body(c): Body<MappingCorrection>,
 ) -> ApiResult<StatusCode> {
     api.scoped(move |me| me.add_correction(c, &me.actor("api: correction")))
         .await?;
@@ -171,7 +182,7 @@ pub(super) async fn add_correction(
 /// Add an alias: an old commune name and its legacy successor, with the source.
 #[utoipa::path(post, path = "/api/v1/places/aliases", request_body = PlaceAlias, tag = "places",
     responses((status = 204), (status = 400, body = ErrorBody)))]
-pub(super) async fn add_alias(api: Api, Json(a): Json<PlaceAlias>) -> ApiResult<StatusCode> {
+pub(super) async fn add_alias(api: Api, Body(a): Body<PlaceAlias>) -> ApiResult<StatusCode> {
     api.scoped(move |me| me.add_alias(a, &me.actor("api: alias")))
         .await?;
     Ok(StatusCode::NO_CONTENT)

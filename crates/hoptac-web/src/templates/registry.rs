@@ -34,6 +34,8 @@ pub struct Registry<'a> {
     /// The addresses of the previous and next pages, where there are such pages.
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// What was wrong with the filter in the address, when it was set aside.
+    pub problem: Option<String>,
 }
 
 pub fn title(lang: Lang) -> &'static str {
@@ -87,6 +89,9 @@ pub fn registry(v: &Registry<'_>) -> Markup {
                 input type="hidden" name="lang" value="en";
             }
             button type="submit" { (t("Tìm kiếm", "Search")) }
+        }
+        @if let Some(problem) = &v.problem {
+            p.error role="alert" { (problem) }
         }
         p {
             (t("Kết quả", "Found")) ": " strong { (v.total) }

@@ -278,6 +278,11 @@ fn every_route_is_classified_and_enforced_for_every_role(url: &str) {
             classified, documented,
             "every route must be classified here"
         );
+        // The document's security (and the early 401) follow the same classes.
+        for (method, uri, class, _) in &table {
+            let public = crate::api::contract::is_public(method, &template(uri));
+            assert_eq!(public, *class == Public, "{method} {uri}");
+        }
         (id, other, table)
     });
     // Accounts: a leader, an officer of another commune (Bình Gia's Hồng Phong),
