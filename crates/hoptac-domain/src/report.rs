@@ -183,8 +183,11 @@ impl ReportFigures {
                 ));
             }
         }
-        if let (Some(a), Some(b)) = (self.months_operated, self.months_suspended) {
-            if a >= 0 && b >= 0 && a + b > 12 {
+        // Each is checked alone above; their sum only when both are months (a sum of
+        // two huge numbers would overflow).
+        if let (Some(a @ 0..=12), Some(b @ 0..=12)) = (self.months_operated, self.months_suspended)
+        {
+            if a + b > 12 {
                 errs.push(FieldError::new(
                     "months_suspended",
                     FieldProblem::AboveMaximum {
@@ -247,7 +250,11 @@ impl Deadlines {
         NaiveDate::from_ymd_opt(year, self.self_evaluation.0, self.self_evaluation.1)
     }
     pub fn final_report_due(&self, year: i32) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(year + 1, self.final_report.0, self.final_report.1)
+        NaiveDate::from_ymd_opt(
+            year.checked_add(1)?,
+            self.final_report.0,
+            self.final_report.1,
+        )
     }
 
     /// The latest year whose figures are final on `today`: its final-report deadline
@@ -264,6 +271,22 @@ impl Deadlines {
 
 #[cfg(test)]
 mod tests {
+    /// Found by Schemathesis: two huge month counts overflowed when added (a panic and
+    /// a 500); each is refused alone, with no sum.
+    #[test]
+    fn huge_month_counts_are_refused_without_overflow() {
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let f = super::ReportFigures {
+            months_operated: Some(i64::MAX),
+            months_suspended: Some(i64::MAX),
+            ..Default::default()
+        };
+        let errs = f.check(2024, d(2020, 1, 1), d(2026, 12, 2));
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["months_operated", "months_suspended"]);
+        assert_eq!(super::Deadlines::default().final_report_due(i32::MAX), None);
+    }
+
     #[test]
     fn the_latest_final_year_is_the_one_whose_final_report_deadline_has_passed() {
         let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
