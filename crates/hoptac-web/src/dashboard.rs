@@ -248,6 +248,40 @@ pub async fn dashboard(
             Some(d) => format!("{}/{}", format_int(t.current.numerator), format_int(d)),
             None => format_int(t.current.numerator),
         };
+        // A year whose final reports are not all due yet is provisional; a share says
+        // how many HTX it could not count for want of an approved evaluation.
+        let open_year = year > st.gate.latest_final_year() || t.current.provisional;
+        let uncounted = t.current.unevaluated.filter(|n| *n > 0);
+        let note = match (open_year, uncounted, lang) {
+            (false, None, _) => None,
+            (open, n, Lang::Vi) => Some(
+                [
+                    open.then(|| "Tạm tính: năm chưa hết hạn nộp báo cáo quyết toán".to_owned()),
+                    n.map(|n| format!("{} HTX chưa có kết quả đánh giá được duyệt", format_int(n))),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
+            ),
+            (open, n, Lang::En) => Some(
+                [
+                    open.then(|| {
+                        "Provisional: the year's final reports are not all due yet".to_owned()
+                    }),
+                    n.map(|n| {
+                        format!(
+                            "{} HTX without an approved evaluation",
+                            format_int(n).replace('.', ",")
+                        )
+                    }),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("; "),
+            ),
+        };
         rows.push(tpl::TargetRow {
             href: format!(
                 "/bang-dieu-khien?year={year}&scheme={}&map={}",
@@ -259,6 +293,7 @@ pub async fn dashboard(
             target: value_in(ind, Some(t.target.value), lang),
             now: value_in(ind, t.current_value, lang),
             counted,
+            note,
             bar: bar(fraction, colour),
             trend: sparkline(&t.series, t.target.value),
             status: lang.t(t.status.label_vi(), t.status.label_en()),

@@ -28,6 +28,9 @@ pub struct TargetRow<'a> {
     pub target: String,
     pub now: String,
     pub counted: String,
+    /// Why the figure is not final, and its coverage (HTX without an approved
+    /// evaluation), in the reader's language.
+    pub note: Option<String>,
     pub bar: Bar,
     pub trend: Option<Sparkline>,
     pub status: &'a str,
@@ -148,7 +151,10 @@ pub fn dashboard(v: &Dashboard<'_>) -> Markup {
                         tr {
                             td { a href=(r.href) { (r.label) } }
                             td { (r.comparison) " " (r.target) }
-                            td { (r.now) " " small { "(" (r.counted) ")" } }
+                            td {
+                                (r.now) " " small { "(" (r.counted) ")" }
+                                @if let Some(n) = &r.note { br; small.provisional { (n) } }
+                            }
                             td { (bar(&r.bar)) }
                             td {
                                 @if let Some(s) = &r.trend { (sparkline(s)) }

@@ -180,3 +180,50 @@ fn the_language_switch_keeps_the_query() {
         assert!(html.contains("back=%2F%3Fq%3Dch%25C3%25A8"), "{html}");
     });
 }
+
+/// A year whose final reports are not all due is marked provisional beside each figure,
+/// with the HTX a share could not count (no approved evaluation); a final year is not.
+#[test]
+fn open_years_are_marked_provisional_with_their_coverage() {
+    let reg = TestApp::sqlite();
+    let spec = hoptac_demo::DemoSpec {
+        counts: Some((120, 30, 2)),
+        ..Default::default()
+    };
+    hoptac_demo::generate(&reg, &spec).expect("demo");
+    let (cookie, _) = reg.admin().session();
+    rt().block_on(async {
+        let (s, html) = page_call(
+            &reg,
+            "GET",
+            "/bang-dieu-khien?year=2026",
+            Some(&cookie),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains("Tạm tính: năm chưa hết hạn nộp báo cáo quyết toán")
+                && html.contains("HTX chưa có kết quả đánh giá được duyệt"),
+            "{html}"
+        );
+        let (_, html) = page_call(
+            &reg,
+            "GET",
+            "/bang-dieu-khien?year=2025",
+            Some(&cookie),
+            None,
+        )
+        .await;
+        assert!(!html.contains("Tạm tính"), "2025 is final on 27/11/2026");
+        let (_, html) = page_call(
+            &reg,
+            "GET",
+            "/bang-dieu-khien?year=2026&lang=en",
+            Some(&cookie),
+            None,
+        )
+        .await;
+        assert!(html.contains("Provisional: the year"), "{html}");
+    });
+}
