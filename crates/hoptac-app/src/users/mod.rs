@@ -179,6 +179,20 @@ fn throttled(wait: Duration) -> AppError {
     )
 }
 
+/// The account, if it is enabled and `password` is its password. An unknown or
+/// disabled account costs the same hash as a real one, so the time of the answer does
+/// not tell which names exist.
+fn live_with_password<'a>(user: Option<&'a UserRow>, password: &str) -> Option<&'a UserRow> {
+    let live = user.filter(|u| !u.disabled);
+    let stored = live.map_or(dummy_hash(), |u| u.password_hash.as_str());
+    let matches = PasswordHash::new(stored).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    });
+    live.filter(|_| matches)
+}
+
 fn bad_credentials() -> AppError {
     // The same answer for an unknown user and a wrong password.
     AppError::refused(
@@ -436,19 +450,7 @@ impl Registry {
             Ok(Ok(users::by_username(c, &username)?))
         })?;
         let user = admitted.map_err(throttled)?;
-        // An unknown or disabled account costs the same hash as a real one, so the time
-        // of the answer does not tell which names exist.
-        let live = user.as_ref().filter(|u| !u.disabled);
-        let stored: &str = match live {
-            Some(u) => &u.password_hash,
-            None => dummy_hash(),
-        };
-        let matches = PasswordHash::new(stored).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        });
-        let Some(u) = live.filter(|_| matches) else {
+        let Some(u) = live_with_password(user.as_ref(), password) else {
             return Err(bad_credentials());
         };
         // The attempt stays counted as a failure until the second factor passes too.
@@ -462,17 +464,10 @@ impl Registry {
     pub(crate) fn verify_password(&self, username: &str, password: &str) -> Result<UserRow> {
         let u = self
             .db
-            .read(|c| users::by_username(c, &username.trim().to_lowercase()))?
-            .filter(|u| !u.disabled);
-        let stored = u
-            .as_ref()
-            .map_or(dummy_hash(), |u| u.password_hash.as_str());
-        let matches = PasswordHash::new(stored).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        });
-        u.filter(|_| matches).ok_or_else(bad_credentials)
+            .read(|c| users::by_username(c, &username.trim().to_lowercase()))?;
+        live_with_password(u.as_ref(), password)
+            .cloned()
+            .ok_or_else(bad_credentials)
     }
 
     /// Starts a browser session: (session token, CSRF token).
