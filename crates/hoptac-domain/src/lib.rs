@@ -16,6 +16,7 @@ pub mod report;
 pub mod ruleset;
 pub mod scale;
 pub mod stoppage;
+pub mod support;
 pub mod text;
 pub mod throttle;
 pub mod validate;
